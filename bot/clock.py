@@ -1,0 +1,72 @@
+"""The one source of "now". Code asks a Clock, never datetime.now()."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FileClock:
+    """Test clock: the time is an ISO-8601 instant written to a file by the test.
+
+    The file is re-read when its modification time changes; while it is missing or
+    empty the clock follows the system time. A naive instant is taken as UTC.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path)
+        self._stamp: tuple[int, int] | None = None
+        self._value: datetime | None = None
+
+    def now(self) -> datetime:
+        try:
+            stat = self._path.stat()
+        except FileNotFoundError:
+            return datetime.now(UTC)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            text = self._path.read_text(encoding="utf-8").strip()
+            self._value = parse_instant(text) if text else None
+            self._stamp = stamp
+        return self._value or datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, value: datetime) -> None:
+        self.current = value.astimezone(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def make_clock(app_env: str, test_clock_file: str | None) -> Clock:
+    if test_clock_file:
+        if app_env != "test":
+            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test")
+        return FileClock(test_clock_file)
+    return SystemClock()

@@ -1,0 +1,99 @@
+"""Application settings, read from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    telegram_api_base: str | None = None
+    default_timezone: str = "Europe/Moscow"
+    default_language: Literal["ru", "en"] = "ru"
+    invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    question_remind_hours: float = Field(default=4, gt=0)
+    question_escalate_hours: float = Field(default=16, gt=0)
+    global_rate_limit: float = Field(default=25, gt=0)
+    chat_rate_limit: float = Field(default=1, gt=0)
+    chat_burst: int = Field(default=3, ge=1)
+    group_rate_per_minute: int = Field(default=20, ge=1)
+    tick_seconds: float = Field(default=5, gt=0)
+    tasks_concurrency_limit: int = Field(default=64, ge=1)
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    app_env: Literal["production", "development", "test"] = "production"
+    test_clock_file: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value().strip()
+        head, sep, tail = raw.partition(":")
+        if not (sep and head.isdigit() and len(tail) >= 5):
+            raise ValueError("expected the form 123456789:ABC... from @BotFather")
+        return SecretStr(raw)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("expected Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path or postgresql+asyncpg://...")
+        return value
+
+    @model_validator(mode="after")
+    def _test_only_settings(self) -> Settings:
+        if self.test_clock_file and self.app_env != "test":
+            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test")
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        if self.question_escalate_hours <= self.question_remind_hours:
+            raise ValueError("QUESTION_ESCALATE_HOURS must be greater than QUESTION_REMIND_HOURS")
+        return self
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "_".join(str(p) for p in err.get("loc", ()) if p != "__root__").upper()
+        message = err.get("msg", "invalid value").removeprefix("Value error, ")
+        if err.get("type") == "missing":
+            message = "is required"
+        raise ConfigError(f"{name or 'configuration'}: {message}".strip()) from None
