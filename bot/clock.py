@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -20,16 +21,19 @@ class SystemClock:
 
 
 class FileClock:
-    """Test clock: the time is an ISO-8601 instant written to a file by the test.
+    """Test clock: a test writes an ISO-8601 instant to a file to jump the time.
 
-    The file is re-read when its modification time changes; while it is missing or
-    empty the clock follows the system time. A naive instant is taken as UTC.
+    Time then runs on from that instant at the normal pace, counted from the moment the
+    file was written, so timeouts and retries still elapse. The file is re-read when it
+    changes; while it is missing or empty the clock follows the system time. A naive
+    instant is taken as UTC.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self._path = Path(path)
         self._stamp: tuple[int, int] | None = None
         self._value: datetime | None = None
+        self._written_at = 0.0
 
     def now(self) -> datetime:
         try:
@@ -40,8 +44,12 @@ class FileClock:
         if stamp != self._stamp:
             text = self._path.read_text(encoding="utf-8").strip()
             self._value = parse_instant(text) if text else None
+            self._written_at = stat.st_mtime
             self._stamp = stamp
-        return self._value or datetime.now(UTC)
+        if self._value is None:
+            return datetime.now(UTC)
+        elapsed = max(0.0, time.time() - self._written_at)
+        return self._value + timedelta(seconds=elapsed)
 
 
 class FrozenClock:

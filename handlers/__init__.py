@@ -1,0 +1,40 @@
+"""The router tree. Chat-type filters sit on the parent router; the catch-all comes last."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+
+from handlers import admin, common, data_rights, groups, people, profile, settings, start
+
+
+def _detached(router: Router) -> Router:
+    """Handler modules hold one Router each; a second Dispatcher in the same process
+    (as tests build) must take them over from the first."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None
+    return router
+
+
+def get_routers() -> list[Router]:
+    private = Router(name="private")
+    private.message.filter(F.chat.type == "private")
+    private.edited_message.filter(F.chat.type == "private")
+    private.callback_query.filter(F.message.chat.type == "private")
+    private.include_routers(
+        *(
+            _detached(r)
+            for r in (
+                start.router,
+                common.router,
+                admin.router,
+                people.router,
+                settings.router,
+                data_rights.router,
+                profile.router,
+                common.fallback_router,
+            )
+        )
+    )
+    return [_detached(groups.router), private]

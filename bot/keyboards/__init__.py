@@ -1,0 +1,1 @@
+"""Callback data factories and keyboard builders."""

@@ -1,0 +1,59 @@
+"""CallbackData factories. Short prefixes and ids keep every payload under 64 bytes.
+
+Payloads can be forged: handlers re-check every id against the current user's rights.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class ConsentCb(CallbackData, prefix="cs"):
+    agree: bool
+
+
+class DirectionCb(CallbackData, prefix="dr"):
+    code: str  # a Direction value, or "done"
+
+
+class ProfileEditCb(CallbackData, prefix="pe"):
+    field: str
+
+
+class InviteRevokeCb(CallbackData, prefix="ir"):
+    invite_id: int
+
+
+class OrgPickCb(CallbackData, prefix="op"):
+    command: str
+    arg: str
+    org_id: int
+
+
+class PeoplePageCb(CallbackData, prefix="pp"):
+    org_id: int
+    page: int
+
+
+class PersonCb(CallbackData, prefix="pc"):
+    org_id: int
+    user_id: int
+
+
+class RemoveRoleCb(CallbackData, prefix="rr"):
+    org_id: int
+    user_id: int
+    role: str
+
+
+class SettingsCb(CallbackData, prefix="st"):
+    org_id: int
+    field: str
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    confirm: bool
+
+
+class LangCb(CallbackData, prefix="lg"):
+    code: str

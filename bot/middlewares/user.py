@@ -1,0 +1,35 @@
+"""Loads the current person and their roles; admins come from ADMIN_IDS."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from aiogram.types import User as TgUser
+
+from models.people import Roles, get_user_by_tg, load_roles
+
+
+class UserMiddleware(BaseMiddleware):
+    def __init__(self, admin_ids: frozenset[int]) -> None:
+        self.admin_ids = admin_ids
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        user = None
+        roles = Roles()
+        if tg_user is not None:
+            user = await get_user_by_tg(data["session"], tg_user.id)
+            roles.is_admin = tg_user.id in self.admin_ids
+            if user is not None:
+                roles.by_org = await load_roles(data["session"], user.id)
+        data["user"] = user
+        data["roles"] = roles
+        return await handler(event, data)

@@ -1,0 +1,20 @@
+"""FSM states of the multi-step flows."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Onboarding(StatesGroup):
+    consent = State()
+
+
+class ProfileForm(StatesGroup):
+    name = State()
+    position = State()
+    subject = State()
+    experience = State()
+    directions = State()
+    difficulties = State()
+
+
+class SettingsForm(StatesGroup):
+    value = State()

@@ -1,0 +1,103 @@
+"""/settings: the organization's time zone, working and quiet hours, school calendar."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ForceReply, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.keyboards.builders import SETTINGS_FIELDS, org_pick_keyboard, settings_keyboard
+from bot.keyboards.callbacks import SettingsCb
+from bot.states import SettingsForm
+from models.people import Organization, Roles, curator_orgs, may_manage
+from models.settings_input import PARSERS, calendar_lines
+
+router = Router(name="settings")
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+async def show_settings(
+    message: Message, session: AsyncSession, t: Translator, org_id: int
+) -> None:
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    days = ", ".join(t.plain(f"weekday-{WEEKDAYS[int(d) - 1]}") for d in org.work_days.split(","))
+    await message.answer(
+        t(
+            "settings-card",
+            org=org.name,
+            zone=org.timezone,
+            days=days,
+            work=f"{org.work_start}–{org.work_end}",
+            quiet=f"{org.quiet_start}–{org.quiet_end}",
+            year=(org.calendar or {}).get("year", "—"),
+            calendar="\n".join(calendar_lines(org.calendar or {})),
+        ),
+        reply_markup=settings_keyboard(t, org_id),
+    )
+
+
+@router.message(Command("settings"))
+async def settings_command(
+    message: Message, session: AsyncSession, roles: Roles, t: Translator
+) -> None:
+    orgs = await curator_orgs(session, roles)
+    if not orgs:
+        await message.answer(t("not-allowed-curator"))
+        return
+    if len(orgs) > 1:
+        await message.answer(t("pick-org"), reply_markup=org_pick_keyboard("settings", "", orgs))
+        return
+    await show_settings(message, session, t, orgs[0][0])
+
+
+@router.callback_query(SettingsCb.filter())
+async def edit_setting(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    roles: Roles,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    if not may_manage(roles, callback_data.org_id) or callback_data.field not in SETTINGS_FIELDS:
+        await query.answer(t("not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(SettingsForm.value)
+    await state.set_data({"org": callback_data.org_id, "field": callback_data.field})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t(f"settings-ask-{callback_data.field}"), reply_markup=ForceReply()
+        )
+
+
+@router.message(SettingsForm.value, F.text & ~F.text.startswith("/"))
+async def got_setting(
+    message: Message, session: AsyncSession, roles: Roles, t: Translator, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    org_id, field = int(data.get("org", 0)), str(data.get("field", ""))
+    org = await session.get(Organization, org_id)
+    if org is None or not may_manage(roles, org_id) or field not in PARSERS:
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    try:
+        values = PARSERS[field](message.text or "")
+    except ValueError as exc:
+        await message.answer(t(str(exc)))
+        return
+    for column, value in values.items():
+        setattr(org, column, value)
+    await state.clear()
+    await message.answer(t("settings-saved"))
+    await show_settings(message, session, t, org_id)
+
+
+@router.message(SettingsForm.value, ~F.text)
+async def setting_needs_text(message: Message, t: Translator) -> None:
+    await message.answer(t("expect-text"))

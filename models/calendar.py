@@ -1,0 +1,139 @@
+"""Organization time: working hours, quiet hours and the school calendar.
+
+All stored times are UTC; these helpers convert to the organization's zone. SLA ages
+count working time only: working days and hours, minus holidays of the school calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+PUBLIC_HOLIDAYS = ((1, 1), (1, 2), (1, 7), (2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4))
+
+
+def school_year_of(day: date) -> int:
+    """The year the school year containing `day` started in (September)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def default_calendar(start_year: int) -> dict[str, Any]:
+    """The usual Russian school year: four quarters and the holidays between them."""
+    y, n = start_year, start_year + 1
+    quarters = [
+        (f"{y}-09-01", f"{y}-10-24"),
+        (f"{y}-11-05", f"{y}-12-27"),
+        (f"{n}-01-11", f"{n}-03-20"),
+        (f"{n}-03-30", f"{n}-05-26"),
+    ]
+    breaks = [
+        (f"{y}-10-25", f"{y}-11-04"),
+        (f"{y}-12-28", f"{n}-01-10"),
+        (f"{n}-03-21", f"{n}-03-29"),
+    ]
+    holidays = [f"{yy}-{m:02d}-{d:02d}" for yy in (y, n) for m, d in PUBLIC_HOLIDAYS]
+    holidays = [h for h in holidays if f"{y}-09-01" <= h <= f"{n}-08-31"]
+    return {
+        "year": f"{y}/{str(n)[-2:]}",
+        "quarters": [{"start": s, "end": e} for s, e in quarters],
+        "breaks": [{"start": s, "end": e} for s, e in breaks],
+        "holidays": sorted(holidays),
+    }
+
+
+def parse_hhmm(text: str) -> time:
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(text)
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True)
+class WorkSchedule:
+    """An organization's week and calendar, ready for arithmetic."""
+
+    zone: ZoneInfo
+    work_days: frozenset[int]  # ISO weekdays, Monday is 1
+    work_start: time
+    work_end: time
+    quiet_start: time
+    quiet_end: time
+    days_off: frozenset[date]
+
+    @classmethod
+    def of(cls, org: Any) -> WorkSchedule:
+        days_off: set[date] = set()
+        calendar = org.calendar or {}
+        for iso in calendar.get("holidays", []):
+            days_off.add(date.fromisoformat(iso))
+        for period in calendar.get("days_off", []):
+            start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
+            while start <= end:
+                days_off.add(start)
+                start += timedelta(days=1)
+        return cls(
+            zone=ZoneInfo(org.timezone),
+            work_days=frozenset(int(d) for d in org.work_days.split(",") if d),
+            work_start=parse_hhmm(org.work_start),
+            work_end=parse_hhmm(org.work_end),
+            quiet_start=parse_hhmm(org.quiet_start),
+            quiet_end=parse_hhmm(org.quiet_end),
+            days_off=frozenset(days_off),
+        )
+
+    def is_working_day(self, day: date) -> bool:
+        return day.isoweekday() in self.work_days and day not in self.days_off
+
+    def is_quiet(self, instant: datetime) -> bool:
+        local = instant.astimezone(self.zone).time()
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= local < self.quiet_end
+        return local >= self.quiet_start or local < self.quiet_end
+
+    def quiet_ends_at(self, instant: datetime) -> datetime:
+        """The first moment at or after `instant` outside quiet hours."""
+        if not self.is_quiet(instant):
+            return instant
+        local = instant.astimezone(self.zone)
+        end = datetime.combine(local.date(), self.quiet_end, self.zone)
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.quiet_end, self.zone)
+        return end.astimezone(UTC)
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, self.work_start, self.zone).astimezone(UTC)
+        end = datetime.combine(day, self.work_end, self.zone).astimezone(UTC)
+        return start, end
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The instant when `amount` of working time has passed since `start`."""
+        remaining = amount
+        day = start.astimezone(self.zone).date()
+        for _ in range(3660):
+            if self.is_working_day(day):
+                open_at, close_at = self._window(day)
+                begin = max(open_at, start)
+                if begin < close_at:
+                    available = close_at - begin
+                    if remaining <= available:
+                        return begin + remaining
+                    remaining -= available
+            day += timedelta(days=1)
+        raise ValueError("no working time in the next ten years")
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        total = timedelta()
+        if end <= start:
+            return total
+        day = start.astimezone(self.zone).date()
+        last = end.astimezone(self.zone).date()
+        while day <= last:
+            if self.is_working_day(day):
+                open_at, close_at = self._window(day)
+                begin, finish = max(open_at, start), min(close_at, end)
+                if finish > begin:
+                    total += finish - begin
+            day += timedelta(days=1)
+        return total

@@ -1,0 +1,117 @@
+"""The one registry of personal data (152-FZ), used by /mydata and /forget.
+
+Every column that can hold text, an identifier or free-form data is listed either as
+personal (exported and erased) or as not personal, with the reason in its name. A test
+fails when a model gains a column that is in neither list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.db import Base
+from models.invites import Consent
+from models.outbox import OutboxMessage, cancel_for_user
+from models.people import Membership, Profile, User
+from models.runtime import FsmState
+
+# table -> (column that names the owner, personal columns)
+PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
+    "users": ("id", ("tg_id", "full_name", "tg_name", "language", "away_until")),
+    "profiles": (
+        "user_id",
+        ("position", "subject", "experience_years", "mentor_directions", "mentee_difficulties"),
+    ),
+    "outbox": ("user_id", ("chat_id", "args")),
+    "fsm_states": ("key", ("data", "state")),
+}
+
+# Columns that are not personal: codes, statuses, settings and technical ids.
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    "organizations": (
+        "name",
+        "timezone",
+        "work_days",
+        "work_start",
+        "work_end",
+        "quiet_start",
+        "quiet_end",
+        "calendar",
+    ),
+    "memberships": ("role",),
+    "invites": ("code", "role"),
+    "consents": ("version",),
+    "processed_updates": ("update_id",),
+    "fsm_states": ("key",),
+    "outbox": ("kind", "key", "buttons", "status", "dedupe_key", "last_error"),
+    "programs": ("form", "mode", "status", "end_reason"),
+}
+
+EXPORTED = (User, Profile, Membership, Consent)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _row(obj: Base) -> dict[str, Any]:
+    return {c.key: _jsonable(getattr(obj, c.key)) for c in obj.__table__.columns}
+
+
+async def export_person(session: AsyncSession, user: User) -> dict[str, Any]:
+    result: dict[str, Any] = {"user": _row(user)}
+    profile = await session.get(Profile, user.id)
+    result["profile"] = _row(profile) if profile else None
+    for model, name in ((Membership, "roles"), (Consent, "consents")):
+        rows = await session.scalars(select(model).where(model.user_id == user.id))
+        result[name] = [_row(r) for r in rows]
+    messages = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+    )
+    result["messages_to_you"] = [
+        {"kind": m.kind, "due_at": _jsonable(m.due_at), "status": m.status} for m in messages
+    ]
+    return result
+
+
+async def forget_person(session: AsyncSession, user: User, now: datetime) -> None:
+    """Erase the personal fields, keep a tombstone so counts and dates still add up."""
+    tg_id = user.tg_id
+    await cancel_for_user(session, user.id)
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.user_id == user.id).values(args={})
+    )
+    if tg_id is not None:
+        await session.execute(delete(FsmState).where(FsmState.key.like(f"%:{tg_id}:{tg_id}:%")))
+    profile = await session.get(Profile, user.id)
+    if profile is not None:
+        profile.position = None
+        profile.subject = None
+        profile.experience_years = None
+        profile.mentor_directions = []
+        profile.mentee_difficulties = []
+    await session.execute(
+        update(Membership)
+        .where(Membership.user_id == user.id, Membership.removed_at.is_(None))
+        .values(removed_at=now)
+    )
+    await session.execute(
+        update(Consent)
+        .where(Consent.user_id == user.id, Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+    )
+    user.tg_id = None
+    user.full_name = None
+    user.tg_name = None
+    user.language = None
+    user.away_until = None
+    user.forgotten_at = now
+    await session.flush()

@@ -1,0 +1,132 @@
+"""Parsing what a curator types into /settings. Each parser returns the new column
+values, or raises ValueError with a locale key naming the problem."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from models.calendar import parse_hhmm
+
+HOURS = re.compile(r"^(?:(\d)\s*-\s*(\d)\s+)?(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$")
+PERIOD = re.compile(r"^(Q[1-4]|B|H)\s+(\d{2}\.\d{2}\.\d{4})(?:\s*-\s*(\d{2}\.\d{2}\.\d{4}))?$")
+
+
+def parse_timezone(text: str) -> dict[str, Any]:
+    zone = text.strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("settings-bad-timezone") from None
+    if "/" not in zone and zone.upper() != "UTC":
+        raise ValueError("settings-bad-timezone")
+    return {"timezone": zone}
+
+
+def _span(text: str) -> tuple[str | None, str, str]:
+    match = HOURS.match(" ".join(text.split()))
+    if not match:
+        raise ValueError("settings-bad-hours")
+    first, last, start, end = match.groups()
+    try:
+        start_t, end_t = parse_hhmm(start), parse_hhmm(end)
+    except ValueError:
+        raise ValueError("settings-bad-hours") from None
+    days = None
+    if first:
+        a, b = int(first), int(last)
+        if not (1 <= a <= b <= 7):
+            raise ValueError("settings-bad-hours")
+        days = ",".join(str(d) for d in range(a, b + 1))
+    return days, start_t.strftime("%H:%M"), end_t.strftime("%H:%M")
+
+
+def parse_work_hours(text: str) -> dict[str, Any]:
+    days, start, end = _span(text)
+    if start >= end:
+        raise ValueError("settings-bad-hours")
+    values: dict[str, Any] = {"work_start": start, "work_end": end}
+    if days:
+        values["work_days"] = days
+    return values
+
+
+def parse_quiet_hours(text: str) -> dict[str, Any]:
+    days, start, end = _span(text)
+    if days or start == end:
+        raise ValueError("settings-bad-quiet")
+    return {"quiet_start": start, "quiet_end": end}
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        raise ValueError("settings-bad-calendar") from None
+
+
+def parse_calendar(text: str) -> dict[str, Any]:
+    quarters: dict[int, dict[str, str]] = {}
+    breaks: list[dict[str, str]] = []
+    holidays: list[str] = []
+    for raw in text.strip().splitlines():
+        line = " ".join(raw.replace("–", "-").split()).upper()
+        if not line:
+            continue
+        match = PERIOD.match(line)
+        if not match:
+            raise ValueError("settings-bad-calendar")
+        kind, first, last = match.groups()
+        start = _day(first)
+        end = _day(last) if last else start
+        if end < start:
+            raise ValueError("settings-bad-calendar")
+        if kind == "H":
+            holidays.extend(
+                date.fromordinal(d).isoformat()
+                for d in range(start.toordinal(), end.toordinal() + 1)
+            )
+        elif kind == "B":
+            breaks.append({"start": start.isoformat(), "end": end.isoformat()})
+        else:
+            quarters[int(kind[1])] = {"start": start.isoformat(), "end": end.isoformat()}
+    if sorted(quarters) != [1, 2, 3, 4]:
+        raise ValueError("settings-bad-calendar")
+    ordered = [quarters[n] for n in (1, 2, 3, 4)]
+    if any(a["end"] >= b["start"] for a, b in itertools.pairwise(ordered)):
+        raise ValueError("settings-bad-calendar")
+    first_year = ordered[0]["start"][:4]
+    return {
+        "calendar": {
+            "year": f"{first_year}/{str(int(first_year) + 1)[-2:]}",
+            "quarters": ordered,
+            "breaks": breaks,
+            "holidays": sorted(set(holidays)),
+        }
+    }
+
+
+PARSERS = {
+    "timezone": parse_timezone,
+    "hours": parse_work_hours,
+    "quiet": parse_quiet_hours,
+    "calendar": parse_calendar,
+}
+
+
+def calendar_lines(calendar: dict[str, Any]) -> list[str]:
+    """The calendar in the same form the curator types it."""
+
+    def ru(iso: str) -> str:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+    lines = [
+        f"Q{n} {ru(q['start'])}-{ru(q['end'])}"
+        for n, q in enumerate(calendar.get("quarters", []), 1)
+    ]
+    lines += [f"B {ru(b['start'])}-{ru(b['end'])}" for b in calendar.get("breaks", [])]
+    lines += [f"H {ru(h)}" for h in calendar.get("holidays", [])]
+    return lines

@@ -1,0 +1,242 @@
+"""Dispatcher-level test client: feeds Updates to the real Dispatcher and records every
+Bot API call instead of sending it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    Sticker,
+    Update,
+    Voice,
+)
+from aiogram.types import User as TgUser
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.i18n import Locales
+from bot.storage import DbStorage
+
+BOT_ID = 42
+BOT_USERNAME = "mentor_test_bot"
+TOKEN = f"{BOT_ID}:TEST-TOKEN-abcdef"
+
+
+@dataclass
+class Call:
+    method: TelegramMethod[Any]
+
+    @property
+    def name(self) -> str:
+        return self.method.__api_method__
+
+    @property
+    def chat_id(self) -> Any:
+        return getattr(self.method, "chat_id", None)
+
+    @property
+    def text(self) -> str:
+        return getattr(self.method, "text", None) or getattr(self.method, "caption", None) or ""
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        markup = getattr(self.method, "reply_markup", None)
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return []
+        return [
+            (b.text, b.callback_data or b.url or "") for row in markup.inline_keyboard for b in row
+        ]
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self._ids = itertools.count(1000)
+
+    async def close(self) -> None:
+        return None
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109
+    ) -> TelegramType:
+        self.calls.append(Call(method))
+        returning = method.__returning__
+        if returning is Message or getattr(returning, "__name__", "") == "Message":
+            chat_id = getattr(method, "chat_id", 0)
+            return Message(  # type: ignore[return-value]
+                message_id=next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=chat_id if isinstance(chat_id, int) else 0, type="private"),
+                text=getattr(method, "text", None),
+            )
+        if getattr(returning, "__name__", "") == "User":
+            return TgUser(  # type: ignore[return-value]
+                id=BOT_ID, is_bot=True, first_name="Mentor", username=BOT_USERNAME
+            )
+        name = method.__api_method__
+        if name == "copyMessage":
+            from aiogram.types import MessageId
+
+            return MessageId(message_id=next(self._ids))  # type: ignore[return-value]
+        if name == "getMyCommands":
+            return []  # type: ignore[return-value]
+        return True  # type: ignore[return-value]
+
+    async def stream_content(  # type: ignore[override]
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+
+@dataclass
+class Person:
+    id: int
+    first_name: str
+    language_code: str = "ru"
+
+    @property
+    def tg(self) -> TgUser:
+        return TgUser(
+            id=self.id, is_bot=False, first_name=self.first_name, language_code=self.language_code
+        )
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.id, type="private", first_name=self.first_name)
+
+
+@dataclass
+class BotClient:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: FrozenClock
+    settings: Settings
+    session: RecordingSession = field(default_factory=RecordingSession)
+    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    flood_limit: int = 1000  # fed updates arrive faster than any person types
+
+    def __post_init__(self) -> None:
+        self.locales = Locales()
+        self.bot = Bot(
+            TOKEN, session=self.session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+        )
+        self.nudges = 0
+        self.dp, self.db_middleware = build_dispatcher(
+            self.settings,
+            self.clock,
+            self.sessionmaker,
+            self.locales,
+            DbStorage(self.sessionmaker, self.clock),
+            on_outbox=self._nudge,
+            flood_limit=self.flood_limit,
+        )
+        self.dp["bot_username"] = BOT_USERNAME
+
+    def _nudge(self) -> None:
+        self.nudges += 1
+
+    # Feeding updates -------------------------------------------------------------
+    async def feed(self, update: Update) -> list[Call]:
+        start = len(self.session.calls)
+        await self.dp.feed_update(self.bot, update)
+        return self.session.calls[start:]
+
+    def make_message(self, who: Person, text: str | None = None, **extra: Any) -> Message:
+        entities = None
+        if text and text.startswith("/"):
+            length = len(text.split()[0])
+            entities = [MessageEntity(type="bot_command", offset=0, length=length)]
+        return Message(
+            message_id=next(self.message_ids),
+            date=self.clock.now(),
+            chat=extra.pop("chat", who.chat),
+            from_user=who.tg,
+            text=text,
+            entities=entities,
+            **extra,
+        )
+
+    async def send(self, who: Person, text: str, **extra: Any) -> list[Call]:
+        message = self.make_message(who, text, **extra)
+        return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def send_sticker(self, who: Person) -> list[Call]:
+        sticker = Sticker(
+            file_id="stk",
+            file_unique_id="stku",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+        )
+        message = self.make_message(who, None, sticker=sticker)
+        return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def send_photo(self, who: Person, caption: str | None = None) -> list[Call]:
+        photo = [PhotoSize(file_id="ph", file_unique_id="phu", width=90, height=90)]
+        message = self.make_message(who, None, photo=photo, caption=caption)
+        return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def send_voice(self, who: Person) -> list[Call]:
+        voice = Voice(file_id="vc", file_unique_id="vcu", duration=3)
+        message = self.make_message(who, None, voice=voice)
+        return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def press(self, who: Person, data: str, message_id: int = 1) -> list[Call]:
+        message = Message(
+            message_id=message_id, date=self.clock.now(), chat=who.chat, text="(buttons)"
+        )
+        query = CallbackQuery(
+            id=str(next(self.update_ids)),
+            from_user=who.tg,
+            chat_instance="ci",
+            message=message,
+            data=data,
+        )
+        return await self.feed(Update(update_id=next(self.update_ids), callback_query=query))
+
+    # Reading ---------------------------------------------------------------------
+    def sent_to(self, chat_id: int) -> list[Call]:
+        return [c for c in self.session.calls if c.chat_id == chat_id]
+
+    def last_text(self, chat_id: int) -> str:
+        texts = [c.text for c in self.sent_to(chat_id) if c.text]
+        return texts[-1] if texts else ""
+
+    def button_data(self, calls: list[Call], label_startswith: str) -> str:
+        for call in reversed(calls):
+            for text, data in call.buttons:
+                if text.startswith(label_startswith):
+                    return data
+        raise AssertionError(f"no button {label_startswith!r} in {[c.buttons for c in calls]}")
+
+    def callback_answers(self, calls: list[Call]) -> list[Any]:
+        return [c.method for c in calls if c.name == "answerCallbackQuery"]
