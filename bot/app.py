@@ -20,13 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, make_clock
 from bot.config import Settings
 from bot.i18n import Locales
+from bot.keyboards.questions import escalation_buttons
 from bot.menus import set_default_menus
 from bot.middlewares import DbSessionMiddleware, FloodMiddleware, I18nMiddleware, UserMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
+from models import questions
 from models.db import create_engine, create_sessionmaker
-from scheduler.tick import Tick
+from scheduler.tick import CatchUp, Tick
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30
@@ -103,6 +105,14 @@ async def _on_error(event: ErrorEvent, locales: Locales) -> None:
         log.warning("could not tell chat %s about the error", chat_id)
 
 
+def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
+    async def questions_sla() -> int:
+        async with sessionmaker() as session, session.begin():
+            return await questions.sla_catch_up(session, clock.now(), escalation_buttons)
+
+    return questions_sla
+
+
 def build_app(settings: Settings) -> App:
     clock = make_clock(settings.app_env, settings.test_clock_file)
     engine = create_engine(settings.database_url)
@@ -116,7 +126,7 @@ def build_app(settings: Settings) -> App:
     )
     bot = build_bot(settings, limiter)
     sender = OutboxSender(bot, sessionmaker, locales, clock)
-    tick = Tick(catch_ups=[], drain=sender.drain)
+    tick = Tick(catch_ups=[sla_catch_up(sessionmaker, clock)], drain=sender.drain)
     storage = DbStorage(sessionmaker, clock)
     dp, db = build_dispatcher(settings, clock, sessionmaker, locales, storage, tick.nudge)
     return App(settings, clock, engine, sessionmaker, bot, dp, locales, sender, tick, db)

@@ -18,3 +18,15 @@ class ProfileForm(StatesGroup):
 
 class SettingsForm(StatesGroup):
     value = State()
+
+
+class AnswerForm(StatesGroup):
+    answer = State()
+
+
+class FollowUpForm(StatesGroup):
+    text = State()
+
+
+class WriteFirstForm(StatesGroup):
+    text = State()

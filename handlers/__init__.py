@@ -1,10 +1,21 @@
-"""The router tree. Chat-type filters sit on the parent router; the catch-all comes last."""
+"""The router tree. Chat-type filters sit on the parent router; the catch-all (a
+mentee's free message becomes a question) comes last."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import admin, common, data_rights, groups, people, profile, settings, start
+from handlers import (
+    admin,
+    common,
+    data_rights,
+    groups,
+    people,
+    profile,
+    questions,
+    settings,
+    start,
+)
 
 
 def _detached(router: Router) -> Router:
@@ -33,7 +44,9 @@ def get_routers() -> list[Router]:
                 settings.router,
                 data_rights.router,
                 profile.router,
+                questions.router,
                 common.fallback_router,
+                questions.mentee_router,
             )
         )
     )

@@ -72,14 +72,6 @@ async def unknown_command(message: Message, t: Translator) -> None:
     await message.answer(t("unknown-command"))
 
 
-@fallback_router.message()
-async def anything_else(message: Message, roles: Roles, t: Translator) -> None:
-    if not roles.any:
-        await message.answer(t("start-no-role"))
-        return
-    await message.answer(t("fallback-hint"))
-
-
 @fallback_router.callback_query()
 async def stale_button(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("button-outdated"), show_alert=True)

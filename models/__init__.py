@@ -1,3 +1,3 @@
 """The domain model. Importing the package registers every table."""
 
-from models import invites, outbox, people, programs, runtime  # noqa: F401
+from models import invites, outbox, people, programs, questions, runtime  # noqa: F401

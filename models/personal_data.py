@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Base
 from models.invites import Consent
 from models.outbox import OutboxMessage, cancel_for_user
 from models.people import Membership, Profile, User
+from models.questions import Question, QuestionMessage
 from models.runtime import FsmState
 
 # table -> (column that names the owner, personal columns)
@@ -28,6 +29,11 @@ PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "outbox": ("user_id", ("chat_id", "args")),
     "fsm_states": ("key", ("data", "state")),
+    "questions": ("mentee_id", ("preview",)),
+    "question_messages": (
+        "chat_id",
+        ("chat_id", "message_id", "origin_chat_id", "origin_message_id"),
+    ),
 }
 
 # Columns that are not personal: codes, statuses, settings and technical ids.
@@ -49,6 +55,8 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "fsm_states": ("key",),
     "outbox": ("kind", "key", "buttons", "status", "dedupe_key", "last_error"),
     "programs": ("form", "mode", "status", "end_reason"),
+    "questions": ("status", "kind", "media_group_id"),
+    "question_messages": ("role",),
 }
 
 EXPORTED = (User, Profile, Membership, Consent)
@@ -91,6 +99,15 @@ async def forget_person(session: AsyncSession, user: User, now: datetime) -> Non
     )
     if tg_id is not None:
         await session.execute(delete(FsmState).where(FsmState.key.like(f"%:{tg_id}:{tg_id}:%")))
+    await session.execute(
+        update(Question).where(Question.mentee_id == user.id).values(preview=None)
+    )
+    if tg_id is not None:
+        await session.execute(
+            delete(QuestionMessage).where(
+                or_(QuestionMessage.chat_id == tg_id, QuestionMessage.origin_chat_id == tg_id)
+            )
+        )
     profile = await session.get(Profile, user.id)
     if profile is not None:
         profile.position = None

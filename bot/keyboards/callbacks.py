@@ -57,3 +57,63 @@ class ForgetCb(CallbackData, prefix="fg"):
 
 class LangCb(CallbackData, prefix="lg"):
     code: str
+
+
+class QAnswerCb(CallbackData, prefix="qa"):
+    q: int
+
+
+class QHandOverCb(CallbackData, prefix="qh"):
+    q: int
+
+
+class QCloseCb(CallbackData, prefix="qx"):
+    q: int
+
+
+class QResolveCb(CallbackData, prefix="qr"):
+    q: int
+
+
+class QFollowUpCb(CallbackData, prefix="qf"):
+    q: int
+
+
+class QRateCb(CallbackData, prefix="qs"):
+    q: int
+    score: int
+
+
+class QClaimCb(CallbackData, prefix="qm"):
+    q: int
+
+
+class QRemindCb(CallbackData, prefix="qn"):
+    q: int
+
+
+class QReassignCb(CallbackData, prefix="qg"):
+    q: int
+
+
+class QReassignToCb(CallbackData, prefix="qt"):
+    q: int
+    user_id: int
+
+
+class QContinueCb(CallbackData, prefix="qc"):
+    q: int
+    mid: int
+
+
+class QNewCb(CallbackData, prefix="qw"):
+    mid: int
+
+
+class QPickMentorCb(CallbackData, prefix="qp"):
+    program_id: int
+    mid: int
+
+
+class WriteFirstCb(CallbackData, prefix="wf"):
+    mentee_id: int

@@ -43,6 +43,7 @@ TOKEN = f"{BOT_ID}:TEST-TOKEN-abcdef"
 @dataclass
 class Call:
     method: TelegramMethod[Any]
+    result_id: int | None = None  # the message id the fake answered with
 
     @property
     def name(self) -> str:
@@ -81,12 +82,14 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
-        self.calls.append(Call(method))
+        call = Call(method)
+        self.calls.append(call)
         returning = method.__returning__
         if returning is Message or getattr(returning, "__name__", "") == "Message":
             chat_id = getattr(method, "chat_id", 0)
+            call.result_id = next(self._ids)
             return Message(  # type: ignore[return-value]
-                message_id=next(self._ids),
+                message_id=call.result_id,
                 date=datetime.now(UTC),
                 chat=Chat(id=chat_id if isinstance(chat_id, int) else 0, type="private"),
                 text=getattr(method, "text", None),
@@ -99,7 +102,8 @@ class RecordingSession(BaseSession):
         if name == "copyMessage":
             from aiogram.types import MessageId
 
-            return MessageId(message_id=next(self._ids))  # type: ignore[return-value]
+            call.result_id = next(self._ids)
+            return MessageId(message_id=call.result_id)  # type: ignore[return-value]
         if name == "getMyCommands":
             return []  # type: ignore[return-value]
         return True  # type: ignore[return-value]

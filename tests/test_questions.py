@@ -1,0 +1,80 @@
+"""Questions at the dispatcher level: routing, answers, threads, access."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiogram.types import Message
+from sqlalchemy import select
+
+from models.outbox import OutboxMessage
+from models.people import Role
+from bot.keyboards.questions import escalation_buttons
+from models.questions import Question, sla_catch_up
+from tests.support.botclient import BotClient, Person
+from tests.support.world import Member, make_member, make_org, make_program
+
+
+@pytest.fixture
+async def world(client: BotClient):  # noqa: ANN201
+    sm, now = client.sessionmaker, client.clock.now()
+    org = await make_org(sm, now)
+    w = {
+        "org": org,
+        "curator": await make_member(
+            sm, org, Person(10, "Cur"), Role.CURATOR, now, name="Куратор К"
+        ),
+        "mentor": await make_member(
+            sm, org, Person(20, "MenA"), Role.MENTOR, now, name="Наставник А"
+        ),
+        "mentor_b": await make_member(
+            sm, org, Person(21, "MenB"), Role.MENTOR, now, name="Наставник Б"
+        ),
+        "mentee": await make_member(sm, org, Person(30, "Tee"), Role.MENTEE, now, name="Молодой У"),
+        "loner": await make_member(sm, org, Person(31, "Lon"), Role.MENTEE, now, name="Без Пары"),
+    }
+    await make_program(sm, org, w["mentor"], [w["mentee"]], now)
+    return w
+
+
+async def test_text_question_reaches_mentor_and_answer_comes_back(client: BotClient, world) -> None:  # noqa: ANN001
+    mentee: Member = world["mentee"]
+    mentor: Member = world["mentor"]
+    calls = await client.send(mentee.person, "Как вести журнал?")
+    to_mentor = [c for c in calls if c.chat_id == mentor.person.id]
+    assert len(to_mentor) == 1
+    assert to_mentor[0].text.startswith("Вопрос №1 · Молодой У · математика")
+    assert "Как вести журнал?" in to_mentor[0].text
+    assert "№1" in client.last_text(mentee.person.id) and "Наставник А" in client.last_text(
+        mentee.person.id
+    )
+    calls = await _reply(client, mentor.person, to_mentor[0], "Откройте электронный журнал")
+    to_mentee = [c for c in calls if c.chat_id == mentee.person.id]
+    assert to_mentee and to_mentee[0].text.startswith("Ответ на вопрос №1")
+    async with client.sessionmaker() as s:
+        q = await s.scalar(select(Question))
+        assert q.status == "answered" and q.first_answer_at is not None
+
+
+async def _reply(client: BotClient, who: Person, call, text: str):  # noqa: ANN001, ANN202
+    message_id = call.result_id
+    replied = Message(message_id=message_id, date=client.clock.now(), chat=who.chat, text="x")
+    return await client.send(who, text, reply_to_message=replied)
+
+
+async def test_mentee_without_mentor_reaches_curators(client: BotClient, world) -> None:  # noqa: ANN001
+    calls = await client.send(world["loner"].person, "Помогите")
+    assert any(c.chat_id == world["curator"].person.id for c in calls)
+    assert "куратору" in client.last_text(world["loner"].person.id)
+
+
+async def test_sla_escalates_to_curator(client: BotClient, world) -> None:  # noqa: ANN001
+    await client.send(world["mentee"].person, "Вопрос")
+    client.clock.set(client.clock.now() + timedelta(days=3))
+    async with client.sessionmaker() as s, s.begin():
+        made = await sla_catch_up(s, client.clock.now(), escalation_buttons)
+    assert made >= 2
+    async with client.sessionmaker() as s:
+        keys = sorted(r.key for r in await s.scalars(select(OutboxMessage)))
+    assert keys == ["question-escalated", "question-remind"]
