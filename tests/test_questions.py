@@ -8,16 +8,16 @@ import pytest
 from aiogram.types import Message
 from sqlalchemy import select
 
+from bot.keyboards.questions import escalation_buttons
 from models.outbox import OutboxMessage
 from models.people import Role
-from bot.keyboards.questions import escalation_buttons
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Person
 from tests.support.world import Member, make_member, make_org, make_program
 
 
 @pytest.fixture
-async def world(client: BotClient):  # noqa: ANN201
+async def world(client: BotClient):
     sm, now = client.sessionmaker, client.clock.now()
     org = await make_org(sm, now)
     w = {
@@ -38,7 +38,7 @@ async def world(client: BotClient):  # noqa: ANN201
     return w
 
 
-async def test_text_question_reaches_mentor_and_answer_comes_back(client: BotClient, world) -> None:  # noqa: ANN001
+async def test_text_question_reaches_mentor_and_answer_comes_back(client: BotClient, world) -> None:
     mentee: Member = world["mentee"]
     mentor: Member = world["mentor"]
     calls = await client.send(mentee.person, "Как вести журнал?")
@@ -57,19 +57,19 @@ async def test_text_question_reaches_mentor_and_answer_comes_back(client: BotCli
         assert q.status == "answered" and q.first_answer_at is not None
 
 
-async def _reply(client: BotClient, who: Person, call, text: str):  # noqa: ANN001, ANN202
+async def _reply(client: BotClient, who: Person, call, text: str):
     message_id = call.result_id
     replied = Message(message_id=message_id, date=client.clock.now(), chat=who.chat, text="x")
     return await client.send(who, text, reply_to_message=replied)
 
 
-async def test_mentee_without_mentor_reaches_curators(client: BotClient, world) -> None:  # noqa: ANN001
+async def test_mentee_without_mentor_reaches_curators(client: BotClient, world) -> None:
     calls = await client.send(world["loner"].person, "Помогите")
     assert any(c.chat_id == world["curator"].person.id for c in calls)
     assert "куратору" in client.last_text(world["loner"].person.id)
 
 
-async def test_sla_escalates_to_curator(client: BotClient, world) -> None:  # noqa: ANN001
+async def test_sla_escalates_to_curator(client: BotClient, world) -> None:
     await client.send(world["mentee"].person, "Вопрос")
     client.clock.set(client.clock.now() + timedelta(days=3))
     async with client.sessionmaker() as s, s.begin():
