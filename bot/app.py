@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -28,7 +29,8 @@ from bot.storage import DbStorage
 from handlers import get_routers
 from models import questions
 from models.db import create_engine, create_sessionmaker
-from scheduler.tick import CatchUp, Tick
+from models.runtime import forget_old_updates
+from scheduler.tick import CatchUp, Tick, start_scheduler
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30
@@ -113,6 +115,14 @@ def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -
     return questions_sla
 
 
+def housekeeping(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
+    async def forget_old_update_ids() -> int:
+        async with sessionmaker() as session, session.begin():
+            return await forget_old_updates(session, clock.now() - timedelta(days=7))
+
+    return forget_old_update_ids
+
+
 def build_app(settings: Settings) -> App:
     clock = make_clock(settings.app_env, settings.test_clock_file)
     engine = create_engine(settings.database_url)
@@ -126,15 +136,16 @@ def build_app(settings: Settings) -> App:
     )
     bot = build_bot(settings, limiter)
     sender = OutboxSender(bot, sessionmaker, locales, clock)
-    tick = Tick(catch_ups=[sla_catch_up(sessionmaker, clock)], drain=sender.drain)
+    tick = Tick(
+        catch_ups=[sla_catch_up(sessionmaker, clock), housekeeping(sessionmaker, clock)],
+        drain=sender.drain,
+    )
     storage = DbStorage(sessionmaker, clock)
     dp, db = build_dispatcher(settings, clock, sessionmaker, locales, storage, tick.nudge)
     return App(settings, clock, engine, sessionmaker, bot, dp, locales, sender, tick, db)
 
 
 async def run_polling(app: App) -> None:
-    from scheduler.tick import start_scheduler
-
     me = await app.bot.get_me()
     app.dp["bot_username"] = me.username or ""
     await set_default_menus(app.bot, app.locales)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, String, insert
+from sqlalchemy import JSON, BigInteger, String, delete, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,3 +49,11 @@ async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> 
     )
     result = await session.execute(stmt)
     return bool(result.rowcount)
+
+
+async def forget_old_updates(session: AsyncSession, before: datetime) -> int:
+    """Telegram redelivers an update for at most a day; older ids need not be kept."""
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
+    )
+    return result.rowcount or 0
