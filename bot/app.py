@@ -28,7 +28,7 @@ from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
 from models import questions
-from models.db import create_engine, create_sessionmaker
+from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
 
@@ -109,7 +109,7 @@ async def _on_error(event: ErrorEvent, locales: Locales) -> None:
 
 def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
     async def questions_sla() -> int:
-        async with sessionmaker() as session, session.begin():
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
             return await questions.sla_catch_up(session, clock.now(), escalation_buttons)
 
     return questions_sla
@@ -117,7 +117,7 @@ def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -
 
 def housekeeping(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
     async def forget_old_update_ids() -> int:
-        async with sessionmaker() as session, session.begin():
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
             return await forget_old_updates(session, clock.now() - timedelta(days=7))
 
     return forget_old_update_ids

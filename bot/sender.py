@@ -35,6 +35,7 @@ from bot.clock import Clock
 from bot.i18n import Locales
 from bot.texts import split_text
 from models import outbox
+from models.db import write_gate
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import User, mark_unreachable
 
@@ -180,11 +181,12 @@ class OutboxSender:
         self.clock = clock
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
+        self._gate = write_gate(sessionmaker)
 
     async def drain(self) -> int:
         sent = 0
         while True:
-            async with self.sessionmaker() as session, session.begin():
+            async with self._gate.hold(), self.sessionmaker() as session, session.begin():
                 now = self.clock.now()
                 await outbox.drop_expired(session, now)
                 await outbox.release_stale_claims(session, now, timedelta(minutes=10))
@@ -234,7 +236,7 @@ class OutboxSender:
             except TelegramForbiddenError as exc:
                 await self._finish(row, OutboxStatus.FAILED, exc.message)
                 if row.user_id is not None:
-                    async with self.sessionmaker() as session, session.begin():
+                    async with self._gate.hold(), self.sessionmaker() as session, session.begin():
                         await mark_unreachable(session, row.user_id, self.clock.now())
                 return False
             except TelegramBadRequest as exc:
@@ -251,10 +253,10 @@ class OutboxSender:
             return True
 
     async def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str | None) -> None:
-        async with self.sessionmaker() as session, session.begin():
+        async with self._gate.hold(), self.sessionmaker() as session, session.begin():
             await outbox.finish(session, row.id, status, self.clock.now(), error)
 
     async def _retry(self, row: OutboxMessage, seconds: float, error: str) -> None:
-        async with self.sessionmaker() as session, session.begin():
+        async with self._gate.hold(), self.sessionmaker() as session, session.begin():
             due = self.clock.now() + timedelta(seconds=seconds)
             await outbox.retry_later(session, row.id, due, error)

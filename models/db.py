@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,3 +108,31 @@ def _configure_sqlite(engine: AsyncEngine, foreign_keys: bool) -> None:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class WriteGate:
+    """SQLite has one writer at a time. Queuing writers in the process is far cheaper than
+    letting SQLite's busy handler sleep and retry; PostgreSQL needs no gate."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._lock = asyncio.Lock() if enabled else None
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        if self._lock is None:
+            yield
+            return
+        async with self._lock:
+            yield
+
+
+_gates: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def write_gate(sessionmaker: async_sessionmaker[AsyncSession]) -> WriteGate:
+    engine = sessionmaker.kw["bind"]
+    gate = _gates.get(engine.sync_engine)
+    if gate is None:
+        gate = WriteGate(engine.dialect.name == "sqlite")
+        _gates[engine.sync_engine] = gate
+    return gate

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.storage import CURRENT_SESSION
+from models.db import write_gate
 from models.runtime import claim_update
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class DbSessionMiddleware(BaseMiddleware):
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.on_outbox = on_outbox
+        self.gate = write_gate(sessionmaker)
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -47,6 +49,20 @@ class DbSessionMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         self.in_flight += 1
         self._idle.clear()
+        try:
+            async with self.gate.hold():
+                return await self._handle(handler, event, data)
+        finally:
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self._idle.set()
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+    ) -> Any:
         session = self.sessionmaker()
         token = CURRENT_SESSION.set(session)
         try:
@@ -64,9 +80,6 @@ class DbSessionMiddleware(BaseMiddleware):
             CURRENT_SESSION.reset(token)
             dirty = session.info.pop("outbox_dirty", False)
             await session.close()
-            self.in_flight -= 1
-            if self.in_flight == 0:
-                self._idle.set()
         if dirty and self.on_outbox is not None:
             self.on_outbox()
         return result
