@@ -124,7 +124,11 @@ async def _send_to_owners(
         try:
             if reply_to is not None:
                 copied = await ctx.bot.copy_message(
-                    reader.tg_id, source.chat.id, source.message_id, disable_notification=silent
+                    reader.tg_id,
+                    source.chat.id,
+                    source.message_id,
+                    disable_notification=silent,
+                    reply_parameters=_reply(reply_to),
                 )
                 sent = [_copy(copied.message_id)]
             else:
