@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Base
 from models.invites import Consent
-from models.outbox import OutboxMessage, cancel_for_user
-from models.people import Membership, Profile, User
+from models.outbox import OutboxMessage, cancel_for_user, enqueue
+from models.people import Membership, Profile, Role, User, org_user_ids
+from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
 from models.runtime import FsmState
 
@@ -90,9 +91,66 @@ async def export_person(session: AsyncSession, user: User) -> dict[str, Any]:
     return result
 
 
+async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> int:
+    """Consent withdrawn: the person's live programs end (a group goes on without a
+    withdrawing mentee); partners and curators are told. Returns programs touched."""
+    live = (ProgramStatus.PROPOSED, ProgramStatus.ACTIVE)
+    as_mentor = list(
+        await session.scalars(
+            select(Program).where(Program.mentor_id == user.id, Program.status.in_(live))
+        )
+    )
+    as_mentee = list(
+        await session.scalars(
+            select(Program)
+            .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+            .where(ProgramMentee.mentee_id == user.id, Program.status.in_(live))
+        )
+    )
+    touched = 0
+    for program in {p.id: p for p in as_mentor + as_mentee}.values():
+        mentee_ids = list(
+            await session.scalars(
+                select(ProgramMentee.mentee_id).where(ProgramMentee.program_id == program.id)
+            )
+        )
+        partners = [program.mentor_id, *mentee_ids]
+        if program.mentor_id == user.id or mentee_ids == [user.id]:
+            program.status = ProgramStatus.ENDED
+            program.ended_at = now
+            program.end_reason = "consent-withdrawn"
+        else:
+            await session.execute(
+                delete(ProgramMentee).where(
+                    ProgramMentee.program_id == program.id, ProgramMentee.mentee_id == user.id
+                )
+            )
+        told = [uid for uid in partners if uid != user.id]
+        told += await org_user_ids(session, program.org_id, Role.CURATOR)
+        for uid in dict.fromkeys(told):
+            person = await session.get(User, uid)
+            if person is None or person.tg_id is None or uid == user.id:
+                continue
+            await enqueue(
+                session,
+                chat_id=person.tg_id,
+                user_id=uid,
+                org_id=program.org_id,
+                kind="program-ended",
+                key="notice-consent-withdrawn",
+                args={"program": program.id},
+                now=now,
+                dedupe_key=f"withdrawn:{program.id}:{user.id}:{uid}",
+            )
+        touched += 1
+    await session.flush()
+    return touched
+
+
 async def forget_person(session: AsyncSession, user: User, now: datetime) -> None:
     """Erase the personal fields, keep a tombstone so counts and dates still add up."""
     tg_id = user.tg_id
+    await end_programs_of(session, user, now)
     await cancel_for_user(session, user.id)
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.user_id == user.id).values(args={})

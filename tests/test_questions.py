@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.keyboards.questions import escalation_buttons
 from models.outbox import OutboxMessage
 from models.people import Role
+from models.programs import Program
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Person
 from tests.support.world import Member, make_member, make_org, make_program
@@ -78,3 +79,15 @@ async def test_sla_escalates_to_curator(client: BotClient, world) -> None:
     async with client.sessionmaker() as s:
         keys = sorted(r.key for r in await s.scalars(select(OutboxMessage)))
     assert keys == ["question-escalated", "question-remind"]
+
+
+async def test_forget_ends_programs_and_tells_partner(client: BotClient, world) -> None:
+    mentor: Member = world["mentor"]
+    await client.send(mentor.person, "/forget")
+    await client.press(mentor.person, "fg:1")
+    assert "удалены" in client.last_text(mentor.person.id)
+    async with client.sessionmaker() as s:
+        program = await s.scalar(select(Program))
+        assert program.status == "ended" and program.end_reason == "consent-withdrawn"
+        told = {r.chat_id for r in await s.scalars(select(OutboxMessage))}
+    assert told == {world["mentee"].person.id, world["curator"].person.id}

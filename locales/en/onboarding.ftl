@@ -89,3 +89,4 @@ notice-role-removed = The curator removed your role «{ $role ->
        *[mentee] mentee
     }» in «{ $org }».
 notice-unreachable = <b>{ $name }</b> (#{ $id }) has blocked the bot: messages to them are not delivered.
+notice-consent-withdrawn = A participant of program №{ $program } withdrew consent to personal data processing: their part in the program has ended.
