@@ -135,7 +135,7 @@ def build_app(settings: Settings) -> App:
         settings.group_rate_per_minute,
     )
     bot = build_bot(settings, limiter)
-    sender = OutboxSender(bot, sessionmaker, locales, clock)
+    sender = OutboxSender(bot, sessionmaker, locales, clock, limiter)
     tick = Tick(
         catch_ups=[sla_catch_up(sessionmaker, clock), housekeeping(sessionmaker, clock)],
         drain=sender.drain,

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -54,9 +55,11 @@ class TokenBucket:
         self.rate = rate
         self.capacity = capacity
         self.tokens = capacity
-        self.updated = time.monotonic()
+        self.updated = float("-inf")
 
     def reserve(self, now: float) -> float:
+        if self.updated == float("-inf"):
+            self.updated = now
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         self.tokens -= 1
@@ -65,8 +68,14 @@ class TokenBucket:
 
 class RateLimiter:
     def __init__(
-        self, global_rate: float, chat_rate: float, chat_burst: int, group_per_minute: int
+        self,
+        global_rate: float,
+        chat_rate: float,
+        chat_burst: int,
+        group_per_minute: int,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.timer = timer
         self.base_global_rate = global_rate
         self.global_bucket = TokenBucket(global_rate, max(1.0, global_rate))
         self.chat_rate = chat_rate
@@ -91,12 +100,16 @@ class RateLimiter:
         return bucket
 
     def _forget_idle(self) -> None:
-        now = time.monotonic()
+        now = self.timer()
         for chat_id in [c for c, b in self.chats.items() if now - b.updated > 60]:
             del self.chats[chat_id]
 
+    def paused_for(self, chat_id: int) -> float:
+        """Seconds until Telegram lets us write to this chat again."""
+        return max(0.0, self.paused_until.get(chat_id, 0.0) - self.timer())
+
     def delay_for(self, chat_id: int | None) -> float:
-        now = time.monotonic()
+        now = self.timer()
         if self.slow_until and now > self.slow_until:
             self.global_bucket.rate = self.base_global_rate
             self.slow_until = 0.0
@@ -112,7 +125,7 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
     def pause(self, chat_id: int | None, seconds: float) -> None:
-        now = time.monotonic()
+        now = self.timer()
         if chat_id is not None:
             self.paused_until[chat_id] = max(self.paused_until.get(chat_id, 0.0), now + seconds)
         self.recent_429.append((now, chat_id or 0))
@@ -142,6 +155,12 @@ class RateLimitMiddleware(BaseRequestMiddleware):
         if not name.startswith(LIMITED_PREFIXES):
             return await make_request(bot, method)
         chat_id = _chat_of(method)
+        if chat_id is not None and self.limiter.paused_for(chat_id) > MAX_DIRECT_WAIT:
+            raise TelegramRetryAfter(
+                method=method,
+                message="Too Many Requests: this chat is paused",
+                retry_after=int(self.limiter.paused_for(chat_id)) + 1,
+            )
         network_failures = 0
         waited = 0.0
         while True:
@@ -172,9 +191,11 @@ class OutboxSender:
         sessionmaker: async_sessionmaker[AsyncSession],
         locales: Locales,
         clock: Clock,
+        limiter: RateLimiter | None = None,
         batch: int = 100,
         concurrency: int = 16,
     ) -> None:
+        self.limiter = limiter
         self.bot = bot
         self.sessionmaker = sessionmaker
         self.locales = locales
@@ -204,6 +225,11 @@ class OutboxSender:
                 user = await session.get(User, row.user_id) if row.user_id else None
             if user is not None and (not user.reachable or user.tg_id is None):
                 await self._finish(row, OutboxStatus.CANCELLED, "recipient unreachable")
+                return False
+            if self.limiter is not None and self.limiter.paused_for(row.chat_id) > 0:
+                # Telegram asked us to wait for this chat: come back then, do not block
+                # the rest of the batch.
+                await self._retry(row, self.limiter.paused_for(row.chat_id), "chat paused")
                 return False
             t = self.locales.get(user.language if user else None)
             text = t(row.key, **row.args)
