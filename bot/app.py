@@ -141,7 +141,15 @@ def build_app(settings: Settings) -> App:
         drain=sender.drain,
     )
     storage = DbStorage(sessionmaker, clock)
-    dp, db = build_dispatcher(settings, clock, sessionmaker, locales, storage, tick.nudge)
+    dp, db = build_dispatcher(
+        settings,
+        clock,
+        sessionmaker,
+        locales,
+        storage,
+        tick.nudge,
+        flood_limit=settings.flood_messages_per_second,
+    )
     return App(settings, clock, engine, sessionmaker, bot, dp, locales, sender, tick, db)
 
 
@@ -152,14 +160,18 @@ async def run_polling(app: App) -> None:
     scheduler = start_scheduler(app.tick, app.settings.tick_seconds)
 
     async def on_shutdown() -> None:
-        # Polling has stopped taking updates; let the handlers in flight finish.
+        # Polling has stopped taking updates: start no new tick, then let the handlers
+        # and the tick run in flight finish.
+        scheduler.pause()
         try:
             async with asyncio.timeout(SHUTDOWN_GRACE_SECONDS):
                 await app.db_middleware.wait_idle()
                 await app.tick.wait_tasks()
         except TimeoutError:
-            log.warning("shutdown: handlers still running after %ss", SHUTDOWN_GRACE_SECONDS)
+            log.warning("shutdown: work still running after %ss", SHUTDOWN_GRACE_SECONDS)
+        # Shutting the scheduler down cancels a job still running; none is by now.
         scheduler.shutdown(wait=False)
+        log.info("stopped")
 
     app.dp.shutdown.register(on_shutdown)
     log.info("polling as @%s", me.username)

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     group_rate_per_minute: int = Field(default=20, ge=1)
     tick_seconds: float = Field(default=5, gt=0)
     tasks_concurrency_limit: int = Field(default=64, ge=1)
+    flood_messages_per_second: int = Field(default=5, ge=1)
     redis_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -53,8 +53,11 @@ class Tick:
         task.add_done_callback(self._tasks.discard)
 
     async def wait_tasks(self) -> None:
+        """Wait for nudged runs and for a run in progress to finish."""
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        async with self._lock:
+            return
 
 
 def start_scheduler(tick: Tick, seconds: float) -> AsyncIOScheduler:
