@@ -30,3 +30,12 @@ class FollowUpForm(StatesGroup):
 
 class WriteFirstForm(StatesGroup):
     text = State()
+
+
+class PairForm(StatesGroup):
+    mentees = State()
+    mentor = State()
+    form = State()
+    mode = State()
+    dates = State()
+    confirm = State()

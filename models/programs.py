@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
-from datetime import date, datetime
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.away import today_in
 from models.db import Base, UTCDateTime
+from models.outbox import enqueue
+from models.people import (
+    Organization,
+    Profile,
+    Role,
+    User,
+    load_roles,
+    member_of,
+    org_user_ids,
+)
 
 
 class Form(enum.StrEnum):
@@ -94,3 +109,488 @@ async def pair_statuses(session: AsyncSession, org_id: int, user_ids: list[int])
         if current is None or rank[ProgramStatus(status)] > rank[ProgramStatus(current)]:
             result[user_id] = status
     return result
+
+
+# Pairing: validation, ranking, proposal, the mentor's decision ---------------------------
+
+PERSONALIZED_MIN_MONTHS = 3
+PERSONALIZED_MAX_MONTHS = 12
+DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\.\.)\s*")
+SUBJECT_MATCH_SCORE = 2
+
+ButtonsFor = Callable[[int], list[list[dict[str, Any]]]]
+
+
+class PairingError(ValueError):
+    """A rule of pairing is broken. `key` is a locale key; `params` fill it."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = args
+
+
+def is_form(value: str) -> bool:
+    return value in {f.value for f in Form}
+
+
+def is_mode(value: str) -> bool:
+    return value in {m.value for m in Mode}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31.05 + 1 = 30.06)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_bounds(start: date) -> tuple[date, date]:
+    """The earliest and latest last day of a personalized program starting on `start`."""
+    earliest = add_months(start, PERSONALIZED_MIN_MONTHS) - timedelta(days=1)
+    latest = add_months(start, PERSONALIZED_MAX_MONTHS) - timedelta(days=1)
+    return earliest, latest
+
+
+def format_day(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _parse_day(text: str) -> date | str:
+    match = DATE_RE.match(text)
+    if not match:
+        return "pair-dates-format"
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return "pair-dates-no-such-day"
+
+
+def parse_date_range(text: str) -> tuple[date, date] | str:
+    """«01.12.2026-31.05.2027», or one day «15.12.2026» (start == end). A problem key when
+    the text is not two dd.mm.yyyy dates or names a day that does not exist."""
+    parts = [p for p in RANGE_SPLIT.split((text or "").strip()) if p]
+    if len(parts) not in (1, 2):
+        return "pair-dates-format"
+    days: list[date] = []
+    for part in parts:
+        parsed = _parse_day(part)
+        if isinstance(parsed, str):
+            return parsed
+        days.append(parsed)
+    return days[0], days[-1]
+
+
+def validate_dates(form: str, start: date, end: date, today: date | None = None) -> str | None:
+    """A problem key, or None when the dates fit the form (DESIGN §4): speed mentoring is
+    one day; any other form is a personalized program of 3 to 12 months. An extension past
+    12 months is not offered here."""
+    if end < start:
+        return "pair-dates-order"
+    if today is not None and end < today:
+        return "pair-dates-past"
+    if form == Form.SPEED:
+        return None if start == end else "pair-dates-speed"
+    earliest, latest = end_bounds(start)
+    if end < earliest:
+        return "pair-dates-too-short"
+    if end > latest:
+        return "pair-dates-too-long"
+    return None
+
+
+async def _live_user(session: AsyncSession, user_id: int) -> User | None:
+    user = await session.get(User, user_id)
+    if user is None or user.forgotten_at is not None:
+        return None
+    return user
+
+
+async def check_people(
+    session: AsyncSession,
+    org_id: int,
+    mentor_id: int,
+    mentee_ids: list[int],
+    *,
+    form: str | None = None,
+    cross_org_mentor: bool = False,
+) -> None:
+    """Raise PairingError unless the mentor is a mentor of this organization (of any, for
+    an admin's cross-school pair), every mentee a mentee of it, nobody paired with
+    themself, and, when the form is known, no mentee already in a live program of it.
+    A person of another organization reads as unknown: a curator learns nothing of them."""
+    if not mentee_ids:
+        raise PairingError("pair-err-no-mentees")
+    if mentor_id in mentee_ids:
+        raise PairingError("pair-err-self", id=mentor_id)
+    mentor = await _live_user(session, mentor_id)
+    held = await load_roles(session, mentor_id) if mentor else {}
+    here = held.get(org_id, set())
+    elsewhere = any(Role.MENTOR in roles for roles in held.values())
+    if mentor is None or not (Role.MENTOR in here or (cross_org_mentor and elsewhere)):
+        if mentor is not None and here:
+            raise PairingError("pair-err-not-mentor", id=mentor_id, name=mentor.display_name)
+        raise PairingError("pair-err-unknown", id=mentor_id)
+    for mentee_id in mentee_ids:
+        mentee = await _live_user(session, mentee_id)
+        roles = await member_of(session, mentee_id, org_id) if mentee else set()
+        if mentee is None or not roles:
+            raise PairingError("pair-err-unknown", id=mentee_id)
+        if Role.MENTEE not in roles:
+            raise PairingError("pair-err-not-mentee", id=mentee_id, name=mentee.display_name)
+    if form is None:
+        return
+    busy = (
+        await session.execute(
+            select(ProgramMentee.mentee_id, Program.id)
+            .join(Program, Program.id == ProgramMentee.program_id)
+            .where(
+                ProgramMentee.mentee_id.in_(mentee_ids),
+                Program.form == form,
+                Program.status.in_(LIVE),
+            )
+            .order_by(Program.id)
+            .limit(1)
+        )
+    ).first()
+    if busy is not None:
+        mentee = await session.get(User, busy[0])
+        name = mentee.display_name if mentee else f"#{busy[0]}"
+        raise PairingError("pair-err-busy", id=busy[0], name=name, program=busy[1], form=form)
+
+
+async def free_mentees(session: AsyncSession, org_id: int) -> list[User]:
+    """The organization's mentees with no live program, by id."""
+    live = (
+        select(ProgramMentee.mentee_id)
+        .join(Program, Program.id == ProgramMentee.program_id)
+        .where(Program.status.in_(LIVE))
+    )
+    ids = await org_user_ids(session, org_id, Role.MENTEE)
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(User)
+        .where(User.id.in_(ids), User.forgotten_at.is_(None), User.id.not_in(live))
+        .order_by(User.id)
+    )
+    return list(rows.all())
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").lower().replace("\u0451", "\u0435").split())
+
+
+async def rank_mentors(
+    session: AsyncSession, org_id: int, mentee_ids: list[int]
+) -> list[tuple[User, int]]:
+    """The organization's mentors, best match first. A point for each of the mentees'
+    difficulties the mentor's directions cover, and SUBJECT_MATCH_SCORE when the mentor
+    teaches a mentee's subject. Ties go to the mentor with fewer live programs."""
+    mentor_ids = [
+        i for i in await org_user_ids(session, org_id, Role.MENTOR) if i not in set(mentee_ids)
+    ]
+    if not mentor_ids:
+        return []
+    wanted: set[str] = set()
+    subjects: set[str] = set()
+    for profile in await session.scalars(select(Profile).where(Profile.user_id.in_(mentee_ids))):
+        wanted.update(profile.mentee_difficulties or [])
+        if _norm(profile.subject):
+            subjects.add(_norm(profile.subject))
+    profiles = {
+        p.user_id: p
+        for p in await session.scalars(select(Profile).where(Profile.user_id.in_(mentor_ids)))
+    }
+    load = dict(
+        (
+            await session.execute(
+                select(Program.mentor_id, func.count())
+                .where(Program.mentor_id.in_(mentor_ids), Program.status.in_(LIVE))
+                .group_by(Program.mentor_id)
+            )
+        ).all()
+    )
+    users = await session.scalars(
+        select(User).where(User.id.in_(mentor_ids), User.forgotten_at.is_(None))
+    )
+    ranked: list[tuple[User, int, int]] = []
+    for user in users:
+        profile = profiles.get(user.id)
+        score = 0
+        if profile is not None:
+            score += len(wanted & set(profile.mentor_directions or []))
+            if _norm(profile.subject) and _norm(profile.subject) in subjects:
+                score += SUBJECT_MATCH_SCORE
+        ranked.append((user, score, int(load.get(user.id, 0))))
+    ranked.sort(key=lambda r: (-r[1], r[2], r[0].id))
+    return [(user, score) for user, score, _ in ranked]
+
+
+async def _names(session: AsyncSession, user_ids: list[int]) -> str:
+    users = {
+        u.id: u.display_name
+        for u in await session.scalars(select(User).where(User.id.in_(user_ids)))
+    }
+    return ", ".join(users.get(i, f"#{i}") for i in user_ids)
+
+
+async def program_mentee_ids(session: AsyncSession, program_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(ProgramMentee.mentee_id)
+        .where(ProgramMentee.program_id == program_id)
+        .order_by(ProgramMentee.mentee_id)
+    )
+    return list(rows.all())
+
+
+def _program_args(program: Program) -> dict[str, Any]:
+    return {
+        "program": program.id,
+        "form": program.form,
+        "mode": program.mode,
+        "start": format_day(program.starts_on),
+        "end": format_day(program.ends_on),
+    }
+
+
+async def create_program(
+    session: AsyncSession,
+    *,
+    org_id: int,
+    mentor_id: int,
+    mentee_ids: list[int],
+    form: str,
+    mode: str,
+    starts_on: date,
+    ends_on: date,
+    created_by: int | None,
+    now: datetime,
+    decision_buttons: ButtonsFor,
+    cross_org_mentor: bool = False,
+) -> Program:
+    """Check every rule again, write the program as proposed and ask the mentor (an
+    outbox row with the buttons `decision_buttons(program_id)` gives)."""
+    mentee_ids = list(dict.fromkeys(mentee_ids))
+    if not is_form(form):
+        raise PairingError("pair-err-form")
+    if not is_mode(mode):
+        raise PairingError("pair-err-mode")
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise PairingError("pair-err-unknown", id=org_id)
+    problem = validate_dates(form, starts_on, ends_on, today_in(org.timezone, now))
+    if problem is not None:
+        raise PairingError(problem, **date_problem_args(starts_on))
+    await check_people(
+        session, org_id, mentor_id, mentee_ids, form=form, cross_org_mentor=cross_org_mentor
+    )
+    program = Program(
+        org_id=org_id,
+        mentor_id=mentor_id,
+        form=form,
+        mode=mode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=ProgramStatus.PROPOSED,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(program)
+    await session.flush()
+    for mentee_id in mentee_ids:
+        session.add(ProgramMentee(program_id=program.id, mentee_id=mentee_id))
+    await session.flush()
+    mentor = await session.get(User, mentor_id)
+    curator = await session.get(User, created_by) if created_by else None
+    if mentor is not None and mentor.tg_id is not None:
+        await enqueue(
+            session,
+            chat_id=mentor.tg_id,
+            user_id=mentor.id,
+            org_id=org_id,
+            kind="pair-offer",
+            key="pair-offer",
+            args={
+                **_program_args(program),
+                "org": org.name,
+                "curator": curator.display_name if curator else org.name,
+                "mentees": await _names(session, mentee_ids),
+                "count": len(mentee_ids),
+            },
+            buttons=decision_buttons(program.id),
+            now=now,
+            dedupe_key=f"pair:{program.id}:offer",
+        )
+    return program
+
+
+def date_problem_args(start: date) -> dict[str, str]:
+    """What a date problem's message may name: the allowed last days for this start."""
+    earliest, latest = end_bounds(start)
+    return {
+        "start": format_day(start),
+        "earliest": format_day(earliest),
+        "latest": format_day(latest),
+    }
+
+
+async def _curators_to_tell(session: AsyncSession, program: Program) -> list[User]:
+    """Who formed the pair; when that person is gone, the organization's curators."""
+    if program.created_by is not None:
+        creator = await _live_user(session, program.created_by)
+        if creator is not None and creator.tg_id is not None:
+            return [creator]
+    users = []
+    for curator_id in await org_user_ids(session, program.org_id, Role.CURATOR):
+        curator = await _live_user(session, curator_id)
+        if curator is not None and curator.tg_id is not None:
+            users.append(curator)
+    return users
+
+
+async def _tell(
+    session: AsyncSession,
+    program: Program,
+    user: User,
+    key: str,
+    now: datetime,
+    **args: Any,
+) -> None:
+    if user.tg_id is None:
+        return
+    await enqueue(
+        session,
+        chat_id=user.tg_id,
+        user_id=user.id,
+        org_id=program.org_id,
+        kind=key,
+        key=key,
+        args={**_program_args(program), **args},
+        now=now,
+        dedupe_key=f"pair:{program.id}:{key}:{user.id}",
+    )
+
+
+async def _decide(
+    session: AsyncSession, program_id: int, mentor_id: int, status: ProgramStatus, now: datetime
+) -> Program | None:
+    """One atomic step from proposed; None when the program is not this mentor's or has
+    been decided already (a second press, or a forged payload)."""
+    result = await session.execute(
+        update(Program)
+        .where(
+            Program.id == program_id,
+            Program.mentor_id == mentor_id,
+            Program.status == ProgramStatus.PROPOSED,
+        )
+        .values(status=status, decided_at=now)
+    )
+    if not result.rowcount:
+        return None
+    return await session.scalar(
+        select(Program).where(Program.id == program_id).execution_options(populate_existing=True)
+    )
+
+
+async def accept_program(
+    session: AsyncSession, program_id: int, mentor_id: int, now: datetime
+) -> Program | None:
+    """The mentor accepts the duties: the program becomes active and the mentor, every
+    mentee and the curator are told who the partner is."""
+    program = await _decide(session, program_id, mentor_id, ProgramStatus.ACTIVE, now)
+    if program is None:
+        return None
+    mentor = await session.get(User, mentor_id)
+    assert mentor is not None
+    mentee_ids = await program_mentee_ids(session, program.id)
+    mentees = await _names(session, mentee_ids)
+    await _tell(
+        session, program, mentor, "pair-active-mentor", now, mentees=mentees, count=len(mentee_ids)
+    )
+    for mentee_id in mentee_ids:
+        mentee = await _live_user(session, mentee_id)
+        if mentee is not None:
+            await _tell(
+                session, program, mentee, "pair-active-mentee", now, mentor=mentor.display_name
+            )
+    for curator in await _curators_to_tell(session, program):
+        await _tell(
+            session,
+            program,
+            curator,
+            "pair-active-curator",
+            now,
+            mentor=mentor.display_name,
+            mentees=mentees,
+        )
+    return program
+
+
+async def refuse_program(
+    session: AsyncSession, program_id: int, mentor_id: int, now: datetime
+) -> Program | None:
+    """The mentor declines: the program is refused and the curator is told."""
+    program = await _decide(session, program_id, mentor_id, ProgramStatus.REFUSED, now)
+    if program is None:
+        return None
+    mentor = await session.get(User, mentor_id)
+    assert mentor is not None
+    mentees = await _names(session, await program_mentee_ids(session, program.id))
+    for curator in await _curators_to_tell(session, program):
+        await _tell(
+            session,
+            program,
+            curator,
+            "pair-refused-curator",
+            now,
+            mentor=mentor.display_name,
+            mentees=mentees,
+        )
+    return program
+
+
+async def active_programs_of_mentee(session: AsyncSession, mentee_id: int) -> list[Program]:
+    """The active programs where the person is a mentee, oldest first."""
+    rows = await session.scalars(
+        select(Program)
+        .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+        .where(ProgramMentee.mentee_id == mentee_id, Program.status == ProgramStatus.ACTIVE)
+        .order_by(Program.id)
+    )
+    return list(rows.all())
+
+
+async def mentors_of_mentee(session: AsyncSession, mentee_id: int) -> list[tuple[Program, User]]:
+    """The active programs where the person is a mentee, each with its mentor."""
+    rows = await session.execute(
+        select(Program, User)
+        .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+        .join(User, User.id == Program.mentor_id)
+        .where(ProgramMentee.mentee_id == mentee_id, Program.status == ProgramStatus.ACTIVE)
+        .order_by(Program.id)
+    )
+    return [(program, user) for program, user in rows.all()]
+
+
+async def mentees_of_mentor(session: AsyncSession, mentor_id: int) -> list[tuple[Program, User]]:
+    """The mentor's active programs, one row per mentee."""
+    rows = await session.execute(
+        select(Program, User)
+        .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+        .join(User, User.id == ProgramMentee.mentee_id)
+        .where(Program.mentor_id == mentor_id, Program.status == ProgramStatus.ACTIVE)
+        .order_by(Program.id, User.id)
+    )
+    return [(program, user) for program, user in rows.all()]
+
+
+async def mentee_orgs(session: AsyncSession, user_id: int) -> list[int]:
+    """Organizations where the person is a mentee."""
+    return sorted(
+        org_id
+        for org_id, roles in (await load_roles(session, user_id)).items()
+        if Role.MENTEE in roles
+    )

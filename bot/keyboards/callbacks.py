@@ -117,3 +117,46 @@ class QPickMentorCb(CallbackData, prefix="qp"):
 
 class WriteFirstCb(CallbackData, prefix="wf"):
     mentee_id: int
+
+
+class PairOrgCb(CallbackData, prefix="po"):
+    org_id: int
+
+
+class PairMenteeCb(CallbackData, prefix="pm"):
+    org_id: int
+    user_id: int
+
+
+class PairPageCb(CallbackData, prefix="pg"):
+    org_id: int
+    page: int
+
+
+class PairMenteesDoneCb(CallbackData, prefix="pk"):
+    org_id: int
+
+
+class PairMentorCb(CallbackData, prefix="pn"):
+    org_id: int
+    user_id: int
+
+
+class PairFormCb(CallbackData, prefix="pf"):
+    org_id: int
+    form: str
+
+
+class PairModeCb(CallbackData, prefix="pd"):
+    org_id: int
+    mode: str
+
+
+class PairConfirmCb(CallbackData, prefix="py"):
+    org_id: int
+    ok: bool
+
+
+class PairDecideCb(CallbackData, prefix="pz"):
+    program_id: int
+    accept: bool
