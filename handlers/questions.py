@@ -50,6 +50,9 @@ from models.people import (
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage, QuestionStatus, Route
 
+# Zero-width characters and the BOM: a text of only these (and spaces) says nothing.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
 router = Router(name="questions")
 mentee_router = Router(name="questions-catch-all")
 
@@ -169,19 +172,31 @@ async def _undeliverable(ctx: Ctx, reader: User, question: Question) -> None:
 
 
 async def _originals(ctx: Ctx, question: Question) -> list[tuple[int, int]]:
+    """The mentee's messages of the question: the originals our copies carry, and the
+    mentee's own messages (which no copy carries when delivery failed)."""
+    mentee = await ctx.session.get(User, question.mentee_id)
+    mentee_chat = mentee.tg_id if mentee else None
     rows = await ctx.session.execute(
-        select(QuestionMessage.origin_chat_id, QuestionMessage.origin_message_id)
-        .where(
-            QuestionMessage.question_id == question.id,
-            QuestionMessage.role.in_(("question", "followup")),
-            QuestionMessage.origin_chat_id.is_not(None),
+        select(
+            QuestionMessage.role,
+            QuestionMessage.chat_id,
+            QuestionMessage.message_id,
+            QuestionMessage.origin_chat_id,
+            QuestionMessage.origin_message_id,
         )
+        .where(QuestionMessage.question_id == question.id)
         .order_by(QuestionMessage.id)
     )
     seen: list[tuple[int, int]] = []
-    for chat_id, message_id in rows.all():
-        if (chat_id, message_id) not in seen:
-            seen.append((chat_id, message_id))
+    for role, chat_id, message_id, origin_chat, origin_message in rows.all():
+        if role == "own" and chat_id == mentee_chat:
+            key = (chat_id, message_id)
+        elif role in ("question", "followup") and origin_chat is not None:
+            key = (origin_chat, origin_message)
+        else:
+            continue
+        if key not in seen:
+            seen.append(key)
     return seen
 
 
@@ -330,6 +345,9 @@ async def any_message(message: Message, **data: Any) -> None:
         question = await qs.album_question(session, ctx.user.id, message.media_group_id)
         if question is not None:
             await _send_to_owners(ctx, question, message, "question-header", "question")
+            await qs.link_message(
+                session, question.id, message.chat.id, message.message_id, "own", ctx.clock.now()
+            )
             return
     if not await _valid(ctx, message):
         return
@@ -349,7 +367,7 @@ async def _valid(ctx: Ctx, message: Message) -> bool:
     if kind not in SUPPORTED:
         await message.answer(ctx.t("question-unsupported"))
         return False
-    if kind == "text" and not (message.text or "").strip():
+    if kind == "text" and not (message.text or "").translate(INVISIBLE).strip():
         await message.answer(ctx.t("question-empty"))
         return False
     return True

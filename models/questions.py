@@ -430,7 +430,7 @@ async def mentee_subject(session: AsyncSession, mentee_id: int) -> str | None:
 
 async def sla_catch_up(session: AsyncSession, now: datetime, buttons: ButtonRows) -> int:
     """Queue the reminders and escalations that have come due. Idempotent: each
-    question is reminded and escalated once per asking (dedupe keys carry asked_at)."""
+    question is reminded and escalated once per SLA deadline (the dedupe keys carry it)."""
     made = 0
     due_reminders = await session.scalars(
         select(Question)
@@ -458,6 +458,12 @@ async def sla_catch_up(session: AsyncSession, now: datetime, buttons: ButtonRows
     return made
 
 
+def _stamp(due: datetime | None, question: Question) -> int:
+    """Dedupe keys carry the SLA deadline: a follow-up or a reassignment sets new ones, so
+    the new owner is reminded (and the curators told) again, once."""
+    return int((due or question.asked_at).timestamp())
+
+
 async def _remind(session: AsyncSession, question: Question, now: datetime) -> int:
     claimed = await session.execute(
         update(Question)
@@ -472,19 +478,20 @@ async def _remind(session: AsyncSession, question: Question, now: datetime) -> i
         return 0
     mentee = await session.get(User, question.mentee_id)
     due = WorkSchedule.of(org).quiet_ends_at(now)
-    await enqueue(
-        session,
-        chat_id=owner.tg_id,
-        user_id=owner.id,
-        org_id=org.id,
-        kind="question-remind",
-        key="question-remind",
-        args={"number": question.number, "mentee": mentee.display_name if mentee else "—"},
-        now=now,
-        due_at=due,
-        dedupe_key=f"remind:{question.id}:{int(question.asked_at.timestamp())}",
+    return int(
+        await enqueue(
+            session,
+            chat_id=owner.tg_id,
+            user_id=owner.id,
+            org_id=org.id,
+            kind="question-remind",
+            key="question-remind",
+            args={"number": question.number, "mentee": mentee.display_name if mentee else "—"},
+            now=now,
+            due_at=due,
+            dedupe_key=f"remind:{question.id}:{_stamp(question.remind_due_at, question)}",
+        )
     )
-    return 1
 
 
 async def escalate(
@@ -527,7 +534,8 @@ async def escalate(
                 now=now,
                 due_at=due,
                 dedupe_key=(
-                    f"escalate:{question.id}:{curator_id}:{int(question.asked_at.timestamp())}"
+                    f"escalate:{question.id}:{curator_id}:"
+                    f"{_stamp(question.escalate_due_at, question)}"
                 ),
             )
         )

@@ -13,17 +13,27 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    Contact,
+    Document,
     InlineKeyboardMarkup,
+    Location,
     Message,
     MessageEntity,
     PhotoSize,
     Sticker,
     Update,
+    VideoNote,
     Voice,
 )
 from aiogram.types import User as TgUser
@@ -38,12 +48,14 @@ from bot.storage import DbStorage
 BOT_ID = 42
 BOT_USERNAME = "mentor_test_bot"
 TOKEN = f"{BOT_ID}:TEST-TOKEN-abcdef"
+FAILING_PREFIXES = ("send", "copy", "forward", "edit")
 
 
 @dataclass
 class Call:
     method: TelegramMethod[Any]
     result_id: int | None = None  # the message id the fake answered with
+    error: str | None = None  # the exception class raised instead of answering
 
     @property
     def name(self) -> str:
@@ -72,6 +84,33 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls: list[Call] = []
         self._ids = itertools.count(1000)
+        self._fail_for: dict[int, type[TelegramAPIError]] = {}
+        self.fail_retry_after = 5
+
+    def fail_for(self, chat_id: int, exc: type[TelegramAPIError] | None) -> None:
+        """Make every send/copy/forward/edit to this chat raise `exc` (None: stop failing).
+
+        TelegramForbiddenError plays a user who blocked the bot; TelegramRetryAfter uses
+        `fail_retry_after` seconds; TelegramBadRequest a refused request."""
+        if exc is None:
+            self._fail_for.pop(chat_id, None)
+        else:
+            self._fail_for[chat_id] = exc
+
+    def _failure(self, method: TelegramMethod[Any]) -> TelegramAPIError | None:
+        chat_id = getattr(method, "chat_id", None)
+        exc = self._fail_for.get(chat_id) if isinstance(chat_id, int) else None
+        if exc is None or not method.__api_method__.startswith(FAILING_PREFIXES):
+            return None
+        if issubclass(exc, TelegramRetryAfter):
+            return exc(
+                method=method, message="Too Many Requests", retry_after=self.fail_retry_after
+            )
+        if issubclass(exc, TelegramForbiddenError):
+            return exc(method=method, message="Forbidden: bot was blocked by the user")
+        if issubclass(exc, TelegramBadRequest):
+            return exc(method=method, message="Bad Request: chat not found")
+        return exc(method=method, message="Telegram refused the request")
 
     async def close(self) -> None:
         return None
@@ -84,6 +123,10 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         call = Call(method)
         self.calls.append(call)
+        failure = self._failure(method)
+        if failure is not None:
+            call.error = type(failure).__name__
+            raise failure
         returning = method.__returning__
         if returning is Message or getattr(returning, "__name__", "") == "Message":
             chat_id = getattr(method, "chat_id", 0)
@@ -213,6 +256,79 @@ class BotClient:
         voice = Voice(file_id="vc", file_unique_id="vcu", duration=3)
         message = self.make_message(who, None, voice=voice)
         return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def send_message(self, message: Message) -> list[Call]:
+        """Feed a ready Message (for fields the other helpers do not cover)."""
+        return await self.feed(Update(update_id=next(self.update_ids), message=message))
+
+    async def send_formatted(
+        self, who: Person, text: str, entities: list[MessageEntity], **extra: Any
+    ) -> list[Call]:
+        message = self.make_message(who, None, **extra).model_copy(
+            update={"text": text, "entities": entities}
+        )
+        return await self.send_message(message)
+
+    async def send_document(self, who: Person, caption: str | None = None) -> list[Call]:
+        document = Document(file_id="doc", file_unique_id="docu", file_name="plan.pdf")
+        message = self.make_message(who, None, document=document, caption=caption)
+        return await self.send_message(message)
+
+    async def send_video_note(self, who: Person) -> list[Call]:
+        note = VideoNote(file_id="vn", file_unique_id="vnu", length=240, duration=5)
+        return await self.send_message(self.make_message(who, None, video_note=note))
+
+    async def send_contact(self, who: Person) -> list[Call]:
+        contact = Contact(phone_number="+70000000000", first_name="Someone")
+        return await self.send_message(self.make_message(who, None, contact=contact))
+
+    async def send_location(self, who: Person) -> list[Call]:
+        location = Location(latitude=55.75, longitude=37.62)
+        return await self.send_message(self.make_message(who, None, location=location))
+
+    async def send_album(
+        self, who: Person, n: int, media_group_id: str, caption: str | None = None
+    ) -> list[Call]:
+        """n photo updates sharing media_group_id; the caption (if any) on the first."""
+        calls: list[Call] = []
+        for index in range(n):
+            photo = [
+                PhotoSize(file_id=f"al{index}", file_unique_id=f"alu{index}", width=90, height=90)
+            ]
+            message = self.make_message(
+                who,
+                None,
+                photo=photo,
+                media_group_id=media_group_id,
+                caption=caption if index == 0 else None,
+            )
+            calls += await self.send_message(message)
+        return calls
+
+    async def send_edited(
+        self, who: Person, message_id: int, text: str | None = None, **extra: Any
+    ) -> list[Call]:
+        """An edited_message update for a message this person sent earlier."""
+        message = Message(
+            message_id=message_id,
+            date=self.clock.now(),
+            edit_date=int(self.clock.now().timestamp()),
+            chat=who.chat,
+            from_user=who.tg,
+            text=text,
+            **extra,
+        )
+        return await self.feed(Update(update_id=next(self.update_ids), edited_message=message))
+
+    async def reply(self, who: Person, call: Call, text: str | None, **extra: Any) -> list[Call]:
+        """Reply in `who`'s chat to the message the recorded `call` produced (pass text None
+        and e.g. photo=... for a media reply)."""
+        assert call.result_id is not None, f"{call.name} returned no message"
+        replied = Message(
+            message_id=call.result_id, date=self.clock.now(), chat=who.chat, text="(bot)"
+        )
+        message = self.make_message(who, text, reply_to_message=replied, **extra)
+        return await self.send_message(message)
 
     async def press(self, who: Person, data: str, message_id: int = 1) -> list[Call]:
         message = Message(

@@ -1,0 +1,567 @@
+"""Situational mentoring end to end at the dispatcher level: how a question is carried,
+threads of answers and follow-ups, routing exceptions, edits, the SLA and faults."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import MessageEntity, PhotoSize, Update
+from sqlalchemy import select, update
+
+from bot.keyboards.questions import escalation_buttons
+from bot.texts import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
+from models.outbox import OutboxMessage
+from models.people import Organization, Role, User
+from models.questions import Question, QuestionMessage, sla_catch_up
+from tests.support.botclient import BotClient, Person
+from tests.support.qworld import World, build_world, named, questions, to
+from tests.support.world import make_member, make_program
+
+HEADER = "Вопрос №1 · Молодой У · математика"
+
+
+@pytest.fixture
+async def w(client: BotClient) -> World:
+    return await build_world(client)
+
+
+async def outbox_rows(client: BotClient) -> list[OutboxMessage]:
+    async with client.sessionmaker() as s:
+        return list((await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+def _photo(tag: str = "ans") -> list[PhotoSize]:
+    return [PhotoSize(file_id=tag, file_unique_id=f"{tag}u", width=90, height=90)]
+
+
+# How a question is carried -----------------------------------------------------------
+
+
+async def test_text_question_carries_header_and_shifted_entities(
+    client: BotClient, w: World
+) -> None:
+    text = "Как оценить контрольную?"
+    bold = MessageEntity(type="bold", offset=4, length=8)  # "оценить"
+    calls = await client.send_formatted(w.mentee.person, text, [bold])
+    [copy] = to(calls, w.mentor_a)
+    assert copy.name == "sendMessage"
+    assert copy.text == f"{HEADER}\n\n{text}"
+    assert copy.method.parse_mode is None
+    shift = utf16_len(HEADER) + 2
+    entities = [(e.type, e.offset, e.length) for e in copy.method.entities]
+    assert ("bold", 4 + shift, 8) in entities
+    shifted = copy.text[4 + shift : 4 + shift + 8]
+    assert shifted == text[4:12]
+    assert not to(calls, w.mentor_b) and not to(calls, w.curator)
+    told = to(calls, w.mentee)
+    assert len(told) == 1 and "№1" in told[0].text and "Наставник А" in told[0].text
+    [question] = await questions(client)
+    assert (question.owner_id, question.status, question.kind) == (
+        w.mentor_a.user_id,
+        "open",
+        "text",
+    )
+
+    # the same update delivered twice makes one question
+    message = client.make_message(w.mentee2.person, "Вопрос один раз")
+    first = await client.feed(Update(update_id=777, message=message))
+    second = await client.feed(Update(update_id=777, message=message))
+    assert len(to(first, w.mentor_a)) == 1 and second == []
+    assert len(await questions(client)) == 2
+
+
+async def test_media_is_copied_with_the_header_as_caption_or_after_a_header(
+    client: BotClient, w: World
+) -> None:
+    calls = await client.send_photo(w.mentee.person, caption="Так верно?")
+    [copy] = to(calls, w.mentor_a)
+    assert copy.name == "copyMessage"
+    assert copy.method.caption == f"{HEADER}\n\nТак верно?"
+    assert copy.method.parse_mode is None
+    assert copy.method.from_chat_id == w.mentee.person.id
+
+    calls = await client.send_document(w.mentee2.person, caption=None)
+    [copy] = to(calls, w.mentor_a)
+    assert copy.name == "copyMessage"
+    assert copy.method.caption == "Вопрос №2 · Второй У · химия"
+    assert copy.method.parse_mode is None
+
+    # a video note takes no caption: a header message first, the copy replies to it
+    calls = await client.send_video_note(w.mentee3.person)
+    head, copy = to(calls, w.mentor_b)
+    assert (head.name, copy.name) == ("sendMessage", "copyMessage")
+    assert head.text == "Вопрос №3 · Третий У · физика" and head.method.parse_mode is None
+    assert copy.method.reply_parameters.message_id == head.result_id
+    assert copy.method.caption is None
+    assert [q.kind for q in await questions(client)] == ["photo", "document", "video_note"]
+
+
+async def test_album_is_one_question_with_one_header(client: BotClient, w: World) -> None:
+    calls = await client.send_album(w.mentee.person, 3, "album-1", caption="Три страницы")
+    copies = to(calls, w.mentor_a)
+    assert [c.name for c in copies] == ["copyMessage"] * 3
+    first, *rest = copies
+    assert first.method.caption == f"{HEADER}\n\nТри страницы"
+    for part in rest:
+        assert part.method.caption is None
+        assert part.method.reply_parameters.message_id == first.result_id
+    assert sum(HEADER in c.text for c in calls) == 1
+    assert len(to(calls, w.mentee)) == 1
+    [question] = await questions(client)
+    assert question.media_group_id == "album-1"
+    # every part threads back to the question
+    async with client.sessionmaker() as s:
+        linked = await s.scalars(
+            select(QuestionMessage.message_id).where(
+                QuestionMessage.chat_id == w.mentor_a.person.id
+            )
+        )
+        assert set(linked.all()) == {c.result_id for c in copies}
+
+
+async def test_texts_and_captions_over_the_limits(client: BotClient, w: World) -> None:
+    words = [f"слово😀{i:04d}" for i in range(420)]
+    text = " ".join(words)[:4000]
+    assert len(text) == 4000
+    calls = await client.send(w.mentee.person, text)
+    copies = named(to(calls, w.mentor_a), "sendMessage")
+    assert len(copies) >= 2
+    assert all(utf16_len(c.text) <= MESSAGE_LIMIT for c in named(calls, "sendMessage"))
+    assert all(c.method.parse_mode is None for c in copies)
+    assert copies[0].text.startswith(HEADER)
+    received = " ".join(c.text for c in copies).split()
+    assert received == f"{HEADER}\n\n{text}".split()
+    # the last piece carries the buttons, and a reply to any piece reaches the mentee
+    assert copies[-1].buttons and not copies[0].buttons
+    calls = await client.reply(w.mentor_a.person, copies[-1], "Разбейте на абзацы")
+    assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №1")
+
+    # a caption that does not fit under the header: a header message, then a plain copy
+    caption = "к" * 1000
+    calls = await client.send_photo(w.mentee2.person, caption=caption)
+    header2 = "Вопрос №2 · Второй У · химия"
+    assert utf16_len(f"{header2}\n\n{caption}") > CAPTION_LIMIT
+    head, copy = to(calls, w.mentor_a)
+    assert head.name == "sendMessage" and head.text == header2
+    assert copy.name == "copyMessage" and copy.method.caption is None
+    assert copy.method.reply_parameters.message_id == head.result_id
+    assert all(utf16_len(getattr(c.method, "caption", None) or "") <= 1024 for c in calls)
+
+
+async def test_empty_and_unsupported_messages_are_refused(client: BotClient, w: World) -> None:
+    for text in ("   ", "\u200b", "\u200b \u2060\ufeff"):
+        calls = await client.send(w.mentee.person, text)
+        assert not to(calls, w.mentor_a)
+        assert "Пустое сообщение" in client.last_text(w.mentee.person.id)
+    for send in (client.send_contact, client.send_location):
+        calls = await send(w.mentee.person)
+        assert not to(calls, w.mentor_a)
+        assert "не передаётся" in client.last_text(w.mentee.person.id)
+    assert await questions(client) == []
+
+
+# Threads ------------------------------------------------------------------------------
+
+
+async def test_answer_follow_up_resolve_and_rate(client: BotClient, w: World) -> None:
+    calls = await client.send(w.mentee.person, "Как вести журнал?")
+    [copy] = to(calls, w.mentor_a)
+    calls = await client.reply(w.mentor_a.person, copy, "Откройте электронный журнал")
+    [answer] = to(calls, w.mentee)
+    assert answer.text == "Ответ на вопрос №1 · Наставник А\n\nОткройте электронный журнал"
+    assert answer.method.parse_mode is None
+    data = [d for _, d in answer.buttons]
+    assert data[:2] == ["qr:1", "qf:1"]
+    assert data[2:] == [f"qs:1:{n}" for n in range(1, 6)]
+    assert "отправлен" in client.last_text(w.mentor_a.person.id)
+    [question] = await questions(client)
+    assert question.status == "answered" and question.first_answer_at == client.clock.now()
+
+    calls = await client.reply(w.mentee.person, answer, "А если журнал не открывается?")
+    [followup] = to(calls, w.mentor_a)
+    assert followup.text.startswith("Уточнение к вопросу №1")
+    assert "А если журнал не открывается?" in followup.text
+    [question] = await questions(client)
+    assert question.status == "open"
+
+    calls = await client.reply(w.mentor_a.person, followup, "Напишите в поддержку")
+    [answer2] = to(calls, w.mentee)
+    # the follow-up button asks for the text, and the text threads to the mentor
+    calls = await client.press(w.mentee.person, "qf:1")
+    assert named(to(calls, w.mentee), "sendMessage")[0].method.reply_markup.force_reply
+    calls = await client.send(w.mentee.person, "И последнее")
+    assert to(calls, w.mentor_a)[0].text.startswith("Уточнение к вопросу №1")
+    calls = await client.reply(w.mentor_a.person, to(calls, w.mentor_a)[0], "Готово")
+    calls = await client.press(w.mentee.person, answer2.buttons[0][1])
+    assert "решён" in to(calls, w.mentee)[-1].text
+    await client.press(w.mentee.person, "qs:1:5")
+    [question] = await questions(client)
+    assert (question.status, question.rating) == ("resolved", 5)
+
+
+async def test_new_message_while_open_asks_continue_or_new(client: BotClient, w: World) -> None:
+    await client.send(w.mentee.person, "Первый вопрос")
+    calls = await client.send(w.mentee.person, "Ещё про это")
+    assert not to(calls, w.mentor_a)
+    [ask] = to(calls, w.mentee)
+    assert "продолжение вопроса №1 или новый вопрос?" in ask.text
+    continue_data = client.button_data(calls, "Продолжение")
+    calls = await client.press(w.mentee.person, continue_data)
+    [followup] = to(calls, w.mentor_a)
+    assert followup.text.startswith("Уточнение к вопросу №1") and "Ещё про это" in followup.text
+
+    calls = await client.send(w.mentee.person, "Совсем другое")
+    new_data = client.button_data(calls, "Новый вопрос")
+    calls = await client.press(w.mentee.person, new_data)
+    [copy] = to(calls, w.mentor_a)
+    assert copy.text.startswith("Вопрос №2 · Молодой У") and "Совсем другое" in copy.text
+    assert [q.number for q in await questions(client)] == [1, 2]
+    # a pressed choice cannot be replayed
+    calls = await client.press(w.mentee.person, new_data)
+    assert not to(calls, w.mentor_a) and len(await questions(client)) == 2
+
+
+async def test_answer_button_then_a_photo_answer(client: BotClient, w: World) -> None:
+    await client.send(w.mentee.person, "Покажите пример")
+    calls = await client.press(w.mentor_a.person, "qa:1")
+    [prompt] = named(to(calls, w.mentor_a), "sendMessage")
+    assert "№1" in prompt.text and prompt.method.reply_markup.force_reply
+    message = client.make_message(w.mentor_a.person, None, photo=_photo(), caption="Вот так")
+    calls = await client.send_message(message)
+    [answer] = to(calls, w.mentee)
+    assert answer.name == "copyMessage"
+    assert answer.method.caption == "Ответ на вопрос №1 · Наставник А\n\nВот так"
+    assert answer.method.from_chat_id == w.mentor_a.person.id
+    [question] = await questions(client)
+    assert question.status == "answered"
+
+
+async def test_mentor_writes_first_and_the_reply_threads_back(client: BotClient, w: World) -> None:
+    calls = await client.send(w.mentor_a.person, "/mentees")
+    data = client.button_data(calls, "Второй У")
+    assert data == f"wf:{w.mentee2.user_id}"
+    await client.press(w.mentor_a.person, data)
+    calls = await client.send(w.mentor_a.person, "Как прошёл первый урок?")
+    [first] = to(calls, w.mentee2)
+    assert "Наставник А" in first.text and "Как прошёл первый урок?" in first.text
+    calls = await client.reply(w.mentee2.person, first, "Хорошо, но шумно")
+    [back] = to(calls, w.mentor_a)
+    assert "Хорошо, но шумно" in back.text
+    [question] = await questions(client)
+    assert question.mentee_id == w.mentee2.user_id and question.status == "open"
+
+
+async def test_several_programs_mentee_picks_the_mentor(client: BotClient, w: World) -> None:
+    second = await make_program(
+        client.sessionmaker, w.org, w.mentor_b, [w.mentee], client.clock.now()
+    )
+    calls = await client.send(w.mentee.person, "Кому-нибудь")
+    assert not to(calls, w.mentor_a) and not to(calls, w.mentor_b)
+    assert await questions(client) == []
+    data = client.button_data(calls, "Наставник Б")
+    assert data.startswith(f"qp:{second}:")
+    forged = data.replace(f"qp:{second}:", f"qp:{w.program_b}:")
+    calls = await client.press(w.mentee.person, forged)
+    assert client.callback_answers(calls)[0].show_alert
+    assert not to(calls, w.mentor_b) and await questions(client) == []
+
+    calls = await client.press(w.mentee.person, data)
+    [copy] = to(calls, w.mentor_b)
+    assert copy.text.startswith("Вопрос №1 · Молодой У") and "Кому-нибудь" in copy.text
+    assert not to(calls, w.mentor_a)
+    [question] = await questions(client)
+    assert (question.owner_id, question.program_id) == (w.mentor_b.user_id, second)
+
+
+# Away ----------------------------------------------------------------------------------
+
+
+async def test_away_routes_to_the_curator_until_back(client: BotClient, w: World) -> None:
+    for bad in ("31.02.2027", "01.11.2026", "завтра", ""):
+        await client.send(w.mentor_a.person, f"/away {bad}".strip())
+        assert "Формат: /away" in client.last_text(w.mentor_a.person.id)
+    async with client.sessionmaker() as s:
+        assert (await s.get(User, w.mentor_a.user_id)).away_until is None
+
+    await client.send(w.mentor_a.person, "/away 05.12.2026")
+    assert "05.12.2026" in client.last_text(w.mentor_a.person.id)
+    calls = await client.send(w.mentee.person, "Пока наставника нет")
+    assert not to(calls, w.mentor_a)
+    [copy] = to(calls, w.curator)
+    assert copy.text.startswith("Вопрос №1 · Молодой У")
+    assert "отсутствует до 05.12.2026" in client.last_text(w.mentee.person.id)
+
+    await client.send(w.mentor_a.person, "/back")
+    assert "С возвращением" in client.last_text(w.mentor_a.person.id)
+    calls = await client.send(w.mentee2.person, "Наставник вернулся?")
+    assert to(calls, w.mentor_a) and not to(calls, w.curator)
+
+    # an absence ends by itself once its last day has passed in the school's zone
+    await client.send(w.mentor_b.person, "/away 24.11.2026")
+    calls = await client.send(w.mentee3.person, "Наставник Б?")
+    assert to(calls, w.curator) and not to(calls, w.mentor_b)
+    client.clock.set(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))  # 00:30 on 25.11 in Moscow
+    calls = await client.press(
+        w.mentee3.person,
+        client.button_data(await client.send(w.mentee3.person, "Уже вернулись?"), "Новый вопрос"),
+    )
+    assert to(calls, w.mentor_b) and not to(calls, w.curator)
+
+
+# Edits ---------------------------------------------------------------------------------
+
+
+async def test_edits_reach_the_other_side(client: BotClient, w: World) -> None:
+    own = client.make_message(w.mentee.person, "Как провести урок?")
+    [copy] = to(await client.send_message(own), w.mentor_a)
+    calls = await client.send_edited(w.mentee.person, own.message_id, "Как провести открытый урок?")
+    [edit] = to(calls, w.mentor_a)
+    assert edit.name == "editMessageText"
+    assert edit.method.message_id == copy.result_id
+    assert edit.method.text == f"{HEADER}\n\nКак провести открытый урок?"
+    assert edit.method.parse_mode is None
+
+    # the mentor's answer, edited, changes the mentee's copy
+    calls = await client.reply(w.mentor_a.person, copy, "Ответ с опечаткой")
+    [answer] = to(calls, w.mentee)
+    own_id = next(client.message_ids) - 1  # the mentor's reply was the last message made
+    calls = await client.send_edited(w.mentor_a.person, own_id, "Ответ без опечатки")
+    [edit] = to(calls, w.mentee)
+    assert edit.name == "editMessageText" and edit.method.message_id == answer.result_id
+    assert edit.method.text == "Ответ на вопрос №1 · Наставник А\n\nОтвет без опечатки"
+
+    # an edit that no longer fits under the header comes as a notice and a fresh copy
+    long_text = "д" * 4090
+    calls = await client.send_edited(w.mentee.person, own.message_id, long_text)
+    notice, fresh = to(calls, w.mentor_a)
+    assert notice.name == "sendMessage" and "изменено" in notice.text
+    assert notice.method.reply_parameters.message_id == copy.result_id
+    assert fresh.name == "copyMessage" and fresh.method.message_id == own.message_id
+
+    # a photo's caption is edited as a caption
+    calls = await client.send_photo(w.mentee2.person, caption="Старая подпись")
+    [copy] = to(calls, w.mentor_a)
+    calls = await client.send_edited(
+        w.mentee2.person, copy.method.message_id, None, photo=_photo("ph"), caption="Новая"
+    )
+    [edit] = to(calls, w.mentor_a)
+    assert edit.name == "editMessageCaption"
+    assert edit.method.message_id == copy.result_id
+    assert edit.method.caption == "Вопрос №2 · Второй У · химия\n\nНовая"
+
+
+# SLA -----------------------------------------------------------------------------------
+
+FRIDAY_1730_MSK = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+MONDAY_1130_MSK = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
+# 16 working hours (08:00-18:00) after Friday 17:30: 0.5 h on Friday, 10 h on Monday,
+# 5.5 h on Tuesday.
+TUESDAY_1330_MSK = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+
+
+async def _catch_up(client: BotClient, at: datetime) -> int:
+    client.clock.set(at)
+    async with client.sessionmaker() as s, s.begin():
+        return await sla_catch_up(s, at, escalation_buttons)
+
+
+async def test_sla_counts_working_hours_over_the_weekend(client: BotClient, w: World) -> None:
+    client.clock.set(FRIDAY_1730_MSK)
+    await client.send(w.mentee.person, "Вопрос в пятницу вечером")
+    [question] = await questions(client)
+    assert question.remind_due_at == MONDAY_1130_MSK
+    assert question.escalate_due_at == TUESDAY_1330_MSK
+
+    assert await _catch_up(client, datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == 0  # Saturday
+    assert await _catch_up(client, MONDAY_1130_MSK - timedelta(minutes=1)) == 0
+    assert await outbox_rows(client) == []
+
+    assert await _catch_up(client, MONDAY_1130_MSK) == 1
+    [remind] = await outbox_rows(client)
+    assert (remind.key, remind.chat_id, remind.due_at) == (
+        "question-remind",
+        w.mentor_a.person.id,
+        MONDAY_1130_MSK,
+    )
+    assert await _catch_up(client, MONDAY_1130_MSK + timedelta(minutes=5)) == 0
+
+    assert await _catch_up(client, TUESDAY_1330_MSK - timedelta(minutes=1)) == 0
+    assert await _catch_up(client, TUESDAY_1330_MSK) == 1
+    assert await _catch_up(client, TUESDAY_1330_MSK) == 0
+    rows = await outbox_rows(client)
+    assert [r.key for r in rows] == ["question-remind", "question-escalated"]
+    escalation = rows[1]
+    assert escalation.chat_id == w.curator.person.id and escalation.due_at == TUESDAY_1330_MSK
+    assert escalation.due_at.astimezone(ZoneInfo("Europe/Moscow")).isoweekday() == 2
+    data = [b["data"] for row in escalation.buttons for b in row]
+    assert data == [f"qm:{question.id}", f"qn:{question.id}", f"qg:{question.id}"]
+
+    # a second run that found the marks unset (two schedulers racing) adds no duplicate
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Question)
+            .where(Question.id == question.id)
+            .values(reminded_at=None, escalated_at=None)
+        )
+    assert await _catch_up(client, TUESDAY_1330_MSK + timedelta(hours=1)) == 0
+    assert len(await outbox_rows(client)) == 2
+
+
+async def _round_the_clock(client: BotClient, org_id: int) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == org_id)
+            .values(
+                work_start="00:00",
+                work_end="23:59",
+                quiet_start="21:00",
+                quiet_end="08:00",
+            )
+        )
+
+
+async def test_quiet_hours_delay_reminders_and_silence_questions(
+    client: BotClient, w: World
+) -> None:
+    await _round_the_clock(client, w.org)
+    client.clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # Monday 18:00 Moscow
+    calls = await client.send(w.mentee.person, "Вечерний вопрос")
+    assert to(calls, w.mentor_a)[0].method.disable_notification is False
+    await _catch_up(client, datetime(2026, 11, 23, 19, 0, tzinfo=UTC))  # 22:00 Moscow
+    [remind] = await outbox_rows(client)
+    assert remind.key == "question-remind"
+    assert remind.due_at == datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 08:00 Moscow
+
+    # a question asked in quiet hours arrives without a sound
+    calls = await client.send(w.mentee2.person, "Поздний вопрос")
+    assert to(calls, w.mentor_a)[0].method.disable_notification is True
+    calls = await client.send_photo(w.mentee3.person, caption="Фото ночью")
+    assert to(calls, w.mentor_b)[0].method.disable_notification is True
+
+
+# Curators ------------------------------------------------------------------------------
+
+
+async def _escalated(client: BotClient, w: World) -> Question:
+    await client.send(w.mentee.person, "Срочно нужна помощь")
+    await _catch_up(client, client.clock.now() + timedelta(days=7))
+    [question] = await questions(client)
+    assert question.escalated_at is not None
+    return question
+
+
+async def test_two_curators_claim_at_once_one_wins(client: BotClient, w: World) -> None:
+    second = await make_member(
+        client.sessionmaker, w.org, Person(12, "Cur3"), Role.CURATOR, client.clock.now(), name="Ку"
+    )
+    question = await _escalated(client, w)
+    data = f"qm:{question.id}"
+    start = len(client.session.calls)
+    await asyncio.gather(client.press(w.curator.person, data), client.press(second.person, data))
+    calls = client.session.calls[start:]  # both presses, interleaved
+    [q] = await questions(client)
+    assert q.curator_claimed_by in (w.curator.user_id, second.user_id)
+    assert q.owner_id == q.curator_claimed_by
+    winner, loser = (w.curator, second) if q.owner_id == w.curator.user_id else (second, w.curator)
+    answers = client.callback_answers(calls)
+    assert len(answers) == 2
+    assert [a.text for a in answers if a.show_alert] == ["Этот вопрос уже взял другой куратор."]
+    assert not to(calls, loser)
+    won = to(calls, winner)
+    assert won[0].text.startswith("Вопрос №1 · Молодой У")
+    assert any(c.name == "copyMessage" for c in won)
+    assert won[-1].method.reply_markup.force_reply
+    # the winner's answer reaches the mentee
+    calls = await client.send(winner.person, "Отвечаю за наставника")
+    assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №1")
+
+
+async def test_curator_reminds_then_reassigns(client: BotClient, w: World) -> None:
+    question = await _escalated(client, w)
+    assert [r.key for r in await outbox_rows(client)] == ["question-remind", "question-escalated"]
+    calls = await client.press(w.curator.person, f"qn:{question.id}")
+    [remind] = to(calls, w.mentor_a)
+    assert "Напоминание: вопрос №1" in remind.text and "Молодой У" in remind.text
+    assert "напомнили" in client.callback_answers(calls)[0].text
+
+    calls = await client.press(w.curator.person, f"qg:{question.id}")
+    choices = [d for c in calls for _, d in c.buttons]
+    assert choices == [f"qt:{question.id}:{w.mentor_b.user_id}"]
+    calls = await client.press(w.curator.person, choices[0])
+    head, copy = to(calls, w.mentor_b)
+    assert head.text == HEADER and copy.name == "copyMessage"
+    assert copy.method.from_chat_id == w.mentee.person.id
+    assert "Наставник Б" in to(calls, w.mentee)[0].text
+    assert "Наставник Б" in to(calls, w.curator)[0].text
+    [q] = await questions(client)
+    assert q.owner_id == w.mentor_b.user_id
+
+    # mentor B lets it lie as well: B is reminded and the curator told again, once
+    assert await _catch_up(client, client.clock.now() + timedelta(days=7)) == 2
+    assert await _catch_up(client, client.clock.now() + timedelta(days=1)) == 0
+    rows = await outbox_rows(client)
+    assert [(r.key, r.chat_id) for r in rows[2:]] == [
+        ("question-remind", w.mentor_b.person.id),
+        ("question-escalated", w.curator.person.id),
+    ]
+    assert rows[3].args["mentor"] == "Наставник Б"
+
+    # the new owner answers by replying to the header
+    calls = await client.reply(w.mentor_b.person, head, "Беру на себя")
+    assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №1 · Наставник Б")
+
+
+# Faults --------------------------------------------------------------------------------
+
+
+async def test_blocked_mentor_escalates_and_reassignment_recovers(
+    client: BotClient, w: World
+) -> None:
+    client.session.fail_for(w.mentor_a.person.id, TelegramForbiddenError)
+    calls = await client.send_album(w.mentee.person, 2, "album-2", caption="Вы меня слышите?")
+    assert [c.error for c in to(calls, w.mentor_a)] == ["TelegramForbiddenError"]
+    assert len(to(calls, w.mentee)) == 1  # the mentee is told where the question went
+    async with client.sessionmaker() as s:
+        assert (await s.get(User, w.mentor_a.user_id)).reachable is False
+    rows = await outbox_rows(client)
+    notice = [r for r in rows if r.key == "notice-unreachable"]
+    assert [r.chat_id for r in notice] == [w.curator.person.id]
+    assert "заблокировал бота" in client.locales.get("ru")(notice[0].key, **notice[0].args)
+    escalations = [r for r in rows if r.key == "question-escalated"]
+    assert [r.chat_id for r in escalations] == [w.curator.person.id]
+    [question] = await questions(client)
+    assert question.status == "open" and question.escalated_at is not None
+
+    # reassigned, the question reaches the new owner whole: a header and both photos
+    await client.press(w.curator.person, f"qg:{question.id}")
+    calls = await client.press(w.curator.person, f"qt:{question.id}:{w.mentor_b.user_id}")
+    head, *parts = to(calls, w.mentor_b)
+    assert head.text == HEADER
+    assert [(c.name, c.method.from_chat_id) for c in parts] == [
+        ("copyMessage", w.mentee.person.id)
+    ] * 2
+    [question] = await questions(client)
+    assert question.owner_id == w.mentor_b.user_id and question.status == "open"
+
+    # the mentee blocks the bot: the mentor learns the answer was not delivered
+    client.session.fail_for(w.mentee.person.id, TelegramForbiddenError)
+    calls = await client.reply(w.mentor_b.person, head, "Ответ")
+    assert "заблокировал" in to(calls, w.mentor_b)[-1].text
+    async with client.sessionmaker() as s:
+        assert (await s.get(User, w.mentee.user_id)).reachable is False
+
+
+async def test_flood_wait_loses_nothing_half_done(client: BotClient, w: World) -> None:
+    client.session.fail_for(w.mentor_a.person.id, TelegramRetryAfter)
+    calls = await client.send(w.mentee.person, "Вопрос при флуде")
+    assert [c.error for c in to(calls, w.mentor_a)] == ["TelegramRetryAfter"]
+    assert "Попробуйте ещё раз" in client.last_text(w.mentee.person.id)
+    assert await questions(client) == []  # rolled back whole, number included
+    client.session.fail_for(w.mentor_a.person.id, None)
+    calls = await client.send(w.mentee.person, "Вопрос при флуде")
+    assert to(calls, w.mentor_a)[0].text.startswith(HEADER)
