@@ -107,9 +107,15 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def bot(fake: FakeTelegram, database_url: str, tmp_path: Path) -> Iterator[BotProcess]:
+def bot_process(fake: FakeTelegram, database_url: str, tmp_path: Path) -> Iterator[BotProcess]:
+    """The bot, not started yet: a test can prepare the database and the clock first."""
     process = BotProcess(fake, database_url, tmp_path)
-    process.start()
     yield process
     process.stop()
     process.assert_clean_log()
+
+
+@pytest.fixture
+def bot(bot_process: BotProcess) -> BotProcess:
+    bot_process.start()
+    return bot_process

@@ -1,0 +1,211 @@
+"""Situational mentoring end to end: the real bot process, the fake Bot API, the moved
+clock; 2 mentors, 3 mentees (two in a group under mentor A) and a curator."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models.db import create_engine, create_sessionmaker
+from models.people import Role
+from tests.e2e.conftest import BotProcess
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.support.botclient import Person
+from tests.support.world import make_member, make_org, make_program
+
+MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+FRIDAY_1730 = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)  # 17:30 in Moscow
+
+
+@dataclass
+class School:
+    curator: FakeUser
+    mentor_a: FakeUser
+    mentor_b: FakeUser
+    anna: FakeUser  # group under mentor A
+    boris: FakeUser  # group under mentor A
+    vera: FakeUser  # mentor B
+    galina: FakeUser  # no mentor yet
+
+
+def _populate(database_url: str) -> None:
+    async def run() -> None:
+        engine = create_engine(database_url)
+        sm = create_sessionmaker(engine)
+        now = MONDAY_NOON - timedelta(days=30)
+        org = await make_org(sm, now, "Школа №7")
+
+        async def member(tg: int, role: Role, name: str, subject: str = "математика"):
+            return await make_member(
+                sm, org, Person(tg, name), role, now, name=name, subject=subject
+            )
+
+        await member(10, Role.CURATOR, "Куратор Ольга")
+        a = await member(20, Role.MENTOR, "Наставник Андрей")
+        b = await member(21, Role.MENTOR, "Наставник Белла")
+        anna = await member(30, Role.MENTEE, "Анна Молодая", "физика")
+        boris = await member(31, Role.MENTEE, "Борис Новый", "химия")
+        vera = await member(32, Role.MENTEE, "Вера Юная")
+        await member(33, Role.MENTEE, "Галина Безпары")
+        await make_program(sm, org, a, [anna, boris], now)
+        await make_program(sm, org, b, [vera], now)
+        await engine.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture
+def school(fake: FakeTelegram, bot_process: BotProcess) -> School:
+    _populate(bot_process.database_url)
+    bot_process.set_time(MONDAY_NOON)
+    bot_process.start()
+    return School(
+        curator=fake.user(10, "Ольга"),
+        mentor_a=fake.user(20, "Андрей"),
+        mentor_b=fake.user(21, "Белла"),
+        anna=fake.user(30, "Анна"),
+        boris=fake.user(31, "Борис"),
+        vera=fake.user(32, "Вера"),
+        galina=fake.user(33, "Галина"),
+    )
+
+
+def header(number: int) -> str:
+    return f"Вопрос №{number} ·"
+
+
+def test_questions_reach_the_right_mentor(school: School, fake: FakeTelegram) -> None:
+    s = school
+    s.anna.send("Как оформить рабочую программу?")
+    got = s.mentor_a.wait_for(header(1))
+    assert "Анна Молодая" in got.text and "физика" in got.text
+    assert "рабочую программу" in got.text
+    assert "Наставник Андрей" in s.anna.wait_for("№1").text
+    s.mentor_b.assert_no_message(within=0.3)
+
+    s.vera.send_photo(caption="Вот схема урока")
+    photo = s.mentor_b.wait_for(header(2))
+    assert photo.kind == "photo" and "Вот схема урока" in photo.text
+
+    s.boris.send_document(caption="План", file_name="plan.docx")
+    doc = s.mentor_a.wait_for(header(3))
+    assert doc.kind == "document"
+
+    s.vera.wait_for("№2")
+    s.vera.send_video_note()
+    s.vera.wait_for("продолжение вопроса №2")
+    s.vera.press("Новый вопрос")
+    head = s.mentor_b.wait_for(header(4))
+    note = s.mentor_b.wait_for(predicate=lambda m: m.kind == "video_note")
+    assert note.reply_to_message_id == head.message_id
+
+    s.boris.wait_for("№3")
+    parts = s.boris.send_album(3, caption="Фото доски")
+    first = s.mentor_a.wait_for(header(5))
+    copies = [s.mentor_a.wait_for(predicate=lambda m: m.kind == "photo") for _ in parts[1:]]
+    assert all(c.reply_to_message_id == first.message_id for c in copies)
+    s.boris.wait_for("№5")
+    s.boris.assert_no_message(within=0.5, contains="№5")
+
+
+def test_answer_follow_up_resolve_and_rate(school: School) -> None:
+    s = school
+    s.anna.send("Как провести родительское собрание?")
+    question = s.mentor_a.wait_for(header(1))
+    s.mentor_a.send("Начните с повестки", reply_to=question)
+    answer = s.anna.wait_for("Ответ на вопрос №1")
+    assert "Начните с повестки" in answer.text
+    assert {"✅ Вопрос решён", "Уточнить"} <= set(answer.button_texts())
+    s.mentor_a.wait_for("Ответ на вопрос №1 отправлен")
+
+    s.anna.send("А сколько длится?", reply_to=answer)
+    follow = s.mentor_a.wait_for("Уточнение к вопросу №1")
+    assert "сколько длится" in follow.text
+    s.mentor_a.press("Ответить", message=follow)
+    s.mentor_a.wait_for("Напишите ответ на вопрос №1")
+    s.mentor_a.send("Минут сорок")
+    s.anna.wait_for("Минут сорок")
+
+    s.anna.send("И ещё: где взять шаблон?")
+    s.anna.wait_for("продолжение вопроса №1")
+    s.anna.press("Продолжение")
+    s.mentor_a.wait_for("Уточнение к вопросу №1")
+
+    s.anna.press("✅ Вопрос решён")
+    s.anna.wait_for("решён")
+    s.anna.press("5")
+    s.anna.skip()
+
+    s.mentor_a.send("/mentees")
+    s.mentor_a.wait_for("Кому написать")
+    s.mentor_a.press("Борис Новый")
+    s.mentor_a.wait_for("Напишите сообщение")
+    s.mentor_a.send("Борис, как прошёл первый урок?")
+    first = s.boris.wait_for("Сообщение от наставника")
+    s.boris.send("Хорошо, спасибо!", reply_to=first)
+    s.mentor_a.wait_for("Хорошо, спасибо!")
+
+
+def test_sla_counts_working_hours(school: School, bot_process: BotProcess) -> None:
+    s = school
+    bot_process.set_time(FRIDAY_1730)
+    s.vera.send("Срочно: как заполнить журнал?")
+    s.mentor_b.wait_for(header(1))
+    s.mentor_b.skip()
+    s.curator.skip()
+    bot_process.set_time(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))  # Saturday
+    s.mentor_b.assert_no_message(within=1.5)
+    s.curator.assert_no_message(within=0.1)
+    bot_process.set_time(datetime(2026, 11, 30, 8, 31, tzinfo=UTC))  # Monday 11:31 MSK
+    assert "Напоминание" in s.mentor_b.wait_for("вопрос №1").text
+    s.curator.assert_no_message(within=1.0)
+    bot_process.set_time(datetime(2026, 12, 1, 10, 31, tzinfo=UTC))  # Tuesday 13:31 MSK
+    escalation = s.curator.wait_for("без ответа")
+    assert "Вера Юная" in escalation.text
+    assert "Отвечу сам(а)" in escalation.button_texts()
+
+    s.curator.press("Передать другому")
+    s.curator.wait_for("Кому передать")
+    s.curator.press("Наставник Андрей")
+    s.mentor_a.wait_for(header(1))
+    s.vera.wait_for("передан наставнику Наставник Андрей")
+
+
+def test_away_and_blocked_mentor_route_to_curator(school: School, fake: FakeTelegram) -> None:
+    s = school
+    s.mentor_b.send("/away 10.12.2026")
+    s.mentor_b.wait_for("отсутствие до 10.12.2026")
+    s.vera.send("Вопрос во время отсутствия")
+    s.curator.wait_for(header(1))
+    assert "отсутствует до 10.12.2026" in s.vera.wait_for("куратору").text
+    s.mentor_b.send("/back")
+    s.mentor_b.wait_for("С возвращением")
+
+    s.galina.send("У меня ещё нет наставника, но есть вопрос")
+    assert "Галина Безпары" in s.curator.wait_for(header(2)).text
+    assert "куратору" in s.galina.wait_for("№2").text
+
+    s.mentor_a.block()
+    s.curator.wait_for("заблокировал бота")
+    s.anna.send("Вопрос заблокировавшему")
+    question = s.curator.wait_for(header(3))
+    assert "куратору" in s.anna.wait_for("№3").text
+    s.curator.press("Передать другому", message=question)
+    s.curator.wait_for("Кому передать")
+    s.curator.press("Наставник Белла")
+    s.mentor_b.wait_for(header(3))
+
+
+def test_retry_after_is_delivered_later_exactly_once(school: School, fake: FakeTelegram) -> None:
+    s = school
+    fake.fail_next("sendMessage", code=429, retry_after=2, chat_id=20)
+    s.anna.send("Вопрос под ограничением")
+    got = s.mentor_a.wait_for(header(1), timeout=15)
+    assert "под ограничением" in got.text
+    s.mentor_a.assert_no_message(within=1.0, contains=header(1))
+    assert sum(1 for m in s.mentor_a.messages if header(1) in m.text) == 1
