@@ -159,6 +159,11 @@ async def _send_to_owners(
     return delivered
 
 
+async def _quiet_now(ctx: Ctx, org_id: int) -> bool:
+    org = await ctx.session.get(Organization, org_id)
+    return org is not None and WorkSchedule.of(org).is_quiet(ctx.clock.now())
+
+
 def _copy(message_id: int) -> Sent:
     return Sent(message_id, True, False)
 
@@ -258,7 +263,37 @@ async def _recall(ctx: Ctx, mid: int) -> Message | None:
     return Message.model_validate(raw) if raw else None
 
 
-async def _new_question(ctx: Ctx, message: Message, program_id: int | None = None) -> None:
+async def _hold_album_part(ctx: Ctx, message: Message) -> bool:
+    """Album parts that arrive while the mentee is choosing a mentor wait with the first."""
+    if not message.media_group_id:
+        return False
+    data = await ctx.state.get_data()
+    albums = dict(data.get("albums", {}))
+    if message.media_group_id not in albums:
+        return False
+    albums[message.media_group_id] = [*albums[message.media_group_id], _pending_dump(message)]
+    await ctx.state.update_data(albums=albums)
+    return True
+
+
+async def _release_album_parts(ctx: Ctx, question: Question, first: Message) -> None:
+    if not first.media_group_id:
+        return
+    data = await ctx.state.get_data()
+    albums = dict(data.get("albums", {}))
+    parts = albums.pop(first.media_group_id, [])
+    await ctx.state.update_data(albums=albums)
+    for raw in parts:
+        part = Message.model_validate(raw).as_(ctx.bot)
+        await _send_to_owners(ctx, question, part, "question-header", "question")
+        await qs.link_message(
+            ctx.session, question.id, part.chat.id, part.message_id, "own", ctx.clock.now()
+        )
+
+
+async def _new_question(
+    ctx: Ctx, message: Message, program_id: int | None = None
+) -> Question | None:
     assert ctx.user is not None
     session = ctx.session
     choices = await qs.mentor_choices(session, ctx.user.id)
@@ -266,13 +301,17 @@ async def _new_question(ctx: Ctx, message: Message, program_id: int | None = Non
         choices = [(p, u) for p, u in choices if p.id == program_id]
     if len(choices) > 1:
         await _remember(ctx, message)
+        if message.media_group_id:
+            albums = dict((await ctx.state.get_data()).get("albums", {}))
+            albums[message.media_group_id] = []
+            await ctx.state.update_data(albums=albums)
         await message.answer(
             ctx.t("question-pick-mentor"),
             reply_markup=kb.pick_mentor_keyboard(
                 [(p.id, u.display_name) for p, u in choices], message.message_id
             ),
         )
-        return
+        return None
     now = ctx.clock.now()
     if choices:
         program, mentor = choices[0]
@@ -281,7 +320,7 @@ async def _new_question(ctx: Ctx, message: Message, program_id: int | None = Non
         org_id = await qs.mentee_org(session, ctx.user.id)
         if org_id is None:
             await message.answer(ctx.t("fallback-hint"))
-            return
+            return None
         route = Route(org_id, None, None, "no-mentor")
     question = await qs.create_question(
         session,
@@ -304,6 +343,7 @@ async def _new_question(ctx: Ctx, message: Message, program_id: int | None = Non
         await message.answer(ctx.t("question-sent-away", number=question.number, until=until))
     else:
         await message.answer(ctx.t("question-sent-curators", number=question.number))
+    return question
 
 
 async def _follow_up(ctx: Ctx, question: Question, message: Message) -> None:
@@ -340,6 +380,8 @@ async def any_message(message: Message, **data: Any) -> None:
             return
     if not _is_mentee(ctx.roles):
         await message.answer(ctx.t("fallback-hint"))
+        return
+    if await _hold_album_part(ctx, message):
         return
     if message.media_group_id:
         question = await qs.album_question(session, ctx.user.id, message.media_group_id)
@@ -403,7 +445,12 @@ async def _answer(ctx: Ctx, question: Question, message: Message) -> None:
     header = t.plain("answer-header", number=question.number, author=ctx.user.display_name)
     try:
         sent = await deliver(
-            ctx.bot, mentee.tg_id, message, header, markup=kb.answer_keyboard(t, question.id)
+            ctx.bot,
+            mentee.tg_id,
+            message,
+            header,
+            markup=kb.answer_keyboard(t, question.id),
+            silent=await _quiet_now(ctx, question.org_id),
         )
     except TelegramForbiddenError:
         await mark_unreachable(ctx.session, mentee.id, now)
@@ -621,7 +668,10 @@ async def pick_mentor(query: CallbackQuery, callback_data: QPickMentorCb, **data
         return
     await query.answer()
     await _edit_off(query)
-    await _new_question(ctx, message.as_(ctx.bot), program_id=callback_data.program_id)
+    first = message.as_(ctx.bot)
+    question = await _new_question(ctx, first, program_id=callback_data.program_id)
+    if question is not None:
+        await _release_album_parts(ctx, question, first)
 
 
 async def _edit_off(query: CallbackQuery) -> None:
@@ -777,6 +827,7 @@ async def open_questions(message: Message, **data: Any) -> None:
         await message.answer(ctx.t("not-allowed-mentor"))
         return
     rows = await qs.questions_for_owner(ctx.session, ctx.user.id)
+    rows += await qs.questions_for_curators(ctx.session, ctx.roles.orgs_with(Role.CURATOR))
     if not rows:
         await message.answer(ctx.t("questions-none"))
         return
@@ -938,7 +989,12 @@ async def _answer_as_first(ctx: Ctx, question: Question, message: Message, mente
     now = ctx.clock.now()
     try:
         sent = await deliver(
-            ctx.bot, mentee.tg_id, message, header, markup=kb.answer_keyboard(t, question.id)
+            ctx.bot,
+            mentee.tg_id,
+            message,
+            header,
+            markup=kb.answer_keyboard(t, question.id),
+            silent=await _quiet_now(ctx, question.org_id),
         )
     except TelegramForbiddenError:
         await mark_unreachable(ctx.session, mentee.id, now)

@@ -413,6 +413,23 @@ async def questions_for_owner(session: AsyncSession, owner_id: int) -> list[Ques
     return list(rows.all())
 
 
+async def questions_for_curators(session: AsyncSession, org_ids: list[int]) -> list[Question]:
+    """Open questions waiting for any curator of these organizations (no owner)."""
+    if not org_ids:
+        return []
+    rows = await session.scalars(
+        select(Question)
+        .where(
+            Question.org_id.in_(org_ids),
+            Question.owner_id.is_(None),
+            Question.status.in_(LIVE_STATUSES),
+        )
+        .order_by(Question.asked_at)
+        .limit(50)
+    )
+    return list(rows.all())
+
+
 async def questions_of_mentee(session: AsyncSession, mentee_id: int) -> list[Question]:
     rows = await session.scalars(
         select(Question)

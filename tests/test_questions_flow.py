@@ -565,3 +565,44 @@ async def test_flood_wait_loses_nothing_half_done(client: BotClient, w: World) -
     client.session.fail_for(w.mentor_a.person.id, None)
     calls = await client.send(w.mentee.person, "Вопрос при флуде")
     assert to(calls, w.mentor_a)[0].text.startswith(HEADER)
+
+
+async def test_album_waits_for_the_mentor_choice_and_arrives_whole(
+    client: BotClient, w: World
+) -> None:
+    await make_program(client.sessionmaker, w.org, w.mentor_b, [w.mentee], client.clock.now())
+    calls = await client.send_album(w.mentee.person, 3, "grp-choice", caption="Доска")
+    prompts = [c for c in to(calls, w.mentee) if "Кому задать вопрос" in c.text]
+    assert len(prompts) == 1
+    assert not to(calls, w.mentor_a) and not to(calls, w.mentor_b)
+    calls = await client.press(w.mentee.person, client.button_data(prompts, "Наставник Б"))
+    to_b = to(calls, w.mentor_b)
+    assert len(to_b) == 3 and "Вопрос №1" in to_b[0].text
+    assert all(c.method.reply_parameters.message_id == to_b[0].result_id for c in to_b[1:])
+    assert len(await questions(client)) == 1
+
+
+async def test_answers_in_quiet_hours_arrive_silently(client: BotClient, w: World) -> None:
+    client.clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=UTC))  # Monday 22:00 Moscow
+    calls = await client.send(w.mentee.person, "Поздний вопрос")
+    [copy] = to(calls, w.mentor_a)
+    calls = await client.reply(w.mentor_a.person, copy, "Ответ поздно вечером")
+    [answer] = to(calls, w.mentee)[:1]
+    assert answer.text.startswith("Ответ на вопрос №1")
+    assert answer.method.disable_notification is True
+
+
+async def test_curator_lists_questions_waiting_for_any_curator(client: BotClient, w: World) -> None:
+    loner = await make_member(
+        client.sessionmaker,
+        w.org,
+        Person(40, "Lon"),
+        Role.MENTEE,
+        client.clock.now(),
+        name="Без Наставника",
+    )
+    await client.send(loner.person, "Вопрос без наставника")
+    calls = await client.send(w.curator.person, "/questions")
+    assert "Без Наставника" in calls[-1].text
+    calls = await client.send(w.other_curator.person, "/questions")
+    assert "Без Наставника" not in calls[-1].text
