@@ -431,18 +431,16 @@ def _may_answer(ctx: Ctx, question: Question) -> bool:
 # Answering --------------------------------------------------------------------------
 
 
-async def _answer(ctx: Ctx, question: Question, message: Message) -> None:
-    assert ctx.user is not None
-    if question.status not in qs.LIVE_STATUSES:
-        await message.answer(ctx.t("question-not-live", number=question.number))
-        return
-    mentee = await ctx.session.get(User, question.mentee_id)
+async def _send_to_mentee(
+    ctx: Ctx, question: Question, message: Message, mentee: User, header: str
+) -> bool:
+    """Carry a mentor's (or curator's) message to the mentee with answer buttons and link
+    every copy to the question; False when it could not be delivered."""
     now = ctx.clock.now()
-    if mentee is None or mentee.tg_id is None:
+    if mentee.tg_id is None:
         await message.answer(ctx.t("answer-undelivered", number=question.number))
-        return
+        return False
     t = ctx.t_of(mentee)
-    header = t.plain("answer-header", number=question.number, author=ctx.user.display_name)
     try:
         sent = await deliver(
             ctx.bot,
@@ -455,7 +453,7 @@ async def _answer(ctx: Ctx, question: Question, message: Message) -> None:
     except TelegramForbiddenError:
         await mark_unreachable(ctx.session, mentee.id, now)
         await message.answer(ctx.t("answer-undelivered", number=question.number))
-        return
+        return False
     for item in sent:
         origin = (message.chat.id, message.message_id) if item.is_copy else None
         await qs.link_message(
@@ -469,8 +467,26 @@ async def _answer(ctx: Ctx, question: Question, message: Message) -> None:
             item.with_header,
         )
     await qs.link_message(ctx.session, question.id, message.chat.id, message.message_id, "own", now)
-    await qs.record_answer(ctx.session, question.id, now)
-    await message.answer(ctx.t("answer-sent", number=question.number, mentee=mentee.display_name))
+    return True
+
+
+async def _answer(ctx: Ctx, question: Question, message: Message) -> None:
+    assert ctx.user is not None
+    if question.status not in qs.LIVE_STATUSES:
+        await message.answer(ctx.t("question-not-live", number=question.number))
+        return
+    mentee = await ctx.session.get(User, question.mentee_id)
+    if mentee is None:
+        await message.answer(ctx.t("answer-undelivered", number=question.number))
+        return
+    header = ctx.t_of(mentee).plain(
+        "answer-header", number=question.number, author=ctx.user.display_name
+    )
+    if await _send_to_mentee(ctx, question, message, mentee, header):
+        await qs.record_answer(ctx.session, question.id, ctx.clock.now())
+        await message.answer(
+            ctx.t("answer-sent", number=question.number, mentee=mentee.display_name)
+        )
 
 
 async def _load(ctx: Ctx, query: CallbackQuery, q: int) -> Question | None:
@@ -981,39 +997,11 @@ async def typed_first(message: Message, **data: Any) -> None:
 
 async def _answer_as_first(ctx: Ctx, question: Question, message: Message, mentee: User) -> None:
     assert ctx.user is not None
-    if mentee.tg_id is None:
-        await message.answer(ctx.t("answer-undelivered", number=question.number))
-        return
-    t = ctx.t_of(mentee)
-    header = t.plain("mentor-writes-header", number=question.number, mentor=ctx.user.display_name)
-    now = ctx.clock.now()
-    try:
-        sent = await deliver(
-            ctx.bot,
-            mentee.tg_id,
-            message,
-            header,
-            markup=kb.answer_keyboard(t, question.id),
-            silent=await _quiet_now(ctx, question.org_id),
-        )
-    except TelegramForbiddenError:
-        await mark_unreachable(ctx.session, mentee.id, now)
-        await message.answer(ctx.t("answer-undelivered", number=question.number))
-        return
-    for item in sent:
-        origin = (message.chat.id, message.message_id) if item.is_copy else None
-        await qs.link_message(
-            ctx.session,
-            question.id,
-            mentee.tg_id,
-            item.message_id,
-            "answer",
-            now,
-            origin,
-            item.with_header,
-        )
-    await qs.link_message(ctx.session, question.id, message.chat.id, message.message_id, "own", now)
-    await message.answer(ctx.t("write-first-sent", mentee=mentee.display_name))
+    header = ctx.t_of(mentee).plain(
+        "mentor-writes-header", number=question.number, mentor=ctx.user.display_name
+    )
+    if await _send_to_mentee(ctx, question, message, mentee, header):
+        await message.answer(ctx.t("write-first-sent", mentee=mentee.display_name))
 
 
 # Edits ------------------------------------------------------------------------------
