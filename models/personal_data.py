@@ -55,7 +55,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "processed_updates": ("update_id",),
     "fsm_states": ("key",),
     "outbox": ("kind", "key", "buttons", "status", "dedupe_key", "last_error"),
-    "programs": ("form", "mode", "status", "end_reason"),
+    "programs": ("form", "mode", "status", "end_reason", "starts_on", "ends_on"),
     "questions": ("status", "kind", "media_group_id"),
     "question_messages": ("role",),
 }
