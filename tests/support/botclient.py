@@ -343,6 +343,9 @@ class BotClient:
         )
         return await self.feed(Update(update_id=next(self.update_ids), callback_query=query))
 
+    def bot_user(self) -> TgUser:
+        return TgUser(id=BOT_ID, is_bot=True, first_name="Mentor", username=BOT_USERNAME)
+
     # Reading ---------------------------------------------------------------------
     def sent_to(self, chat_id: int) -> list[Call]:
         return [c for c in self.session.calls if c.chat_id == chat_id]
