@@ -1,0 +1,206 @@
+"""Lists of questions, a mentor's absence, and writing first to a mentee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, ForceReply, Message
+from sqlalchemy import select
+
+from bot.delivery import kind_of, preview_of
+from bot.keyboards import questions as kb
+from bot.keyboards.callbacks import (
+    WriteFirstCb,
+)
+from bot.states import WriteFirstForm
+from handlers.questions.thread import (
+    Ctx,
+    age_of,
+    is_mentee,
+    send_to_mentee,
+    valid_question,
+)
+from models import questions as qs
+from models.away import parse_away_date, set_away, today_in
+from models.people import (
+    Organization,
+    Role,
+    User,
+)
+from models.programs import Program, ProgramMentee, ProgramStatus
+from models.questions import Question, Route
+
+router = Router(name="questions-mentor-tools")
+
+
+@router.message(Command("questions"))
+async def open_questions(message: Message, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None or not (ctx.roles.has(Role.MENTOR) or ctx.roles.has(Role.CURATOR)):
+        await message.answer(ctx.t("not-allowed-mentor"))
+        return
+    rows = await qs.questions_for_owner(ctx.session, ctx.user.id)
+    rows += await qs.questions_for_curators(ctx.session, ctx.roles.orgs_with(Role.CURATOR))
+    if not rows:
+        await message.answer(ctx.t("questions-none"))
+        return
+    lines = []
+    for question in rows:
+        mentee = await ctx.session.get(User, question.mentee_id)
+        lines.append(
+            ctx.t(
+                "questions-line",
+                number=question.number,
+                mentee=mentee.display_name if mentee else "—",
+                status=question.status,
+                age=age_of(ctx, question),
+                preview=(question.preview or "")[:60],
+            )
+        )
+    await message.answer(ctx.t("questions-header", count=len(rows)) + "\n" + "\n".join(lines))
+
+
+@router.message(Command("myquestions"))
+async def my_questions(message: Message, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None or not is_mentee(ctx.roles):
+        await message.answer(ctx.t("not-allowed-mentee"))
+        return
+    rows = await qs.questions_of_mentee(ctx.session, ctx.user.id)
+    if not rows:
+        await message.answer(ctx.t("myquestions-none"))
+        return
+    lines = [
+        ctx.t(
+            "myquestions-line",
+            number=q.number,
+            status=q.status,
+            age=age_of(ctx, q),
+            preview=(q.preview or "")[:60],
+        )
+        for q in rows
+    ]
+    await message.answer(ctx.t("myquestions-header") + "\n" + "\n".join(lines))
+
+
+@router.message(Command("away"))
+async def away(message: Message, command: CommandObject, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
+        await message.answer(ctx.t("not-allowed-mentor"))
+        return
+    org = await ctx.session.get(Organization, ctx.roles.orgs_with(Role.MENTOR)[0])
+    assert org is not None
+    today = today_in(org.timezone, ctx.clock.now())
+    until = parse_away_date(command.args or "", today)
+    if until is None:
+        await message.answer(ctx.t("away-usage"))
+        return
+    await set_away(ctx.session, ctx.user.id, until)
+    await message.answer(ctx.t("away-set", until=until.strftime("%d.%m.%Y")))
+
+
+@router.message(Command("back"))
+async def back(message: Message, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
+        await message.answer(ctx.t("not-allowed-mentor"))
+        return
+    await set_away(ctx.session, ctx.user.id, None)
+    await message.answer(ctx.t("away-cleared"))
+
+
+async def _my_mentees(ctx: Ctx) -> list[tuple[Program, User]]:
+    assert ctx.user is not None
+    rows = await ctx.session.execute(
+        select(Program, User)
+        .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+        .join(User, User.id == ProgramMentee.mentee_id)
+        .where(Program.mentor_id == ctx.user.id, Program.status == ProgramStatus.ACTIVE)
+        .order_by(User.id)
+    )
+    return [(p, u) for p, u in rows.all()]
+
+
+@router.message(Command("mentees"))
+async def mentees(message: Message, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
+        await message.answer(ctx.t("not-allowed-mentor"))
+        return
+    rows = await _my_mentees(ctx)
+    if not rows:
+        await message.answer(ctx.t("mentees-none"))
+        return
+    await message.answer(
+        ctx.t("mentees-pick"),
+        reply_markup=kb.mentees_keyboard([(u.id, u.display_name) for _, u in rows]),
+    )
+
+
+@router.callback_query(WriteFirstCb.filter())
+async def write_first(query: CallbackQuery, callback_data: WriteFirstCb, **data: Any) -> None:
+    ctx = Ctx(data)
+    if ctx.user is None:
+        await query.answer(ctx.t("not-allowed"), show_alert=True)
+        return
+    rows = [(p, u) for p, u in await _my_mentees(ctx) if u.id == callback_data.mentee_id]
+    if not rows:
+        await query.answer(ctx.t("not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    await ctx.state.set_state(WriteFirstForm.text)
+    await ctx.state.update_data(mentee=callback_data.mentee_id, program=rows[0][0].id)
+    await ctx.bot.send_message(
+        query.from_user.id,
+        ctx.t("write-first-prompt", mentee=rows[0][1].display_name),
+        reply_markup=ForceReply(),
+    )
+
+
+@router.message(WriteFirstForm.text, ~F.text.startswith("/"))
+async def typed_first(message: Message, **data: Any) -> None:
+    ctx = Ctx(data)
+    stored = await ctx.state.get_data()
+    rows = [
+        (p, u)
+        for p, u in (await _my_mentees(ctx) if ctx.user else [])
+        if u.id == stored.get("mentee") and p.id == stored.get("program")
+    ]
+    if not rows or ctx.user is None:
+        await ctx.state.clear()
+        await message.answer(ctx.t("not-allowed"))
+        return
+    if not await valid_question(ctx, message):
+        return
+    await ctx.state.set_state(None)
+    program, mentee = rows[0]
+    now = ctx.clock.now()
+    route = Route(program.org_id, program.id, ctx.user, "mentor")
+    question = await qs.create_question(
+        ctx.session,
+        route=route,
+        mentee=mentee,
+        kind=kind_of(message),
+        preview=preview_of(message),
+        media_group_id=None,
+        now=now,
+        remind_hours=ctx.hours[0],
+        escalate_hours=ctx.hours[1],
+        started_by_mentor=True,
+    )
+    await _answer_as_first(ctx, question, message, mentee)
+
+
+async def _answer_as_first(ctx: Ctx, question: Question, message: Message, mentee: User) -> None:
+    assert ctx.user is not None
+    header = ctx.t_of(mentee).plain(
+        "mentor-writes-header", number=question.number, mentor=ctx.user.display_name
+    )
+    if await send_to_mentee(ctx, question, message, mentee, header):
+        await message.answer(ctx.t("write-first-sent", mentee=mentee.display_name))
+
+
+# Edits ------------------------------------------------------------------------------
