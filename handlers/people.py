@@ -69,7 +69,8 @@ def parse_invite_args(text: str) -> tuple[Role, int | None] | None:
         return None
     cap = None
     if len(words) == 2:
-        if not words[1].isdigit() or not 1 <= int(words[1]) <= MAX_USES_CAP:
+        digits = words[1].isascii() and words[1].isdigit()  # int("²") fails
+        if not digits or not 1 <= int(words[1]) <= MAX_USES_CAP:
             return None
         cap = int(words[1])
     return Role(words[0].lower()), cap
@@ -185,9 +186,9 @@ async def revoke(
         await query.answer(t("not-allowed"), show_alert=True)
         return
     done = await revoke_invite(session, row.id, row.org_id, clock.now())
-    await query.answer(t("invite-revoked" if done else "invite-already-revoked", id=row.id))
+    await query.answer(t("invite-revoke-done" if done else "invite-already-revoked", id=row.id))
     if done:
-        await bot.send_message(query.from_user.id, t("invite-revoked", id=row.id))
+        await bot.send_message(query.from_user.id, t("invite-revoke-done", id=row.id))
 
 
 @router.message(Command("people"))
@@ -236,7 +237,8 @@ async def people_page(
     roles: Roles,
     t: Translator,
 ) -> None:
-    if not may_manage(roles, callback_data.org_id) or callback_data.page < 0:
+    org = await session.get(Organization, callback_data.org_id)
+    if not may_manage(roles, callback_data.org_id) or callback_data.page < 0 or org is None:
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()
@@ -330,7 +332,8 @@ async def org_picked(
     bot_username: str,
 ) -> None:
     org_id = callback_data.org_id
-    if not may_manage(roles, org_id) or not isinstance(query.message, Message):
+    org = await session.get(Organization, org_id)
+    if not may_manage(roles, org_id) or org is None or not isinstance(query.message, Message):
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()

@@ -59,11 +59,17 @@ async def settings_command(
 async def edit_setting(
     query: CallbackQuery,
     callback_data: SettingsCb,
+    session: AsyncSession,
     roles: Roles,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    if not may_manage(roles, callback_data.org_id) or callback_data.field not in SETTINGS_FIELDS:
+    org = await session.get(Organization, callback_data.org_id)
+    if (
+        not may_manage(roles, callback_data.org_id)
+        or callback_data.field not in SETTINGS_FIELDS
+        or org is None
+    ):
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()

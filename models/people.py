@@ -265,7 +265,7 @@ def clean_text_field(text: str | None, limit: int = FIELD_MAX) -> str | None:
 
 def parse_experience(text: str | None) -> int | None:
     value = (text or "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is true, int("²") fails
         return None
     years = int(value)
     return years if 0 <= years <= 60 else None

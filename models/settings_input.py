@@ -55,7 +55,10 @@ def parse_work_hours(text: str) -> dict[str, Any]:
 
 
 def parse_quiet_hours(text: str) -> dict[str, Any]:
-    days, start, end = _span(text)
+    try:
+        days, start, end = _span(text)
+    except ValueError:
+        raise ValueError("settings-bad-quiet") from None
     if days or start == end:
         raise ValueError("settings-bad-quiet")
     return {"quiet_start": start, "quiet_end": end}

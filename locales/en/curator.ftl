@@ -32,7 +32,7 @@ invites-line = №{ $id } — { $role ->
        *[other] /{ $cap }
     }, until { $expires }
 invites-revoke = Revoke №{ $id }
-invite-revoked = Link №{ $id } is revoked.
+invite-revoke-done = Link №{ $id } is revoked.
 invite-already-revoked = Link №{ $id } is no longer valid.
 people-empty = «{ $org }» has no participants yet. Invite some: /invite mentor or /invite mentee
 people-header = <b>Participants</b> — { $org }: { $total } (page { $page }/{ $pages })

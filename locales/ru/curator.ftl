@@ -32,7 +32,7 @@ invites-line = №{ $id } — { $role ->
        *[other] /{ $cap }
     }, до { $expires }
 invites-revoke = Отозвать №{ $id }
-invite-revoked = Ссылка №{ $id } отозвана.
+invite-revoke-done = Ссылка №{ $id } отозвана.
 invite-already-revoked = Ссылка №{ $id } уже недействительна.
 people-empty = В «{ $org }» пока нет участников. Пригласите: /invite mentor или /invite mentee
 people-header = <b>Участники</b> — { $org }: { $total } (стр. { $page }/{ $pages })
