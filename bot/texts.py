@@ -18,14 +18,16 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     pieces: list[str] = []
     rest = text
     while utf16_len(rest) > limit:
-        cut = _fit(rest, limit)
+        cut = max(1, _fit(rest, limit))
         window = rest[:cut]
         for sep in ("\n\n", "\n", " "):
             at = window.rfind(sep)
             if at > cut // 2:
                 cut = at + len(sep)
                 break
-        pieces.append(rest[:cut].rstrip())
+        piece = rest[:cut].rstrip()
+        if piece:
+            pieces.append(piece)
         rest = rest[cut:].lstrip("\n")
     if rest.strip() or not pieces:
         pieces.append(rest)

@@ -443,3 +443,12 @@ def test_every_message_renders(language: str, caplog: pytest.LogCaptureFixture) 
     errors = [r.getMessage() for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
     assert not errors, errors[:5]
     assert "&lt;b&gt;" in t("profile-bad-name", limit="<b>")  # arguments are escaped
+
+
+def test_split_text_never_yields_an_empty_piece() -> None:
+    from bot.texts import split_text as split
+
+    text = "слово " + " " * 3000 + "конец " * 300
+    pieces = split(text, 4096)
+    assert all(piece.strip() for piece in pieces)
+    assert " ".join(pieces).split() == text.split()
