@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy import update
 
 from bot.keyboards import questions as kb
@@ -20,6 +20,8 @@ from handlers.questions.thread import (
     Ctx,
     load_question,
     may_answer,
+    prompt_for,
+    question_in_flow,
     send_to_mentee,
     valid_question,
 )
@@ -62,19 +64,13 @@ async def press_answer(query: CallbackQuery, callback_data: QAnswerCb, **data: A
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
     await query.answer()
-    await ctx.state.set_state(AnswerForm.answer)
-    await ctx.state.update_data(q=question.id)
-    await ctx.bot.send_message(
-        query.from_user.id,
-        ctx.t("answer-prompt", number=question.number),
-        reply_markup=ForceReply(),
-    )
+    await prompt_for(ctx, query.from_user.id, question, AnswerForm.answer, "answer-prompt")
 
 
 @router.message(AnswerForm.answer, ~F.text.startswith("/"))
 async def typed_answer(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await ctx.session.get(Question, int((await ctx.state.get_data()).get("q", 0)))
+    question = await question_in_flow(ctx)
     if question is None or not may_answer(ctx, question):
         await ctx.state.clear()
         await message.answer(ctx.t("not-allowed"))

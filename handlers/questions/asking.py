@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 
 from bot.delivery import apply_edit, kind_of, preview_of
@@ -30,6 +30,8 @@ from handlers.questions.thread import (
     is_mentee,
     may_answer,
     own_question,
+    prompt_for,
+    question_in_flow,
     reply_to_message,
     send_to_owners,
     valid_question,
@@ -238,19 +240,13 @@ async def press_follow_up(query: CallbackQuery, callback_data: QFollowUpCb, **da
     if question is None:
         return
     await query.answer()
-    await ctx.state.set_state(FollowUpForm.text)
-    await ctx.state.update_data(q=question.id)
-    await ctx.bot.send_message(
-        query.from_user.id,
-        ctx.t("followup-prompt", number=question.number),
-        reply_markup=ForceReply(),
-    )
+    await prompt_for(ctx, query.from_user.id, question, FollowUpForm.text, "followup-prompt")
 
 
 @router.message(FollowUpForm.text, ~F.text.startswith("/"))
 async def typed_follow_up(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await ctx.session.get(Question, int((await ctx.state.get_data()).get("q", 0)))
+    question = await question_in_flow(ctx)
     if question is None or ctx.user is None or question.mentee_id != ctx.user.id:
         await ctx.state.clear()
         await message.answer(ctx.t("not-allowed"))

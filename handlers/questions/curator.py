@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import CallbackQuery, ForceReply
+from aiogram.types import CallbackQuery
 
 from bot.keyboards import questions as kb
 from bot.keyboards.callbacks import (
@@ -20,6 +20,7 @@ from handlers.questions.thread import (
     Ctx,
     curates,
     load_question,
+    prompt_for,
     resend_to,
     roles_in,
 )
@@ -49,13 +50,7 @@ async def claim(query: CallbackQuery, callback_data: QClaimCb, **data: Any) -> N
     await query.answer()
     await ctx.session.refresh(question)
     await resend_to(ctx, question, ctx.user)
-    await ctx.state.set_state(AnswerForm.answer)
-    await ctx.state.update_data(q=question.id)
-    await ctx.bot.send_message(
-        query.from_user.id,
-        ctx.t("answer-prompt", number=question.number),
-        reply_markup=ForceReply(),
-    )
+    await prompt_for(ctx, query.from_user.id, question, AnswerForm.answer, "answer-prompt")
 
 
 @router.callback_query(QRemindCb.filter())

@@ -8,7 +8,8 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyParameters
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, ForceReply, Message, ReplyParameters
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -333,3 +334,17 @@ def age_of(ctx: Ctx, question: Question) -> str:
 
 def reply_to_message(message_id: int) -> ReplyParameters:
     return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+async def prompt_for(ctx: Ctx, chat_id: int, question: Question, state: State, key: str) -> None:
+    """Enter a flow that takes the next message as part of this question (ForceReply)."""
+    await ctx.state.set_state(state)
+    await ctx.state.update_data(q=question.id)
+    await ctx.bot.send_message(
+        chat_id, ctx.t(key, number=question.number), reply_markup=ForceReply()
+    )
+
+
+async def question_in_flow(ctx: Ctx) -> Question | None:
+    """The question the current flow is about."""
+    return await ctx.session.get(Question, int((await ctx.state.get_data()).get("q", 0)))
