@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,8 @@ class BotMessage:
     file_id: str | None = None
     method: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    # time.monotonic() when the fake stored the message (benchmarks measure hops with it)
+    sent_at: float = field(default_factory=time.monotonic, repr=False, compare=False)
 
     def button_texts(self) -> list[str]:
         """All inline button texts, row by row."""
