@@ -32,17 +32,15 @@ from models.invites import Invite, create_invite, list_invites, revoke_invite
 from models.outbox import enqueue
 from models.people import (
     Organization,
-    PersonRow,
     Role,
     Roles,
     User,
     curator_orgs,
-    list_people,
-    list_people_by_ids,
     load_roles,
     may_manage,
     remove_role,
 )
+from models.roster import PersonRow, list_people, list_people_by_ids
 
 router = Router(name="people")
 PAGE_SIZE = 10
