@@ -44,7 +44,7 @@ from bot.keyboards.pairs import (
     pair_org_keyboard,
 )
 from bot.states import PairForm
-from models.away import today_in
+from models.calendar import today_in
 from models.people import (
     Organization,
     Role,

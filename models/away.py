@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# today_in moved to models.calendar (programs needs it, and programs sits below away).
+# Re-exported until handlers/questions/mentor_tools.py imports it from there.
+from models.calendar import today_in as today_in
 from models.people import User
 
 DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
@@ -37,9 +40,3 @@ async def set_away(session: AsyncSession, user_id: int, until: date | None) -> N
 
 def is_away(user: User, today: date) -> bool:
     return user.away_until is not None and user.away_until >= today
-
-
-def today_in(zone: str, now: datetime) -> date:
-    from zoneinfo import ZoneInfo
-
-    return now.astimezone(ZoneInfo(zone)).date()

@@ -19,6 +19,11 @@ def school_year_of(day: date) -> int:
     return day.year if day.month >= 8 else day.year - 1
 
 
+def today_in(zone: str, now: datetime) -> date:
+    """The date it is in `zone` at the instant `now`."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
 def default_calendar(start_year: int) -> dict[str, Any]:
     """The usual Russian school year: four quarters and the holidays between them."""
     y, n = start_year, start_year + 1

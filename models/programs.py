@@ -13,7 +13,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, func, select, up
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.away import today_in
+from models.calendar import today_in
 from models.db import Base, UTCDateTime
 from models.outbox import enqueue
 from models.people import (
