@@ -87,10 +87,10 @@ def test_the_real_tree_keeps_every_contract() -> None:
         ),
         # A new module of models/ must be placed in a layer.
         pytest.param(
-            "models/meetings.py",
+            "models/unplaced.py",
             "from models.people import User",
             [MODEL_LAYERS],
-            ["models.meetings"],
+            ["models.unplaced"],
             id="unplaced-module",
         ),
     ],
