@@ -22,6 +22,7 @@ CODE_LENGTH = 12
 
 class Invite(Base):
     __tablename__ = "invites"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

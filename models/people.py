@@ -52,6 +52,7 @@ class Direction(enum.StrEnum):
 
 class Organization(Base):
     __tablename__ = "organizations"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -68,6 +69,7 @@ class Organization(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tg_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

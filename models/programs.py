@@ -54,6 +54,7 @@ class ProgramStatus(enum.StrEnum):
 
 class Program(Base):
     __tablename__ = "programs"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(

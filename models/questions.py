@@ -45,6 +45,7 @@ LIVE_STATUSES = (QuestionStatus.OPEN, QuestionStatus.ANSWERED)
 
 class Question(Base):
     __tablename__ = "questions"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(
@@ -85,6 +86,7 @@ class QuestionMessage(Base):
     __table_args__ = (
         Index("ix_question_messages_chat_message", "chat_id", "message_id"),
         Index("ix_question_messages_origin", "origin_chat_id", "origin_message_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
