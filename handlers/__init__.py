@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
+from bot.filters import inline_sync_filters
 from handlers import (
     admin,
     common,
@@ -52,4 +53,7 @@ def get_routers() -> list[Router]:
             )
         )
     )
-    return [_detached(groups.router), private]
+    routers = [_detached(groups.router), private]
+    # Bare `State` and `F` filters are sync; aiogram would run each one in a thread.
+    inline_sync_filters(*routers)
+    return routers
