@@ -19,7 +19,7 @@ from models.outbox import OutboxMessage, cancel_for_user, enqueue
 from models.people import Membership, Profile, Role, User, org_user_ids
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
-from models.runtime import FsmState
+from models.runtime import forget_fsm_states
 
 # table -> (column that names the owner, personal columns)
 PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -156,7 +156,7 @@ async def forget_person(session: AsyncSession, user: User, now: datetime) -> Non
         update(OutboxMessage).where(OutboxMessage.user_id == user.id).values(args={})
     )
     if tg_id is not None:
-        await session.execute(delete(FsmState).where(FsmState.key.like(f"%:{tg_id}:{tg_id}:%")))
+        await forget_fsm_states(session, tg_id)
     await session.execute(
         update(Question).where(Question.mentee_id == user.id).values(preview=None)
     )
