@@ -18,12 +18,14 @@ nobody (like the e2e harness; and a high global rate, since the fake has no glob
 limit for the echo bot either). Prints figures; asserts nothing.
 
     python -m bench.hop [--rtt-ms 0,20] [--hops 20] [--bursts 10,50] [--repeats 3]
+                        [--database-url URL | --postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench.pg import throwaway_database
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade
 from models.people import Role
@@ -234,7 +237,15 @@ def main() -> None:
     parser.add_argument("--tick-seconds", default="5", help="the bot's TICK_SECONDS")
     parser.add_argument("--global-rate", default="1000", help="the bot's GLOBAL_RATE_LIMIT")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            args.database_url = stack.enter_context(throwaway_database())
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     rtts = [float(x) for x in args.rtt_ms.split(",") if x]
     bursts = [int(x) for x in args.bursts.split(",") if x]
     warm = 3

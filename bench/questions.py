@@ -20,13 +20,14 @@ the bot's real HTTP session and rate limiter (bot/sender.py) to the fake Bot API
 Prints figures; asserts nothing.
 
     python -m bench.questions [--mentees 200] [--questions 3] [--follow-ups 1] [--http]
-                              [--database-url URL]
+                              [--database-url URL | --postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
@@ -36,10 +37,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import Message, Update
+from aiogram.types import Message
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.pg import throwaway_database
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.keyboards.questions import escalation_buttons
@@ -196,11 +198,13 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
             settings.chat_burst,
             settings.group_rate_per_minute,
         )
+        session = build_bot(settings, limiter).session
+        session.calls = []  # type: ignore[attr-defined]  # BotClient.feed slices it
         client = BotClient(
             sessionmaker=sessionmaker,
             clock=clock,
             settings=settings,
-            session=build_bot(settings, limiter).session,  # type: ignore[arg-type]
+            session=session,  # type: ignore[arg-type]
         )
     else:
         settings = Settings(bot_token=TOKEN, _env_file=None)  # type: ignore[call-arg]
@@ -239,8 +243,8 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
         return client.make_message(who, text, **extra)
 
     async def feed(sent: Message) -> None:
-        update = Update(update_id=next(client.update_ids), message=sent)
-        await client.dp.feed_update(client.bot, update)
+        # BotClient.feed: the update as the bot handles it, what follows its commit included.
+        await client.send_message(sent)
 
     own: dict[int, int] = {}  # mentee -> the message id of their question
 
@@ -318,14 +322,17 @@ def main() -> None:
     parser.add_argument("--http", action="store_true", help="send through HTTP to the fake")
     parser.add_argument("--chat-burst", type=int, default=50, help="--http: CHAT_BURST")
     parser.add_argument("--global-rate", type=float, default=1000, help="--http: GLOBAL_RATE_LIMIT")
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     args = parser.parse_args()
-    url = args.database_url
-    if url is None:
-        path = Path(tempfile.mkdtemp()) / "bench.db"
-        url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url)
-    asyncio.run(run(args, url))
+    with contextlib.ExitStack() as stack:
+        url = args.database_url
+        if args.postgres:
+            url = stack.enter_context(throwaway_database())
+        if url is None:
+            url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+        upgrade(url)
+        asyncio.run(run(args, url))
 
 
 if __name__ == "__main__":
