@@ -184,6 +184,27 @@ async def load_roles(session: AsyncSession, user_id: int) -> dict[int, set[Role]
     return result
 
 
+async def load_person_by_tg(
+    session: AsyncSession, tg_id: int
+) -> tuple[User | None, Profile | None, dict[int, set[Role]]]:
+    """The person, their profile and their roles per organization, in one statement (one
+    row per current membership). Every update of a known person starts with this."""
+    rows = await session.execute(
+        select(User, Profile, Membership.org_id, Membership.role)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(Membership, (Membership.user_id == User.id) & Membership.removed_at.is_(None))
+        .where(User.tg_id == tg_id)
+    )
+    found = rows.all()
+    if not found:
+        return None, None, {}
+    roles: dict[int, set[Role]] = {}
+    for _, _, org_id, role in found:
+        if org_id is not None:
+            roles.setdefault(org_id, set()).add(Role(role))
+    return found[0][0], found[0][1], roles
+
+
 async def ensure_user(
     session: AsyncSession, tg_id: int, tg_name: str | None, language: str | None, now: datetime
 ) -> User:

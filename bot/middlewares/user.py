@@ -1,4 +1,4 @@
-"""Loads the current person and their roles; admins come from ADMIN_IDS."""
+"""Loads the current person, their profile and their roles; admins come from ADMIN_IDS."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from aiogram.types import User as TgUser
 
-from models.people import Roles, get_user_by_tg, load_roles
+from models.people import Roles, load_person_by_tg
 
 
 class UserMiddleware(BaseMiddleware):
@@ -23,13 +23,14 @@ class UserMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
-        user = None
+        user = profile = None
         roles = Roles()
         if tg_user is not None:
-            user = await get_user_by_tg(data["session"], tg_user.id)
+            user, profile, roles.by_org = await load_person_by_tg(data["session"], tg_user.id)
             roles.is_admin = tg_user.id in self.admin_ids
-            if user is not None:
-                roles.by_org = await load_roles(data["session"], user.id)
         data["user"] = user
         data["roles"] = roles
+        # The session's identity map holds objects weakly: held here, the profile stays
+        # loaded for the whole update, and `session.get(Profile, user.id)` needs no SELECT.
+        data["user_profile"] = profile
         return await handler(event, data)
