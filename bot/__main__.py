@@ -19,11 +19,20 @@ def main() -> None:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic tells of every plugin and of the DDL mode at INFO on each start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from bot.app import build_app, run_polling
+    from bot.polling import StartupError
     from models.migrate import upgrade
 
-    upgrade(settings.database_url)
-    asyncio.run(run_polling(build_app(settings)))
+    try:
+        upgrade(settings.database_url)
+        asyncio.run(run_polling(build_app(settings)))
+    except StartupError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:  # before polling installed its own handler
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -21,13 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, make_clock
 from bot.config import Settings
 from bot.i18n import Locales
-from bot.keyboards.questions import escalation_buttons
 from bot.menus import set_default_menus
 from bot.middlewares import DbSessionMiddleware, FloodMiddleware, I18nMiddleware, UserMiddleware
+from bot.polling import Poller, check_bot
+from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
-from models import questions
+from models import outbox, questions
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
@@ -51,12 +53,20 @@ class App:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def prepare_session(session: BaseSession, limiter: RateLimiter | None) -> BaseSession:
+    """Every call passes the reply collector first (a handler's replies wait for its
+    commit), then the rate limiter."""
+    session.middleware(CollectRepliesMiddleware())
+    if limiter is not None:
+        session.middleware(RateLimitMiddleware(limiter))
+    return session
+
+
 def build_bot(settings: Settings, limiter: RateLimiter | None = None) -> Bot:
     session = AiohttpSession()
     if settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    if limiter is not None:
-        session.middleware(RateLimitMiddleware(limiter))
+    prepare_session(session, limiter)
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -70,11 +80,11 @@ def build_dispatcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     locales: Locales,
     storage: BaseStorage,
-    on_outbox: Any,
+    sender: OutboxSender,
     flood_limit: int = 5,
 ) -> tuple[Dispatcher, DbSessionMiddleware]:
     dp = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation())
-    db = DbSessionMiddleware(sessionmaker, clock, on_outbox=on_outbox)
+    db = DbSessionMiddleware(sessionmaker, clock, sender)
     dp.update.outer_middleware(FloodMiddleware(locales, limit=flood_limit))
     dp.update.outer_middleware(db)
     dp.update.outer_middleware(UserMiddleware(settings.admin_ids))
@@ -110,17 +120,23 @@ async def _on_error(event: ErrorEvent, locales: Locales) -> None:
 def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
     async def questions_sla() -> int:
         async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
-            return await questions.sla_catch_up(session, clock.now(), escalation_buttons)
+            return await questions.sla_catch_up(session, clock.now())
 
     return questions_sla
 
 
-def housekeeping(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
-    async def forget_old_update_ids() -> int:
+def housekeeping(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, retention_days: int
+) -> CatchUp:
+    async def forget_old_update_ids_and_bodies() -> int:
+        now = clock.now()
         async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
-            return await forget_old_updates(session, clock.now() - timedelta(days=7))
+            forgotten = await forget_old_updates(session, now - timedelta(days=7))
+            return forgotten + await outbox.forget_bodies(
+                session, now - timedelta(days=retention_days)
+            )
 
-    return forget_old_update_ids
+    return forget_old_update_ids_and_bodies
 
 
 def build_app(settings: Settings) -> App:
@@ -137,7 +153,10 @@ def build_app(settings: Settings) -> App:
     bot = build_bot(settings, limiter)
     sender = OutboxSender(bot, sessionmaker, locales, clock, limiter)
     tick = Tick(
-        catch_ups=[sla_catch_up(sessionmaker, clock), housekeeping(sessionmaker, clock)],
+        catch_ups=[
+            sla_catch_up(sessionmaker, clock),
+            housekeeping(sessionmaker, clock, settings.outbox_retention_days),
+        ],
         drain=sender.drain,
     )
     storage = DbStorage(sessionmaker, clock)
@@ -147,40 +166,67 @@ def build_app(settings: Settings) -> App:
         sessionmaker,
         locales,
         storage,
-        tick.nudge,
+        sender,
         flood_limit=settings.flood_messages_per_second,
     )
     return App(settings, clock, engine, sessionmaker, bot, dp, locales, sender, tick, db)
 
 
+def api_base(settings: Settings) -> str:
+    return settings.telegram_api_base or "https://api.telegram.org"
+
+
 async def run_polling(app: App) -> None:
-    me = await app.bot.get_me()
-    app.dp["bot_username"] = me.username or ""
-    await set_default_menus(app.bot, app.locales)
+    """Poll until SIGTERM/SIGINT; see bot/polling.py for when an update is confirmed.
+
+    Raises StartupError (one line for the operator) when Telegram refuses or cannot be
+    reached; the bot's session and the engine are closed on every way out.
+    """
+    poller = Poller(
+        app.bot,
+        app.dp,
+        concurrency=app.settings.tasks_concurrency_limit,
+        allowed_updates=app.dp.resolve_used_update_types(),
+    )
+    poller.handle_signals()
+    try:
+        me = await check_bot(app.bot, api_base(app.settings))
+        app.dp["bot_username"] = me.username or ""
+        await set_default_menus(app.bot, app.locales)
+        await _poll(app, poller, me.username or "")
+    finally:
+        await app.bot.session.close()
+        await app.engine.dispose()
+
+
+async def _poll(app: App, poller: Poller, username: str) -> None:
+    # The only sending process: what a killed predecessor had claimed is sent again.
+    released = await app.sender.recover()
+    if released:
+        log.info("outbox: %s unfinished deliveries taken up again", released)
     scheduler = start_scheduler(app.tick, app.settings.tick_seconds)
 
     async def on_shutdown() -> None:
-        # Polling has stopped taking updates: start no new tick, then let the handlers
-        # and the tick run in flight finish.
+        # Every update received has finished by now: start no new tick, then let the
+        # tick run in flight finish.
         scheduler.pause()
         try:
             async with asyncio.timeout(SHUTDOWN_GRACE_SECONDS):
-                await app.db_middleware.wait_idle()
                 await app.tick.wait_tasks()
+                await app.sender.settle()
         except TimeoutError:
             log.warning("shutdown: work still running after %ss", SHUTDOWN_GRACE_SECONDS)
         # Shutting the scheduler down cancels a job still running; none is by now.
         scheduler.shutdown(wait=False)
-        log.info("stopped")
 
     app.dp.shutdown.register(on_shutdown)
-    log.info("polling as @%s", me.username)
-    await app.tick.run_once()
+    hooks = {"dispatcher": app.dp, **app.dp.workflow_data, **poller.workflow_data}
+    await app.dp.emit_startup(bot=app.bot, **hooks)
+    log.info("polling as @%s", username)
     try:
-        await app.dp.start_polling(
-            app.bot,
-            tasks_concurrency_limit=app.settings.tasks_concurrency_limit,
-            allowed_updates=app.dp.resolve_used_update_types(),
-        )
+        await app.tick.run_once()
+        await poller.run(grace=SHUTDOWN_GRACE_SECONDS)
     finally:
-        await app.engine.dispose()
+        await app.dp.emit_shutdown(bot=app.bot, **hooks)
+    await poller.confirm()
+    log.info("stopped")

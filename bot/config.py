@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     chat_burst: int = Field(default=3, ge=1)
     group_rate_per_minute: int = Field(default=20, ge=1)
     tick_seconds: float = Field(default=5, gt=0)
+    outbox_retention_days: int = Field(default=30, ge=1)
     tasks_concurrency_limit: int = Field(default=64, ge=1)
     flood_messages_per_second: int = Field(default=5, ge=1)
     redis_url: str | None = None

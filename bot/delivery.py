@@ -1,14 +1,16 @@
 """Carrying a person's message to another chat as one message with a header.
 
-Text goes by sendMessage with the header in front and the entities shifted. Media is
-copied with the header as its caption when that fits; otherwise (and for video notes
-and stickers) a header message goes first and the copy replies to it. Texts over the
-limit are split, so the header never causes a Telegram 400.
+A message to carry is described as data (`carried_of`), so it can wait in an outbox row
+and be sent after the commit. Text goes by sendMessage with the header in front and the
+entities shifted. Media is copied with the header as its caption when that fits;
+otherwise (and for video notes and stickers) a header message goes first and the copy
+replies to it. Texts over the limit are split, so the header never causes a Telegram 400.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -35,6 +37,30 @@ def preview_of(message: Message) -> str:
     return (message.text or message.caption or "").strip()
 
 
+def _entities_json(entities: list[MessageEntity] | None) -> list[dict[str, Any]]:
+    return [e.model_dump(mode="json", exclude_none=True) for e in entities or []]
+
+
+def carried_of(message: Message) -> dict[str, Any]:
+    """What an outbox row needs to carry this message later: where the original is, and
+    its text or caption with their entities (sendMessage cannot copy a text with a
+    header in front)."""
+    data: dict[str, Any] = {
+        "chat": message.chat.id,
+        "mid": message.message_id,
+        "kind": kind_of(message),
+    }
+    if message.text is not None:
+        data["text"] = message.text
+        data["entities"] = _entities_json(message.entities)
+    elif message.caption is not None:
+        data["caption"] = message.caption
+        data["entities"] = _entities_json(message.caption_entities)
+    if message.media_group_id:
+        data["album"] = message.media_group_id
+    return data
+
+
 @dataclass
 class Sent:
     message_id: int
@@ -42,37 +68,80 @@ class Sent:
     with_header: bool
 
 
-def _shift(entities: list[MessageEntity] | None, by: int) -> list[MessageEntity]:
-    return [e.model_copy(update={"offset": e.offset + by}) for e in entities or []]
+def _shift(entities: list[dict[str, Any]] | None, by: int) -> list[MessageEntity]:
+    shifted = []
+    for raw in entities or []:
+        entity = MessageEntity.model_validate(raw)
+        shifted.append(entity.model_copy(update={"offset": entity.offset + by}))
+    return shifted
 
 
 def _bold(header: str) -> list[MessageEntity]:
     return [MessageEntity(type="bold", offset=0, length=utf16_len(header))]
 
 
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    if not message_id:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+async def send_header(
+    bot: Bot,
+    chat_id: int,
+    header: str,
+    *,
+    silent: bool = False,
+    markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Sent:
+    head = await bot.send_message(
+        chat_id,
+        header,
+        parse_mode=None,
+        entities=_bold(header),
+        disable_notification=silent,
+        reply_markup=markup,
+        reply_parameters=_reply(reply_to),
+    )
+    return Sent(head.message_id, False, True)
+
+
+async def copy_plain(
+    bot: Bot, chat_id: int, carried: dict[str, Any], *, silent: bool, reply_to: int | None
+) -> Sent:
+    """The original as it is, no header (an album's later parts, a resent original)."""
+    copied = await bot.copy_message(
+        chat_id,
+        carried["chat"],
+        carried["mid"],
+        disable_notification=silent,
+        reply_parameters=_reply(reply_to),
+    )
+    return Sent(copied.message_id, True, False)
+
+
 async def deliver(
     bot: Bot,
     chat_id: int,
-    source: Message,
+    carried: dict[str, Any],
     header: str,
     *,
     silent: bool = False,
     markup: InlineKeyboardMarkup | None = None,
     reply_to: int | None = None,
 ) -> list[Sent]:
-    kind = kind_of(source)
-    reply = (
-        ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-    )
+    kind = carried.get("kind")
+    reply = _reply(reply_to)
+    shift = utf16_len(header) + 2
     if kind == "text":
-        body = source.text or ""
-        full = f"{header}\n\n{body}"
+        full = f"{header}\n\n{carried.get('text', '')}"
         if utf16_len(full) <= MESSAGE_LIMIT:
             sent = await bot.send_message(
                 chat_id,
                 full,
                 parse_mode=None,
-                entities=_bold(header) + _shift(source.entities, utf16_len(header) + 2),
+                entities=_bold(header) + _shift(carried.get("entities"), shift),
                 disable_notification=silent,
                 reply_markup=markup,
                 reply_parameters=reply,
@@ -93,50 +162,40 @@ async def deliver(
             result.append(Sent(sent.message_id, index == 0, index == 0))
         return result
     if kind in CAPTIONABLE:
-        caption = source.caption or ""
+        caption = carried.get("caption") or ""
         full = f"{header}\n\n{caption}" if caption else header
         if utf16_len(full) <= CAPTION_LIMIT:
             copied = await bot.copy_message(
                 chat_id,
-                source.chat.id,
-                source.message_id,
+                carried["chat"],
+                carried["mid"],
                 caption=full,
                 parse_mode=None,
-                caption_entities=_bold(header)
-                + _shift(source.caption_entities, utf16_len(header) + 2),
+                caption_entities=_bold(header) + _shift(carried.get("entities"), shift),
                 disable_notification=silent,
                 reply_markup=markup,
                 reply_parameters=reply,
             )
             return [Sent(copied.message_id, True, True)]
-    head = await bot.send_message(
-        chat_id,
-        header,
-        parse_mode=None,
-        entities=_bold(header),
-        disable_notification=silent,
-        reply_markup=markup,
-        reply_parameters=reply,
-    )
-    copied = await bot.copy_message(
-        chat_id,
-        source.chat.id,
-        source.message_id,
-        disable_notification=silent,
-        reply_parameters=ReplyParameters(message_id=head.message_id),
-    )
-    return [Sent(head.message_id, False, True), Sent(copied.message_id, True, False)]
+    head = await send_header(bot, chat_id, header, silent=silent, markup=markup, reply_to=reply_to)
+    copy = await copy_plain(bot, chat_id, carried, silent=silent, reply_to=head.message_id)
+    return [head, copy]
 
 
 async def apply_edit(
-    bot: Bot, chat_id: int, copy_id: int, source: Message, header: str | None
+    bot: Bot,
+    chat_id: int,
+    copy_id: int,
+    carried: dict[str, Any],
+    header: str | None,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
     """Update our copy after the original was edited; False when that is impossible."""
     prefix = f"{header}\n\n" if header else ""
     entities = _bold(header) if header else []
     try:
-        if source.text is not None:
-            full = prefix + source.text
+        if carried.get("kind") == "text":
+            full = prefix + carried.get("text", "")
             if utf16_len(full) > MESSAGE_LIMIT:
                 return False
             await bot.edit_message_text(
@@ -144,10 +203,11 @@ async def apply_edit(
                 chat_id=chat_id,
                 message_id=copy_id,
                 parse_mode=None,
-                entities=entities + _shift(source.entities, utf16_len(prefix)),
+                entities=entities + _shift(carried.get("entities"), utf16_len(prefix)),
+                reply_markup=markup,
             )
             return True
-        caption = prefix + (source.caption or "")
+        caption = prefix + (carried.get("caption") or "")
         if utf16_len(caption) > CAPTION_LIMIT:
             return False
         await bot.edit_message_caption(
@@ -155,7 +215,8 @@ async def apply_edit(
             message_id=copy_id,
             caption=caption,
             parse_mode=None,
-            caption_entities=entities + _shift(source.caption_entities, utf16_len(prefix)),
+            caption_entities=entities + _shift(carried.get("entities"), utf16_len(prefix)),
+            reply_markup=markup,
         )
         return True
     except TelegramBadRequest:

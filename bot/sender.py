@@ -1,19 +1,24 @@
-"""Everything outgoing passes one rate limiter; the outbox is drained here.
+"""Everything outgoing passes one rate limiter; outbox rows are delivered here.
 
 The limiter is a request middleware on the bot's session, so direct replies and outbox
 rows share the same budget: a global rate, a per-chat token bucket that allows short
 bursts, and a per-minute budget for groups. A 429 pauses the chat; 429s on several
 chats at once lower the global rate for a while. Network errors and 5xx are retried
-with backoff.
+with backoff. An outbox delivery never waits out a 429: its row is due again when the
+pause ends, and the chat's other rows wait with it while every other chat goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -28,17 +33,16 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import InlineKeyboardButton
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import notices
 from bot.clock import Clock
+from bot.delivery import Sent
 from bot.i18n import Locales
-from bot.texts import split_text
 from models import outbox
 from models.db import write_gate
 from models.outbox import OutboxMessage, OutboxStatus
-from models.people import User, mark_unreachable
+from models.people import User
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,10 @@ LIMITED_PREFIXES = ("send", "copy", "forward", "edit")
 MAX_DIRECT_WAIT = 15.0
 NETWORK_RETRIES = 3
 MAX_OUTBOX_ATTEMPTS = 8
+# A claim older than this, held by no worker of this process, is released.
+STALE_CLAIM = timedelta(minutes=10)
+# Set while an outbox row is being sent: a 429 is then raised at once, not waited out.
+OUTBOX_SEND: ContextVar[bool] = ContextVar("outbox_send", default=False)
 
 
 class TokenBucket:
@@ -104,6 +112,10 @@ class RateLimiter:
         for chat_id in [c for c, b in self.chats.items() if now - b.updated > 60]:
             del self.chats[chat_id]
 
+    def paused_chats(self) -> list[int]:
+        now = self.timer()
+        return [chat for chat, until in self.paused_until.items() if until > now]
+
     def paused_for(self, chat_id: int) -> float:
         """Seconds until Telegram lets us write to this chat again."""
         return max(0.0, self.paused_until.get(chat_id, 0.0) - self.timer())
@@ -155,7 +167,8 @@ class RateLimitMiddleware(BaseRequestMiddleware):
         if not name.startswith(LIMITED_PREFIXES):
             return await make_request(bot, method)
         chat_id = _chat_of(method)
-        if chat_id is not None and self.limiter.paused_for(chat_id) > MAX_DIRECT_WAIT:
+        max_wait = 0.0 if OUTBOX_SEND.get() else MAX_DIRECT_WAIT
+        if chat_id is not None and self.limiter.paused_for(chat_id) > max_wait:
             raise TelegramRetryAfter(
                 method=method,
                 message="Too Many Requests: this chat is paused",
@@ -171,7 +184,7 @@ class RateLimitMiddleware(BaseRequestMiddleware):
                 self.limiter.pause(chat_id, exc.retry_after)
                 log.warning("429 on %s chat=%s retry_after=%s", name, chat_id, exc.retry_after)
                 waited += exc.retry_after
-                if waited > MAX_DIRECT_WAIT:
+                if waited > max_wait:
                     raise
             except (TelegramNetworkError, TelegramServerError) as exc:
                 network_failures += 1
@@ -183,7 +196,14 @@ class RateLimitMiddleware(BaseRequestMiddleware):
 
 
 class OutboxSender:
-    """Drains due outbox rows. A row is marked sent only after Telegram accepted it."""
+    """Delivers outbox rows, one worker per chat, so one chat's backlog or pause holds no
+    other chat and never the tick. A row is marked sent only after Telegram accepted it,
+    in a short transaction that also records what the delivery yielded.
+
+    Rows reach it two ways: `submit` right after a handler's commit (the rows it wrote
+    were born claimed by this process), and `drain`, which the tick calls for rows due
+    later or left behind by a process that died.
+    """
 
     def __init__(
         self,
@@ -192,8 +212,8 @@ class OutboxSender:
         locales: Locales,
         clock: Clock,
         limiter: RateLimiter | None = None,
-        batch: int = 100,
-        concurrency: int = 16,
+        batch: int = 200,
+        concurrency: int = 32,
     ) -> None:
         self.limiter = limiter
         self.bot = bot
@@ -201,88 +221,160 @@ class OutboxSender:
         self.locales = locales
         self.clock = clock
         self.batch = batch
+        self.claimer = f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(4)}"
         self._slots = asyncio.Semaphore(concurrency)
         self._gate = write_gate(sessionmaker)
+        self._queues: dict[int, deque[OutboxMessage]] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._held: set[int] = set()  # claimed by us and queued or being sent here
+        self._tried: dict[int, asyncio.Event] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # Taking rows ---------------------------------------------------------------------
+    async def recover(self) -> int:
+        """At start-up of the only sending process: whatever a previous process had
+        claimed and not finished goes back to pending and is sent again."""
+        async with self._gate.hold(), self.sessionmaker() as session, session.begin():
+            return await outbox.release_claims(session, self.clock.now())
+
+    def submit(self, rows: list[OutboxMessage]) -> None:
+        """Deliver rows this process claimed, in order per chat, starting now."""
+        for row in rows:
+            if row.id in self._held:
+                continue
+            self._held.add(row.id)
+            self._tried.setdefault(row.id, asyncio.Event())
+            self._queues.setdefault(row.chat_id, deque()).append(row)
+            if row.chat_id not in self._workers:
+                task = asyncio.get_running_loop().create_task(self._work(row.chat_id))
+                self._workers[row.chat_id] = task
+        if self._workers:
+            self._idle.clear()
 
     async def drain(self) -> int:
-        sent = 0
-        while True:
-            async with self._gate.hold(), self.sessionmaker() as session, session.begin():
-                now = self.clock.now()
-                await outbox.drop_expired(session, now)
-                await outbox.release_stale_claims(session, now, timedelta(minutes=10))
-                rows = await outbox.claim_due(session, now, self.batch)
-            if not rows:
-                return sent
-            results = await asyncio.gather(*(self._deliver(row) for row in rows))
-            sent += sum(results)
-            if len(rows) < self.batch:
-                return sent
-
-    async def _deliver(self, row: OutboxMessage) -> bool:
-        async with self._slots:
-            async with self.sessionmaker() as session:
-                user = await session.get(User, row.user_id) if row.user_id else None
-            if user is not None and (not user.reachable or user.tg_id is None):
-                await self._finish(row, OutboxStatus.CANCELLED, "recipient unreachable")
-                return False
-            if self.limiter is not None and self.limiter.paused_for(row.chat_id) > 0:
-                # Telegram asked us to wait for this chat: come back then, do not block
-                # the rest of the batch.
-                await self._retry(row, self.limiter.paused_for(row.chat_id), "chat paused")
-                return False
-            t = self.locales.get(user.language if user else None)
-            text = t(row.key, **row.args)
-            markup = None
-            if row.buttons:
-                builder = InlineKeyboardBuilder()
-                for buttons in row.buttons:  # rows of {"key", "args", "data"}
-                    builder.row(
-                        *(
-                            InlineKeyboardButton(
-                                text=t.plain(b["key"], **b.get("args", {})),
-                                callback_data=b["data"],
-                            )
-                            for b in buttons
-                        )
-                    )
-                markup = builder.as_markup()
-            try:
-                pieces = split_text(text)
-                for index, piece in enumerate(pieces):
-                    await self.bot.send_message(
-                        row.chat_id,
-                        piece,
-                        reply_markup=markup if index == len(pieces) - 1 else None,
-                        disable_notification=row.silent,
-                    )
-            except TelegramRetryAfter as exc:
-                await self._retry(row, exc.retry_after, "retry after")
-                return False
-            except TelegramForbiddenError as exc:
-                await self._finish(row, OutboxStatus.FAILED, exc.message)
-                if row.user_id is not None:
-                    async with self._gate.hold(), self.sessionmaker() as session, session.begin():
-                        await mark_unreachable(session, row.user_id, self.clock.now())
-                return False
-            except TelegramBadRequest as exc:
-                log.error("outbox row %s refused: %s", row.id, exc.message)
-                await self._finish(row, OutboxStatus.FAILED, exc.message)
-                return False
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                if row.attempts + 1 >= MAX_OUTBOX_ATTEMPTS:
-                    await self._finish(row, OutboxStatus.FAILED, str(exc))
-                else:
-                    await self._retry(row, min(600, 5 * 2**row.attempts), str(exc))
-                return False
-            await self._finish(row, OutboxStatus.SENT, None)
-            return True
-
-    async def _finish(self, row: OutboxMessage, status: OutboxStatus, error: str | None) -> None:
+        """Claim the rows that are due and hand them to the workers; returns how many.
+        It does not wait for them to be sent."""
+        now = self.clock.now()
+        paused = frozenset(self.limiter.paused_chats()) if self.limiter else frozenset()
         async with self._gate.hold(), self.sessionmaker() as session, session.begin():
-            await outbox.finish(session, row.id, status, self.clock.now(), error)
+            await outbox.drop_expired(session, now)
+            await outbox.release_claims(
+                session,
+                now,
+                older_than=STALE_CLAIM,
+                keep=self.claimer,
+                keep_ids=frozenset(self._held),
+            )
+            rows = await outbox.claim_due(session, now, self.batch, self.claimer, paused)
+        self.submit(rows)
+        return len(rows)
 
-    async def _retry(self, row: OutboxMessage, seconds: float, error: str) -> None:
+    async def settle(self) -> None:
+        """Returns when every row handed over so far has been tried."""
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+
+    async def attempted(self, ids: list[int]) -> None:
+        """Waits until each of these rows had its first try here (rows not held by this
+        process are not waited for)."""
+        events = [self._tried[i] for i in ids if i in self._tried]
+        for event in events:
+            await event.wait()
+
+    # Working a chat ------------------------------------------------------------------
+    async def _work(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
+        try:
+            while queue:
+                row = queue.popleft()
+                try:
+                    async with self._slots:
+                        await self._deliver(row)
+                except Exception as exc:  # a bug in a renderer must not kill the worker
+                    log.exception("outbox row %s (%s) failed", row.id, row.kind)
+                    await self._failed_attempt(row, f"{type(exc).__name__}: {exc}")
+                finally:
+                    self._held.discard(row.id)
+                    event = self._tried.pop(row.id, None)
+                    if event is not None:
+                        event.set()
+        finally:
+            self._workers.pop(chat_id, None)
+            if not queue:
+                self._queues.pop(chat_id, None)
+            if not self._workers:
+                self._idle.set()
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        async with self.sessionmaker() as session:
+            user = await session.get(User, row.user_id) if row.user_id else None
+        if user is not None and (not user.reachable or user.tg_id is None):
+            await self._finish(row, OutboxStatus.CANCELLED, "recipient unreachable")
+            return
+        if self.limiter is not None and self.limiter.paused_for(row.chat_id) > 0:
+            # Telegram asked us to wait for this chat: come back then.
+            await self._retry(row, self.limiter.paused_for(row.chat_id), "chat paused", False)
+            return
+        t = self.locales.get(user.language if user else None)
+        render = notices.renderer(row.kind, t)
+        if render is None:
+            log.error("outbox row %s has an unknown kind %s", row.id, row.kind)
+            await self._finish(row, OutboxStatus.FAILED, f"unknown kind {row.kind}")
+            return
+        delivery = notices.Delivery(self.bot, row, t, self.sessionmaker, self.attempted)
+        token = OUTBOX_SEND.set(True)
+        try:
+            sent = await render(delivery)
+        except TelegramRetryAfter as exc:
+            await self._retry(row, exc.retry_after, "retry after", False)
+            return
+        except TelegramForbiddenError as exc:
+            await self._finish(row, OutboxStatus.FAILED, exc.message, blocked=True)
+            return
+        except TelegramBadRequest as exc:
+            log.error("outbox row %s (%s) refused: %s", row.id, row.kind, exc.message)
+            await self._finish(row, OutboxStatus.FAILED, exc.message)
+            return
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            await self._failed_attempt(row, str(exc))
+            return
+        finally:
+            OUTBOX_SEND.reset(token)
+        await self._finish(row, OutboxStatus.SENT, None, sent=sent)
+
+    # Recording the outcome -----------------------------------------------------------
+    async def _finish(
+        self,
+        row: OutboxMessage,
+        status: OutboxStatus,
+        error: str | None,
+        *,
+        sent: list[Sent] | None = None,
+        blocked: bool = False,
+    ) -> None:
+        now = self.clock.now()
+        async with self._gate.hold(), self.sessionmaker() as session:
+            # What this outcome makes necessary (a blocked reader: the curators told) is
+            # born claimed here and goes out right away, like a handler's.
+            session.info[outbox.CLAIMER] = self.claimer
+            async with session.begin():
+                await outbox.finish(session, row.id, status, now, error)
+                if sent:
+                    await notices.record(session, row, sent, now)
+                if blocked:
+                    await notices.undeliverable(session, row, now)
+        self.submit(session.info.get(outbox.CLAIMED, []))
+
+    async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
+        """An error worth another try, with backoff, until the attempts run out."""
+        if row.attempts + 1 >= MAX_OUTBOX_ATTEMPTS:
+            log.error("outbox row %s (%s) given up: %s", row.id, row.kind, error)
+            await self._finish(row, OutboxStatus.FAILED, error)
+        else:
+            await self._retry(row, min(600.0, 5.0 * 2**row.attempts), error, True)
+
+    async def _retry(self, row: OutboxMessage, seconds: float, error: str, count: bool) -> None:
         async with self._gate.hold(), self.sessionmaker() as session, session.begin():
             due = self.clock.now() + timedelta(seconds=seconds)
-            await outbox.retry_later(session, row.id, due, error)
+            await outbox.retry_later(session, row.id, due, error, count=count)

@@ -36,7 +36,6 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.pairs import (
     MENTORS_SHOWN,
     pair_confirm_keyboard,
-    pair_decision_buttons,
     pair_form_keyboard,
     pair_mentees_keyboard,
     pair_mentors_keyboard,
@@ -585,7 +584,6 @@ async def confirmed(
             ends_on=date.fromisoformat(draft.end),
             created_by=user.id if user else None,
             now=clock.now(),
-            decision_buttons=pair_decision_buttons,
             cross_org_mentor=roles.is_admin,
         )
     except PairingError as error:

@@ -310,8 +310,7 @@ async def remove_person_role(
             chat_id=person.tg_id,
             user_id=person.id,
             org_id=org_id,
-            kind="role-removed",
-            key="notice-role-removed",
+            kind="notice-role-removed",
             args={"role": role.value, "org": org.name},
             now=now,
         )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.builders import directions_keyboard, profile_keyboard
-from bot.keyboards.callbacks import DirectionCb, ProfileEditCb, RemoveRoleCb
+from bot.keyboards.callbacks import DirectionCb, ProfileEditCb
 from bot.menus import help_text, refresh_menu
 from bot.states import ProfileForm
 from models.onboarding import missing_profile_steps, tell_curators_of_join
@@ -69,15 +69,7 @@ async def continue_profile(
         await _show(step.bot, step.chat_id, step.t, user, profile, roles)
         return
     await refresh_menu(step.bot, step.chat_id, roles, step.t)
-    remove = RemoveRoleCb(org_id=org_id, user_id=user.id, role=role.value).pack()
-    await tell_curators_of_join(
-        step.session,
-        org_id=org_id,
-        user=user,
-        role=role,
-        now=step.now,
-        buttons=[[{"key": "notice-remove-role", "data": remove}]],
-    )
+    await tell_curators_of_join(step.session, org_id=org_id, user=user, role=role, now=step.now)
     await step.bot.send_message(
         step.chat_id, step.t("profile-done") + "\n\n" + help_text(roles, step.t)
     )

@@ -8,9 +8,6 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# today_in moved to models.calendar (programs needs it, and programs sits below away).
-# Re-exported until handlers/questions/mentor_tools.py imports it from there.
-from models.calendar import today_in as today_in
 from models.people import User
 
 DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")

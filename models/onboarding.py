@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,7 +73,6 @@ async def tell_curators_of_join(
     user: User,
     role: Role,
     now: datetime,
-    buttons: list[Any],
 ) -> int:
     told = 0
     for curator_id in await org_user_ids(session, org_id, Role.CURATOR):
@@ -88,12 +86,12 @@ async def tell_curators_of_join(
             chat_id=curator.tg_id,
             user_id=curator_id,
             org_id=org_id,
-            kind="joined",
-            key="notice-joined",
+            kind="notice-joined",
+            ref=("user", user.id),
+            author_id=user.id,
             args={"name": user.display_name, "role": role.value, "id": user.id},
-            buttons=buttons,
             now=now,
             dedupe_key=f"joined:{org_id}:{user.id}:{role.value}:{curator_id}:{int(now.timestamp())}",
         )
-        told += int(created)
+        told += int(created is not None)
     return told

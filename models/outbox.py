@@ -1,7 +1,11 @@
-"""The outbox: every message the bot sends on its own is a row here first.
+"""The outbox: every message the bot sends to someone other than the person acting is a
+row here first, written in the transaction that decided it.
 
-A row names its recipient, a locale key with arguments (rendered in the recipient's
-language when sent), optional buttons, when it is due and when it stops being useful.
+A row is data, not text: a kind, a reference to what it is about (question 12, program
+3), arguments, its recipient, when it is due and when it stops being useful. bot/ renders
+it at send time in the reader's language. Rows a handler writes for now are born claimed
+by the writing process and delivered right after its commit; rows due later, and rows
+left by a process that died, are claimed by the tick.
 """
 
 from __future__ import annotations
@@ -10,12 +14,30 @@ import enum
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    cast,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base, UTCDateTime
 from models.runtime import insert_ignore
+
+# session.info keys: the process token that claims rows a handler writes for now, and the
+# ids so claimed (delivered by the caller after its commit).
+CLAIMER = "outbox_claimer"
+CLAIMED = "outbox_claimed"
+DIRTY = "outbox_dirty"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -27,8 +49,16 @@ class OutboxStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.CANCELLED)
+WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_ref", "ref_kind", "ref_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -37,9 +67,14 @@ class OutboxMessage(Base):
     )
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(64))
-    key: Mapped[str] = mapped_column(String(100))
+    # What the row is about: ("question", 12), ("program", 3). Cancelling is by reference.
+    ref_kind: Mapped[str | None] = mapped_column(String(32))
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    # Whose name or words the arguments carry: /forget cancels such rows still waiting.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     silent: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -48,6 +83,7 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(300))
 
@@ -58,38 +94,63 @@ async def enqueue(
     chat_id: int,
     user_id: int | None,
     kind: str,
-    key: str,
     now: datetime,
     args: dict[str, Any] | None = None,
-    buttons: list[Any] | None = None,
+    ref: tuple[str, int] | None = None,
+    author_id: int | None = None,
     org_id: int | None = None,
     due_at: datetime | None = None,
     expires_at: datetime | None = None,
     dedupe_key: str | None = None,
     silent: bool = False,
-) -> bool:
-    """Add a row; False when a row with the same dedupe_key exists already."""
-    stmt = insert_ignore(session, OutboxMessage).values(
+) -> int | None:
+    """Add a row; its id, or None when a row with the same dedupe_key exists already.
+
+    A row due now, written in a session that names a claimer, is born claimed by it: the
+    caller delivers it right after the commit, and no drain can take it meanwhile."""
+    due = due_at or now
+    claimer = session.info.get(CLAIMER)
+    born_claimed = claimer is not None and due <= now
+    values: dict[str, Any] = dict(
         chat_id=chat_id,
         user_id=user_id,
         org_id=org_id,
         kind=kind,
-        key=key,
+        ref_kind=ref[0] if ref else None,
+        ref_id=ref[1] if ref else None,
+        author_id=author_id,
         args=args or {},
-        buttons=buttons or [],
         silent=silent,
-        due_at=due_at or now,
+        due_at=due,
         expires_at=expires_at,
-        status=OutboxStatus.PENDING,
+        status=OutboxStatus.SENDING if born_claimed else OutboxStatus.PENDING,
         attempts=0,
         dedupe_key=dedupe_key,
         created_at=now,
+        claimed_at=now if born_claimed else None,
+        claimed_by=claimer if born_claimed else None,
     )
+    stmt = insert_ignore(session, OutboxMessage).values(**values)
     if dedupe_key is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = await session.execute(stmt)
-    session.info["outbox_dirty"] = True
-    return bool(result.rowcount)
+    row_id = (await session.execute(stmt.returning(OutboxMessage.id))).scalar_one_or_none()
+    if row_id is None:
+        return None
+    if born_claimed:
+        # A detached copy of the row: the sender needs no query to start on it.
+        session.info.setdefault(CLAIMED, []).append(OutboxMessage(id=row_id, **values))
+    else:
+        session.info[DIRTY] = True
+    return int(row_id)
+
+
+async def load(session: AsyncSession, ids: list[int]) -> list[OutboxMessage]:
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+    )
+    return list(rows.all())
 
 
 async def drop_expired(session: AsyncSession, now: datetime) -> int:
@@ -105,42 +166,71 @@ async def drop_expired(session: AsyncSession, now: datetime) -> int:
     return result.rowcount or 0
 
 
-async def release_stale_claims(session: AsyncSession, now: datetime, after: timedelta) -> int:
-    """Rows claimed by a process that died before finishing go back to pending."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at <= now - after,
+async def release_claims(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    older_than: timedelta | None = None,
+    keep: str | None = None,
+    keep_ids: set[int] | frozenset[int] = frozenset(),
+) -> int:
+    """Claimed rows that no delivery is working on go back to pending.
+
+    At start-up in single-process mode every claim is released (older_than None): what a
+    killed process had claimed is sent again, so a crash costs at most a duplicate of the
+    deliveries that were in flight. Later, claims older than `older_than` are released
+    unless they belong to `keep` (this process) and are in `keep_ids` (still queued here)."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING)
+    if older_than is not None:
+        stmt = stmt.where(
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - older_than)
         )
-        .values(status=OutboxStatus.PENDING)
+        if keep is not None and keep_ids:
+            stmt = stmt.where(
+                or_(
+                    OutboxMessage.claimed_by.is_(None),
+                    OutboxMessage.claimed_by != keep,
+                    OutboxMessage.id.not_in(keep_ids),
+                )
+            )
+    result = await session.execute(
+        stmt.values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
     )
     return result.rowcount or 0
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    claimer: str,
+    skip_chats: set[int] | frozenset[int] = frozenset(),
+) -> list[OutboxMessage]:
     """Take due rows for sending. PostgreSQL skips rows another process holds."""
-    ids = list(
-        (
-            await session.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    if skip_chats:
+        query = query.where(OutboxMessage.chat_id.not_in(skip_chats))
+    ids = list((await session.scalars(query)).all())
     if not ids:
         return []
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=claimer)
     )
     rows = await session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == claimer,
+        )
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .execution_options(populate_existing=True)
     )
@@ -154,34 +244,101 @@ async def finish(
     now: datetime,
     error: str | None = None,
 ) -> None:
-    values: dict[str, Any] = {"status": status, "last_error": error}
+    values: dict[str, Any] = {"status": status, "last_error": (error or None) and error[:300]}
     if status == OutboxStatus.SENT:
         values["sent_at"] = now
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id)
-        .values(attempts=OutboxMessage.attempts + 1, **values)
+        .values(attempts=OutboxMessage.attempts + 1, claimed_by=None, **values)
     )
 
 
-async def retry_later(session: AsyncSession, row_id: int, due_at: datetime, error: str) -> None:
+async def retry_later(
+    session: AsyncSession, row_id: int, due_at: datetime, error: str, *, count: bool = True
+) -> None:
+    """Back to pending, due later. A pause Telegram asked for (count=False) is no attempt."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "due_at": due_at,
+        "claimed_by": None,
+        "claimed_at": None,
+        "last_error": error[:300],
+    }
+    if count:
+        values["attempts"] = OutboxMessage.attempts + 1
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(
-            status=OutboxStatus.PENDING,
-            due_at=due_at,
-            attempts=OutboxMessage.attempts + 1,
-            last_error=error[:300],
-        )
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(**values)
     )
+
+
+async def statuses(session: AsyncSession, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.status).where(OutboxMessage.id.in_(ids))
+    )
+    return {row_id: status for row_id, status in rows.all()}
 
 
 async def cancel_for_user(session: AsyncSession, user_id: int) -> int:
+    """Nothing more goes to this person (they blocked the bot or left)."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.user_id == user_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CANCELLED)
+        .where(OutboxMessage.user_id == user_id, OutboxMessage.status.in_(WAITING))
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
+    )
+    return result.rowcount or 0
+
+
+async def cancel_by_ref(
+    session: AsyncSession, ref_kind: str, ref_id: int, kinds: tuple[str, ...] | None = None
+) -> int:
+    """Rows about an object that no longer need to go: the question was answered, the
+    meeting moved. Rows being sent right now are left to finish."""
+    stmt = update(OutboxMessage).where(
+        OutboxMessage.ref_kind == ref_kind,
+        OutboxMessage.ref_id == ref_id,
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutboxMessage.kind.in_(kinds))
+    result = await session.execute(stmt.values(status=OutboxStatus.CANCELLED))
+    return result.rowcount or 0
+
+
+async def forget_author(session: AsyncSession, user_id: int) -> int:
+    """/forget: rows still waiting that carry this person's name or words are cancelled,
+    and every row about or to them loses its arguments."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.author_id == user_id, OutboxMessage.status.in_(WAITING))
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            or_(OutboxMessage.author_id == user_id, OutboxMessage.user_id == user_id),
+            OutboxMessage.status.not_in(WAITING),
+        )
+        .values(args={})
+    )
+    return result.rowcount or 0
+
+
+async def forget_bodies(session: AsyncSession, before: datetime) -> int:
+    """Finished rows keep their bookkeeping but lose their arguments (names, texts) once
+    they are older than the retention period."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_(FINISHED),
+            OutboxMessage.created_at < before,
+            cast(OutboxMessage.args, String) != "{}",
+        )
+        .values(args={})
     )
     return result.rowcount or 0
 

@@ -317,13 +317,13 @@ async def mark_unreachable(session: AsyncSession, user_id: int, now: datetime) -
                 chat_id=curator.tg_id,
                 user_id=curator_id,
                 org_id=org_id,
-                kind="unreachable",
-                key="notice-unreachable",
+                kind="notice-unreachable",
+                ref=("user", user_id),
+                author_id=user_id,
                 args={"name": name, "id": user_id},
                 now=now,
                 dedupe_key=f"unreachable:{user_id}:{curator_id}:{stamp}",
             )
-    session.info["outbox_dirty"] = True
     return True
 
 

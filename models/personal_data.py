@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Base
 from models.invites import Consent
-from models.outbox import OutboxMessage, cancel_for_user, enqueue
+from models.outbox import OutboxMessage, cancel_for_user, enqueue, forget_author
 from models.people import Membership, Profile, Role, User, org_user_ids
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
@@ -54,7 +54,16 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "consents": ("version",),
     "processed_updates": ("update_id",),
     "fsm_states": ("key",),
-    "outbox": ("kind", "key", "buttons", "status", "dedupe_key", "last_error"),
+    "outbox": (
+        "kind",
+        "ref_kind",
+        "ref_id",
+        "author_id",
+        "status",
+        "dedupe_key",
+        "last_error",
+        "claimed_by",
+    ),
     "programs": ("form", "mode", "status", "end_reason", "starts_on", "ends_on"),
     "questions": ("status", "kind", "media_group_id"),
     "question_messages": ("role",),
@@ -136,8 +145,8 @@ async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> i
                 chat_id=person.tg_id,
                 user_id=uid,
                 org_id=program.org_id,
-                kind="program-ended",
-                key="notice-consent-withdrawn",
+                kind="notice-consent-withdrawn",
+                ref=("program", program.id),
                 args={"program": program.id},
                 now=now,
                 dedupe_key=f"withdrawn:{program.id}:{user.id}:{uid}",
@@ -152,9 +161,7 @@ async def forget_person(session: AsyncSession, user: User, now: datetime) -> Non
     tg_id = user.tg_id
     await end_programs_of(session, user, now)
     await cancel_for_user(session, user.id)
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.user_id == user.id).values(args={})
-    )
+    await forget_author(session, user.id)
     if tg_id is not None:
         await forget_fsm_states(session, tg_id)
     await session.execute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -119,8 +118,6 @@ PERSONALIZED_MAX_MONTHS = 12
 DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\.\.)\s*")
 SUBJECT_MATCH_SCORE = 2
-
-ButtonsFor = Callable[[int], list[list[dict[str, Any]]]]
 
 
 class PairingError(ValueError):
@@ -369,11 +366,10 @@ async def create_program(
     ends_on: date,
     created_by: int | None,
     now: datetime,
-    decision_buttons: ButtonsFor,
     cross_org_mentor: bool = False,
 ) -> Program:
     """Check every rule again, write the program as proposed and ask the mentor (an
-    outbox row with the buttons `decision_buttons(program_id)` gives)."""
+    outbox row that bot/ renders with the Accept and Refuse buttons)."""
     mentee_ids = list(dict.fromkeys(mentee_ids))
     if not is_form(form):
         raise PairingError("pair-err-form")
@@ -413,7 +409,7 @@ async def create_program(
             user_id=mentor.id,
             org_id=org_id,
             kind="pair-offer",
-            key="pair-offer",
+            ref=("program", program.id),
             args={
                 **_program_args(program),
                 "org": org.name,
@@ -421,7 +417,6 @@ async def create_program(
                 "mentees": await _names(session, mentee_ids),
                 "count": len(mentee_ids),
             },
-            buttons=decision_buttons(program.id),
             now=now,
             dedupe_key=f"pair:{program.id}:offer",
         )
@@ -468,7 +463,7 @@ async def _tell(
         user_id=user.id,
         org_id=program.org_id,
         kind=key,
-        key=key,
+        ref=("program", program.id),
         args={**_program_args(program), **args},
         now=now,
         dedupe_key=f"pair:{program.id}:{key}:{user.id}",

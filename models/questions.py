@@ -4,7 +4,6 @@ answers and follow-ups. Our own message-id table links every copy to its questio
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,13 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.calendar import WorkSchedule
 from models.db import Base, UTCDateTime
-from models.outbox import enqueue
+from models.outbox import cancel_by_ref, enqueue
 from models.people import Organization, Profile, Role, User, org_user_ids
 from models.programs import Program, ProgramMentee, ProgramStatus
 
 PREVIEW_MAX = 300
-# Outbox button rows for a question id: [[{"key": locale key, "data": payload}]]
-ButtonRows = Callable[[int], list[list[dict[str, str]]]]
+# Notices about a question that an answer or closing makes pointless.
+SLA_NOTICES = ("question-remind", "question-escalated")
 
 
 class QuestionStatus(enum.StrEnum):
@@ -171,15 +170,12 @@ def sla_times(
 
 async def next_number(session: AsyncSession, org_id: int) -> int:
     """Question numbers count per organization; the counter moves in one UPDATE."""
-    await session.execute(
+    number = await session.scalar(
         update(Organization)
         .where(Organization.id == org_id)
         .values(question_seq=Organization.question_seq + 1)
-    )
-    number = await session.scalar(
-        select(Organization.question_seq)
-        .where(Organization.id == org_id)
-        .execution_options(populate_existing=True)
+        .returning(Organization.question_seq)
+        .execution_options(synchronize_session=False)
     )
     return int(number or 0)
 
@@ -244,7 +240,6 @@ async def link_message(
             created_at=now,
         )
     )
-    await session.flush()
 
 
 async def question_by_message(
@@ -256,6 +251,21 @@ async def question_by_message(
         .where(QuestionMessage.chat_id == chat_id, QuestionMessage.message_id == message_id)
         .limit(1)
     )
+
+
+async def is_linked(session: AsyncSession, question_id: int, chat_id: int, message_id: int) -> bool:
+    """Whether this message in this chat belongs to the question's thread: a button acts
+    only on the question of the message it sits on."""
+    found = await session.scalar(
+        select(QuestionMessage.id)
+        .where(
+            QuestionMessage.chat_id == chat_id,
+            QuestionMessage.message_id == message_id,
+            QuestionMessage.question_id == question_id,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def copies_of(session: AsyncSession, chat_id: int, message_id: int) -> list[QuestionMessage]:
@@ -317,6 +327,7 @@ async def record_answer(session: AsyncSession, question_id: int, now: datetime) 
         .where(Question.id == question_id, Question.first_answer_at.is_(None))
         .values(first_answer_at=now)
     )
+    await cancel_by_ref(session, "question", question_id, SLA_NOTICES)
 
 
 async def reopen(
@@ -352,6 +363,7 @@ async def set_status(
         .where(Question.id == question_id, Question.status.in_(LIVE_STATUSES))
         .values(status=status, closed_at=now, remind_due_at=None, escalate_due_at=None)
     )
+    await cancel_by_ref(session, "question", question_id, SLA_NOTICES)
     return bool(result.rowcount)
 
 
@@ -405,6 +417,19 @@ async def reassign(
     return bool(result.rowcount)
 
 
+async def hand_over(session: AsyncSession, question: Question, now: datetime) -> int:
+    """The owner asks the curators to take the question: they are told again, with the
+    escalation buttons, even when they were told before."""
+    await session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(escalated_at=None, curator_claimed_by=None)
+    )
+    question.escalated_at = None
+    question.curator_claimed_by = None
+    return await escalate(session, question, now)
+
+
 async def questions_for_owner(session: AsyncSession, owner_id: int) -> list[Question]:
     rows = await session.scalars(
         select(Question)
@@ -447,7 +472,7 @@ async def mentee_subject(session: AsyncSession, mentee_id: int) -> str | None:
     return profile.subject if profile else None
 
 
-async def sla_catch_up(session: AsyncSession, now: datetime, buttons: ButtonRows) -> int:
+async def sla_catch_up(session: AsyncSession, now: datetime) -> int:
     """Queue the reminders and escalations that have come due. Idempotent: each
     question is reminded and escalated once per SLA deadline (the dedupe keys carry it)."""
     made = 0
@@ -473,7 +498,7 @@ async def sla_catch_up(session: AsyncSession, now: datetime, buttons: ButtonRows
         .limit(500)
     )
     for question in list(due_escalations.all()):
-        made += await escalate(session, question, now, buttons)
+        made += await escalate(session, question, now)
     return made
 
 
@@ -498,13 +523,15 @@ async def _remind(session: AsyncSession, question: Question, now: datetime) -> i
     mentee = await session.get(User, question.mentee_id)
     due = WorkSchedule.of(org).quiet_ends_at(now)
     return int(
-        await enqueue(
+        None
+        is not await enqueue(
             session,
             chat_id=owner.tg_id,
             user_id=owner.id,
             org_id=org.id,
             kind="question-remind",
-            key="question-remind",
+            ref=("question", question.id),
+            author_id=question.mentee_id,
             args={"number": question.number, "mentee": mentee.display_name if mentee else "—"},
             now=now,
             due_at=due,
@@ -513,9 +540,7 @@ async def _remind(session: AsyncSession, question: Question, now: datetime) -> i
     )
 
 
-async def escalate(
-    session: AsyncSession, question: Question, now: datetime, buttons: ButtonRows
-) -> int:
+async def escalate(session: AsyncSession, question: Question, now: datetime) -> int:
     """Tell the organization's curators, with buttons to answer, remind or reassign."""
     claimed = await session.execute(
         update(Question)
@@ -536,20 +561,21 @@ async def escalate(
         if curator is None or curator.tg_id is None:
             continue
         made += int(
-            await enqueue(
+            None
+            is not await enqueue(
                 session,
                 chat_id=curator.tg_id,
                 user_id=curator.id,
                 org_id=org.id,
-                kind="question-escalate",
-                key="question-escalated",
+                kind="question-escalated",
+                ref=("question", question.id),
+                author_id=question.mentee_id,
                 args={
                     "number": question.number,
                     "mentee": mentee.display_name if mentee else "—",
                     "mentor": owner.display_name if owner else "—",
                     "preview": question.preview or "",
                 },
-                buttons=buttons(question.id),
                 now=now,
                 due_at=due,
                 dedupe_key=(

@@ -229,6 +229,7 @@ async def test_people_pages(client: BotClient) -> None:
     me = curator.person
 
     def page(calls: list[Call], number: int, lines: int) -> None:
+        calls = client.replies(calls)
         text = calls[-1].text
         assert f"23 (стр. {number}/3)" in text, text
         assert text.count("<b>#") == lines, text
@@ -240,7 +241,7 @@ async def test_people_pages(client: BotClient) -> None:
     page(first, 1, 10)
     assert "Петрова Ольга" in first[-1].text and "Уч 08" in first[-1].text
     second = await client.press(me, client.button_data(first, ru.plain("people-next")))
-    assert second[-1].name == "editMessageText"
+    assert client.replies(second)[-1].name == "editMessageText"
     page(second, 2, 10)
     third = await client.press(me, client.button_data(second, ru.plain("people-next")))
     page(third, 3, 3)
@@ -280,9 +281,11 @@ async def test_person_card_and_removing_a_role(client: BotClient) -> None:
                 )
             )
         )
-        notice = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "role-removed"))
+        notice = await s.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "notice-role-removed")
+        )
     assert roles == {"mentee"}
-    assert (notice.chat_id, notice.key) == (target.person.id, "notice-role-removed")
+    assert (notice.chat_id, notice.kind) == (target.person.id, "notice-role-removed")
     help_text = (await client.send(target.person, "/help"))[-1].text
     assert "/mentees" not in help_text and "/myquestions" in help_text
     again = await client.press(me, f"rr:{org_id}:{target.user_id}:mentor")

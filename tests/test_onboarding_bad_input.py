@@ -167,7 +167,7 @@ async def test_profile_answers_are_checked(client: BotClient, who: Person) -> No
     alerted(client, await client.press(who, "dr:astrology"), lang, "button-outdated")
     await client.press(who, "dr:ict")
     calls = await client.press(who, "dr:done")
-    assert calls[-1].text.startswith(client.locales.get(lang)("profile-done"))
+    assert client.replies(calls)[-1].text.startswith(client.locales.get(lang)("profile-done"))
     async with client.sessionmaker() as s:
         user = await s.scalar(select(User).where(User.tg_id == who.id))
         profile = await s.get(Profile, user.id)
@@ -353,7 +353,7 @@ async def test_a_link_for_a_new_role_adds_it(client: BotClient) -> None:
         assert ru(f"profile-ask-{step}") not in texts, step
     await client.press(person, "dr:psych")
     calls = await client.press(person, "dr:done")
-    assert calls[-1].text.startswith(client.locales.get("ru")("profile-done"))
+    assert client.replies(calls)[-1].text.startswith(client.locales.get("ru")("profile-done"))
     async with client.sessionmaker() as s:
         user = await s.scalar(select(User).where(User.tg_id == person.id))
         roles = set(await s.scalars(select(Membership.role).where(Membership.user_id == user.id)))
@@ -365,7 +365,7 @@ async def test_a_link_for_a_new_role_adds_it(client: BotClient) -> None:
     assert roles == {"mentor", "mentee"}
     assert (profile.mentor_directions, profile.mentee_difficulties) == (["method"], ["psych"])
     assert len(consents.all()) == 1
-    assert [(n.key, n.args["role"]) for n in notices] == [("notice-joined", "mentee")]
+    assert [(n.kind, n.args["role"]) for n in notices] == [("notice-joined", "mentee")]
     help_text = (await client.send(person, "/help"))[-1].text
     assert "/myquestions" in help_text and "/mentees" in help_text
 
@@ -378,17 +378,20 @@ async def test_a_second_curator_joins_and_the_first_is_told(client: BotClient) -
     said(client, calls[:2], "en", "consent-text", org="Школа 5", version="2026-11", role="curator")
     joined = client.locales.get("en")("joined", role="curator", org="Школа 5")
     assert joined in [c.text for c in calls]
-    assert calls[-1].text.startswith(client.locales.get("en")("profile-done"))
-    assert "/invite" in calls[-1].text
+    assert client.replies(calls)[-1].text.startswith(client.locales.get("en")("profile-done"))
+    assert "/invite" in client.replies(calls)[-1].text
     async with client.sessionmaker() as s:
         new = await s.scalar(select(User).where(User.tg_id == second.id))
-        rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "joined")))
+        rows = list(
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice-joined"))
+        )
     mine = [r for r in rows if r.chat_id == first.id]
     assert len(mine) == 1, rows
     notice = mine[-1]
-    assert notice.key == "notice-joined"
+    assert notice.kind == "notice-joined"
     assert notice.args == {"name": "Second Curator", "role": "curator", "id": new.id}
-    assert notice.buttons[0][0]["data"] == f"rr:{notice.org_id}:{new.id}:curator"
+    [told] = [c for c in calls if c.chat_id == first.id]  # delivered after the commit
+    assert told.buttons[0][1] == f"rr:{notice.org_id}:{new.id}:curator"
     assert not [r for r in rows if r.chat_id == second.id]
     calls = await client.send(second, "/invite mentee")
     assert code_in(calls[-1].text)

@@ -119,14 +119,14 @@ async def _outbox(client: BotClient, key_prefix: str = "pair-") -> list[OutboxMe
     async with client.sessionmaker() as s:
         rows = await s.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.key.startswith(key_prefix))
+            .where(OutboxMessage.kind.startswith(key_prefix))
             .order_by(OutboxMessage.id)
         )
         return list(rows.all())
 
 
 def _render(client: BotClient, row: OutboxMessage) -> str:
-    return client.locales.get("ru")(row.key, **row.args)
+    return client.locales.get("ru")(row.kind, **row.args)
 
 
 def _alert(client: BotClient, calls: list[Call]) -> str:
@@ -188,8 +188,9 @@ async def test_guided_flow_end_to_end(client: BotClient, school: School) -> None
         mentees = set((await s.scalars(select(ProgramMentee.mentee_id))).all())
     assert mentees == {w.t1.user_id, w.t2.user_id}
     [offer] = await _outbox(client)
-    assert offer.key == "pair-offer" and offer.chat_id == w.m2.person.id
-    assert [b["data"] for b in offer.buttons[0]] == [f"pz:{program.id}:1", f"pz:{program.id}:0"]
+    assert offer.kind == "pair-offer" and offer.chat_id == w.m2.person.id
+    [sent] = [c for c in client.sent_to(w.m2.person.id) if c.buttons]  # after the commit
+    assert [d for _, d in sent.buttons] == [f"pz:{program.id}:1", f"pz:{program.id}:0"]
     assert "Молодой Первый, Молодой Второй" in _render(client, offer)
 
     calls = await client.send(who, "/people")
@@ -199,7 +200,7 @@ async def test_guided_flow_end_to_end(client: BotClient, school: School) -> None
     assert "приняли" in _alert(client, calls)
     [program] = await _programs(client)
     assert program.status == "active" and program.decided_at is not None
-    told = {r.chat_id: r for r in await _outbox(client) if r.key.startswith("pair-active")}
+    told = {r.chat_id: r for r in await _outbox(client) if r.kind.startswith("pair-active")}
     assert set(told) == {w.m2.person.id, w.t1.person.id, w.t2.person.id, who.id}
     assert "Молодой Первый" in _render(client, told[w.m2.person.id])
     assert "Наставник Два" in _render(client, told[w.t1.person.id])
@@ -259,10 +260,10 @@ async def test_mentor_decisions(client: BotClient, school: School) -> None:
     calls = await client.press(w.m1.person, f"pz:{refused_id}:0")
     assert "отказались" in _alert(client, calls)
     assert (await _programs(client))[0].status == ProgramStatus.REFUSED
-    [row] = [r for r in await _outbox(client) if r.key == "pair-refused-curator"]
+    [row] = [r for r in await _outbox(client) if r.kind == "pair-refused-curator"]
     assert row.chat_id == w.curator.person.id
     assert "Наставник Один отказался" in _render(client, row)
-    assert not [r for r in await _outbox(client) if r.key.startswith("pair-active")]
+    assert not [r for r in await _outbox(client) if r.kind.startswith("pair-active")]
     calls = await client.press(w.m1.person, f"pz:{refused_id}:1")  # too late to accept
     assert "уже принято" in _alert(client, calls)
     assert (await _programs(client))[0].status == ProgramStatus.REFUSED
@@ -280,7 +281,7 @@ async def test_mentor_decisions(client: BotClient, school: School) -> None:
     calls = await client.press(w.m2.person, f"pz:{program_id}:0")
     assert "уже принято" in _alert(client, calls)
     assert [p.status for p in await _programs(client)] == ["refused", "active"]
-    active = [r for r in await _outbox(client) if r.key.startswith("pair-active")]
+    active = [r for r in await _outbox(client) if r.kind.startswith("pair-active")]
     assert len(active) == 3  # mentor, mentee, curator: once each
     calls = await client.press(w.m2.person, "pz:999:1")
     assert "недоступно" in _alert(client, calls)

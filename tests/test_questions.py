@@ -8,7 +8,6 @@ import pytest
 from aiogram.types import Message
 from sqlalchemy import select
 
-from bot.keyboards.questions import escalation_buttons
 from models.outbox import OutboxMessage
 from models.people import Role
 from models.programs import Program
@@ -74,10 +73,9 @@ async def test_sla_escalates_to_curator(client: BotClient, world) -> None:
     await client.send(world["mentee"].person, "Вопрос")
     client.clock.set(client.clock.now() + timedelta(days=3))
     async with client.sessionmaker() as s, s.begin():
-        made = await sla_catch_up(s, client.clock.now(), escalation_buttons)
+        made = await sla_catch_up(s, client.clock.now())
     assert made >= 2
-    async with client.sessionmaker() as s:
-        keys = sorted(r.key for r in await s.scalars(select(OutboxMessage)))
+    keys = sorted(r.kind for r in await client.notices())
     assert keys == ["question-escalated", "question-remind"]
 
 
@@ -89,5 +87,10 @@ async def test_forget_ends_programs_and_tells_partner(client: BotClient, world) 
     async with client.sessionmaker() as s:
         program = await s.scalar(select(Program))
         assert program.status == "ended" and program.end_reason == "consent-withdrawn"
-        told = {r.chat_id for r in await s.scalars(select(OutboxMessage))}
+        told = {
+            r.chat_id
+            for r in await s.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "notice-consent-withdrawn")
+            )
+        }
     assert told == {world["mentee"].person.id, world["curator"].person.id}

@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from bot.keyboards.questions import escalation_buttons
-from models.outbox import OutboxMessage
 from models.people import Role
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Call, Person
@@ -32,9 +29,7 @@ async def _snapshot(client: BotClient) -> list[tuple]:
 
 
 async def _outbox(client: BotClient) -> list[tuple[str, int]]:
-    async with client.sessionmaker() as s:
-        rows = await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        return [(r.key, r.chat_id) for r in rows]
+    return [(r.kind, r.chat_id) for r in await client.notices()]
 
 
 async def _refused(client: BotClient, who: Member, data: str, *others: Member) -> None:
@@ -109,7 +104,8 @@ async def _escalated(client: BotClient, w: World) -> Question:
     now = client.clock.now() + timedelta(days=7)
     client.clock.set(now)
     async with client.sessionmaker() as s, s.begin():
-        await sla_catch_up(s, now, escalation_buttons)
+        await sla_catch_up(s, now)
+    await client.tick()  # the curators get the notice with its buttons
     [q] = await questions(client)
     assert q.escalated_at is not None
     return q

@@ -12,7 +12,6 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import MessageEntity, PhotoSize, Update
 from sqlalchemy import select, update
 
-from bot.keyboards.questions import escalation_buttons
 from bot.texts import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
 from models.outbox import OutboxMessage
 from models.people import Organization, Role, User
@@ -30,8 +29,7 @@ async def w(client: BotClient) -> World:
 
 
 async def outbox_rows(client: BotClient) -> list[OutboxMessage]:
-    async with client.sessionmaker() as s:
-        return list((await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+    return await client.notices()
 
 
 def _photo(tag: str = "ans") -> list[PhotoSize]:
@@ -366,7 +364,7 @@ TUESDAY_1330_MSK = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
 async def _catch_up(client: BotClient, at: datetime) -> int:
     client.clock.set(at)
     async with client.sessionmaker() as s, s.begin():
-        return await sla_catch_up(s, at, escalation_buttons)
+        return await sla_catch_up(s, at)
 
 
 async def test_sla_counts_working_hours_over_the_weekend(client: BotClient, w: World) -> None:
@@ -382,7 +380,7 @@ async def test_sla_counts_working_hours_over_the_weekend(client: BotClient, w: W
 
     assert await _catch_up(client, MONDAY_1130_MSK) == 1
     [remind] = await outbox_rows(client)
-    assert (remind.key, remind.chat_id, remind.due_at) == (
+    assert (remind.kind, remind.chat_id, remind.due_at) == (
         "question-remind",
         w.mentor_a.person.id,
         MONDAY_1130_MSK,
@@ -393,12 +391,18 @@ async def test_sla_counts_working_hours_over_the_weekend(client: BotClient, w: W
     assert await _catch_up(client, TUESDAY_1330_MSK) == 1
     assert await _catch_up(client, TUESDAY_1330_MSK) == 0
     rows = await outbox_rows(client)
-    assert [r.key for r in rows] == ["question-remind", "question-escalated"]
+    assert [r.kind for r in rows] == ["question-remind", "question-escalated"]
     escalation = rows[1]
     assert escalation.chat_id == w.curator.person.id and escalation.due_at == TUESDAY_1330_MSK
     assert escalation.due_at.astimezone(ZoneInfo("Europe/Moscow")).isoweekday() == 2
-    data = [b["data"] for row in escalation.buttons for b in row]
-    assert data == [f"qm:{question.id}", f"qn:{question.id}", f"qg:{question.id}"]
+    assert (escalation.ref_kind, escalation.ref_id) == ("question", question.id)
+    client.clock.set(TUESDAY_1330_MSK)
+    sent = [c for c in await client.tick() if c.chat_id == w.curator.person.id]
+    assert [d for _, d in sent[-1].buttons] == [
+        f"qm:{question.id}",
+        f"qn:{question.id}",
+        f"qg:{question.id}",
+    ]
 
     # a second run that found the marks unset (two schedulers racing) adds no duplicate
     async with client.sessionmaker() as s, s.begin():
@@ -434,7 +438,7 @@ async def test_quiet_hours_delay_reminders_and_silence_questions(
     assert to(calls, w.mentor_a)[0].method.disable_notification is False
     await _catch_up(client, datetime(2026, 11, 23, 19, 0, tzinfo=UTC))  # 22:00 Moscow
     [remind] = await outbox_rows(client)
-    assert remind.key == "question-remind"
+    assert remind.kind == "question-remind"
     assert remind.due_at == datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 08:00 Moscow
 
     # a question asked in quiet hours arrives without a sound
@@ -448,8 +452,12 @@ async def test_quiet_hours_delay_reminders_and_silence_questions(
 
 
 async def _escalated(client: BotClient, w: World) -> Question:
+    """A question the curators were told about, with the notice in their chats."""
     await client.send(w.mentee.person, "Срочно нужна помощь")
-    await _catch_up(client, client.clock.now() + timedelta(days=7))
+    later = client.clock.now() + timedelta(days=7)
+    await _catch_up(client, later)
+    client.clock.set(later)
+    await client.tick()
     [question] = await questions(client)
     assert question.escalated_at is not None
     return question
@@ -483,7 +491,7 @@ async def test_two_curators_claim_at_once_one_wins(client: BotClient, w: World) 
 
 async def test_curator_reminds_then_reassigns(client: BotClient, w: World) -> None:
     question = await _escalated(client, w)
-    assert [r.key for r in await outbox_rows(client)] == ["question-remind", "question-escalated"]
+    assert [r.kind for r in await outbox_rows(client)] == ["question-remind", "question-escalated"]
     calls = await client.press(w.curator.person, f"qn:{question.id}")
     [remind] = to(calls, w.mentor_a)
     assert "Напоминание: вопрос №1" in remind.text and "Молодой У" in remind.text
@@ -504,12 +512,13 @@ async def test_curator_reminds_then_reassigns(client: BotClient, w: World) -> No
     # mentor B lets it lie as well: B is reminded and the curator told again, once
     assert await _catch_up(client, client.clock.now() + timedelta(days=7)) == 2
     assert await _catch_up(client, client.clock.now() + timedelta(days=1)) == 0
-    rows = await outbox_rows(client)
-    assert [(r.key, r.chat_id) for r in rows[2:]] == [
+    sla = ("question-remind", "question-escalated")
+    rows = [r for r in await outbox_rows(client) if r.kind in sla]
+    assert [(r.kind, r.chat_id) for r in rows[-2:]] == [
         ("question-remind", w.mentor_b.person.id),
         ("question-escalated", w.curator.person.id),
     ]
-    assert rows[3].args["mentor"] == "Наставник Б"
+    assert rows[-1].args["mentor"] == "Наставник Б"
 
     # the new owner answers by replying to the header
     calls = await client.reply(w.mentor_b.person, head, "Беру на себя")
@@ -529,10 +538,10 @@ async def test_blocked_mentor_escalates_and_reassignment_recovers(
     async with client.sessionmaker() as s:
         assert (await s.get(User, w.mentor_a.user_id)).reachable is False
     rows = await outbox_rows(client)
-    notice = [r for r in rows if r.key == "notice-unreachable"]
+    notice = [r for r in rows if r.kind == "notice-unreachable"]
     assert [r.chat_id for r in notice] == [w.curator.person.id]
-    assert "заблокировал бота" in client.locales.get("ru")(notice[0].key, **notice[0].args)
-    escalations = [r for r in rows if r.key == "question-escalated"]
+    assert "заблокировал бота" in client.locales.get("ru")(notice[0].kind, **notice[0].args)
+    escalations = [r for r in rows if r.kind == "question-escalated"]
     assert [r.chat_id for r in escalations] == [w.curator.person.id]
     [question] = await questions(client)
     assert question.status == "open" and question.escalated_at is not None
@@ -556,15 +565,22 @@ async def test_blocked_mentor_escalates_and_reassignment_recovers(
         assert (await s.get(User, w.mentee.user_id)).reachable is False
 
 
-async def test_flood_wait_loses_nothing_half_done(client: BotClient, w: World) -> None:
-    client.session.fail_for(w.mentor_a.person.id, TelegramRetryAfter)
+async def test_flood_wait_queues_the_question_and_delivers_it_once(
+    client: BotClient, w: World
+) -> None:
+    client.session.fail_for(w.mentor_a.person.id, TelegramRetryAfter)  # retry_after 5 s
     calls = await client.send(w.mentee.person, "Вопрос при флуде")
     assert [c.error for c in to(calls, w.mentor_a)] == ["TelegramRetryAfter"]
-    assert "Попробуйте ещё раз" in client.last_text(w.mentee.person.id)
-    assert await questions(client) == []  # rolled back whole, number included
+    assert "стоит в очереди" in client.last_text(w.mentee.person.id)
+    [question] = await questions(client)  # committed: nothing is lost
     client.session.fail_for(w.mentor_a.person.id, None)
-    calls = await client.send(w.mentee.person, "Вопрос при флуде")
-    assert to(calls, w.mentor_a)[0].text.startswith(HEADER)
+    assert not to(await client.tick(), w.mentor_a)  # Telegram's pause is respected
+    client.clock.set(client.clock.now() + timedelta(seconds=6))
+    [copy] = to(await client.tick(), w.mentor_a)
+    assert copy.text.startswith(HEADER) and copy.error is None
+    assert not to(await client.tick(), w.mentor_a)  # once
+    calls = await client.reply(w.mentor_a.person, copy, "Ответ после паузы")
+    assert to(calls, w.mentee)[0].text.startswith(f"Ответ на вопрос №{question.number}")
 
 
 async def test_album_waits_for_the_mentor_choice_and_arrives_whole(

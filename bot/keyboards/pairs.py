@@ -10,7 +10,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Translator
 from bot.keyboards.callbacks import (
     PairConfirmCb,
-    PairDecideCb,
     PairFormCb,
     PairMenteeCb,
     PairMenteesDoneCb,
@@ -121,19 +120,3 @@ def pair_confirm_keyboard(t: Translator, org_id: int) -> InlineKeyboardMarkup:
     )
     builder.adjust(2)
     return builder.as_markup()
-
-
-def pair_decision_buttons(program_id: int) -> list[list[dict[str, str]]]:
-    """Outbox button rows for the mentor's offer (labels are locale keys)."""
-    return [
-        [
-            {
-                "key": "pair-btn-accept",
-                "data": PairDecideCb(program_id=program_id, accept=True).pack(),
-            },
-            {
-                "key": "pair-btn-refuse",
-                "data": PairDecideCb(program_id=program_id, accept=False).pack(),
-            },
-        ]
-    ]

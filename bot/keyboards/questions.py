@@ -86,12 +86,11 @@ def mentees_keyboard(mentees: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def escalation_buttons(q: int) -> list[list[dict[str, str]]]:
-    """Outbox button rows for an escalated question (labels are locale keys)."""
-    return [
-        [{"key": "q-btn-claim", "data": QClaimCb(q=q).pack()}],
-        [
-            {"key": "q-btn-remind", "data": QRemindCb(q=q).pack()},
-            {"key": "q-btn-reassign", "data": QReassignCb(q=q).pack()},
-        ],
-    ]
+def escalation_keyboard(t: Translator, q: int) -> InlineKeyboardMarkup:
+    """The curators' buttons on an escalated question."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("q-btn-claim"), callback_data=QClaimCb(q=q))
+    builder.button(text=t.plain("q-btn-remind"), callback_data=QRemindCb(q=q))
+    builder.button(text=t.plain("q-btn-reassign"), callback_data=QReassignCb(q=q))
+    builder.adjust(1, 2)
+    return builder.as_markup()

@@ -1,8 +1,14 @@
-"""One database session and transaction per update, with the update id recorded in it.
+"""One database session and transaction per update; Telegram is spoken to after it.
 
 The update id is inserted first, in the same transaction as the handler's effects, and
 committed after the handler returns. A redelivered update finds its id and is skipped;
-a crash before the commit loses nothing, because nothing was recorded.
+a crash before the commit loses nothing, because nothing was recorded and polling does
+not confirm an update before its handling has finished.
+
+Decide, commit, then deliver: while the handler runs, its replies are collected (see
+bot/replies.py) and the messages it writes for others are outbox rows born claimed by
+this process. After the commit the rows go to the sender and the replies are sent; after
+a rollback neither exists.
 """
 
 from __future__ import annotations
@@ -12,13 +18,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.replies import COLLECTED, send_collected
+from bot.sender import OutboxSender
 from bot.storage import CURRENT_SESSION
+from models import outbox
 from models.db import write_gate
 from models.runtime import claim_update
 
@@ -30,11 +40,11 @@ class DbSessionMiddleware(BaseMiddleware):
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
-        on_outbox: Callable[[], None] | None = None,
+        sender: OutboxSender,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
-        self.on_outbox = on_outbox
+        self.sender = sender
         self.gate = write_gate(sessionmaker)
         self.in_flight = 0
         self._idle = asyncio.Event()
@@ -49,9 +59,20 @@ class DbSessionMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         self.in_flight += 1
         self._idle.clear()
+        replies: list[TelegramMethod[Any]] = []
         try:
             async with self.gate.hold():
-                return await self._handle(handler, event, data)
+                result, claimed = await self._handle(handler, event, data, replies)
+            # Committed: deliver what it decided, outside the transaction and the gate.
+            # In a chat that gets both, the rows the handler queued come first (a
+            # question shown, then the prompt to answer it).
+            self.sender.submit(claimed)
+            bot: Bot | None = data.get("bot")
+            if replies and bot is not None:
+                chats = {getattr(method, "chat_id", None) for method in replies}
+                await self.sender.attempted([r.id for r in claimed if r.chat_id in chats])
+                await send_collected(bot, replies)
+            return result
         finally:
             self.in_flight -= 1
             if self.in_flight == 0:
@@ -62,27 +83,30 @@ class DbSessionMiddleware(BaseMiddleware):
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: Update,
         data: dict[str, Any],
-    ) -> Any:
+        replies: list[TelegramMethod[Any]],
+    ) -> tuple[Any, list[outbox.OutboxMessage]]:
         session = self.sessionmaker()
+        session.info[outbox.CLAIMER] = self.sender.claimer
         token = CURRENT_SESSION.set(session)
+        collecting = COLLECTED.set(replies)
         try:
             if not await claim_update(session, event.update_id, self.clock.now()):
                 await session.rollback()
                 log.info("update %s was handled already; skipped", event.update_id)
-                return UNHANDLED
+                return UNHANDLED, []
             data["session"] = session
             result = await handler(event, data)
+            claimed = list(session.info.get(outbox.CLAIMED, ()))
             await session.commit()
         except BaseException:
             await session.rollback()
+            replies.clear()
             raise
         finally:
+            COLLECTED.reset(collecting)
             CURRENT_SESSION.reset(token)
-            dirty = session.info.pop("outbox_dirty", False)
             await session.close()
-        if dirty and self.on_outbox is not None:
-            self.on_outbox()
-        return result
+        return result, claimed
 
     async def wait_idle(self) -> None:
         """Returns when no update is being handled."""

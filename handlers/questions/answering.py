@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import update
 
-from bot.keyboards import questions as kb
+from bot.delivery import carried_of
 from bot.keyboards.callbacks import (
     QAnswerCb,
     QCloseCb,
@@ -22,14 +20,10 @@ from handlers.questions.thread import (
     may_answer,
     prompt_for,
     question_in_flow,
-    send_to_mentee,
     valid_question,
 )
 from models import questions as qs
-from models.people import (
-    User,
-    mark_unreachable,
-)
+from models import routing
 from models.questions import Question, QuestionStatus
 
 router = Router(name="questions-answering")
@@ -37,21 +31,11 @@ router = Router(name="questions-answering")
 
 async def answer(ctx: Ctx, question: Question, message: Message) -> None:
     assert ctx.user is not None
-    if question.status not in qs.LIVE_STATUSES:
-        await message.answer(ctx.t("question-not-live", number=question.number))
-        return
-    mentee = await ctx.session.get(User, question.mentee_id)
-    if mentee is None:
-        await message.answer(ctx.t("answer-undelivered", number=question.number))
-        return
-    header = ctx.t_of(mentee).plain(
-        "answer-header", number=question.number, author=ctx.user.display_name
+    problem = await routing.answer(
+        ctx.session, question, ctx.user, carried_of(message), ctx.clock.now()
     )
-    if await send_to_mentee(ctx, question, message, mentee, header):
-        await qs.record_answer(ctx.session, question.id, ctx.clock.now())
-        await message.answer(
-            ctx.t("answer-sent", number=question.number, mentee=mentee.display_name)
-        )
+    if problem is not None:
+        await message.answer(ctx.t(problem, number=question.number))
 
 
 @router.callback_query(QAnswerCb.filter())
@@ -91,13 +75,7 @@ async def hand_over(query: CallbackQuery, callback_data: QHandOverCb, **data: An
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
     await query.answer()
-    await ctx.session.execute(
-        update(Question)
-        .where(Question.id == question.id)
-        .values(escalated_at=None, curator_claimed_by=None)
-    )
-    await ctx.session.refresh(question)
-    await qs.escalate(ctx.session, question, ctx.clock.now(), kb.escalation_buttons)
+    await qs.hand_over(ctx.session, question, ctx.clock.now())
     await ctx.bot.send_message(
         query.from_user.id, ctx.t("question-handed-over", number=question.number)
     )
@@ -112,16 +90,8 @@ async def close_question(query: CallbackQuery, callback_data: QCloseCb, **data: 
     if not may_answer(ctx, question):
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
-    done = await qs.set_status(ctx.session, question.id, QuestionStatus.CLOSED, ctx.clock.now())
+    now = ctx.clock.now()
+    done = await qs.set_status(ctx.session, question.id, QuestionStatus.CLOSED, now)
     await query.answer(ctx.t("question-closed", number=question.number))
-    mentee = await ctx.session.get(User, question.mentee_id)
-    if done and mentee is not None and mentee.tg_id is not None:
-        try:
-            await ctx.bot.send_message(
-                mentee.tg_id, ctx.t_of(mentee)("question-closed-notice", number=question.number)
-            )
-        except TelegramForbiddenError:
-            await mark_unreachable(ctx.session, mentee.id, ctx.clock.now())
-
-
-# The mentee's buttons ---------------------------------------------------------------
+    if done:
+        await routing.tell_mentee(ctx.session, question, "question-closed-notice", now)

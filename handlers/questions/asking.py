@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import select
 
-from bot.delivery import apply_edit, kind_of, preview_of
+from bot.delivery import carried_of, preview_of
 from bot.keyboards import questions as kb
 from bot.keyboards.callbacks import (
     QContinueCb,
@@ -26,20 +24,15 @@ from handlers.questions.thread import (
     Ctx,
     check_and,
     edit_off,
-    header_for,
     is_mentee,
     may_answer,
     own_question,
     prompt_for,
     question_in_flow,
-    reply_to_message,
-    send_to_owners,
     valid_question,
 )
 from models import questions as qs
-from models.people import (
-    User,
-)
+from models import routing
 from models.questions import Question, QuestionStatus, Route
 
 router = Router(name="questions-asking")
@@ -47,25 +40,26 @@ router = Router(name="questions-asking")
 mentee_router = Router(name="questions-catch-all")
 
 
-def _pending_dump(message: Message) -> dict[str, Any]:
-    return message.model_dump(mode="json", exclude_none=True)
+def _pending(message: Message) -> dict[str, Any]:
+    """A message kept while the mentee decides (which mentor, continue or new)."""
+    return {"carried": carried_of(message), "preview": preview_of(message)}
 
 
-async def _remember(ctx: Ctx, message: Message) -> None:
+async def _remember(ctx: Ctx, kept: dict[str, Any]) -> None:
     data = await ctx.state.get_data()
     pending = dict(data.get("pending", {}))
-    pending[str(message.message_id)] = _pending_dump(message)
+    pending[str(kept["carried"]["mid"])] = kept
     while len(pending) > 5:
         pending.pop(next(iter(pending)))
     await ctx.state.update_data(pending=pending)
 
 
-async def _recall(ctx: Ctx, mid: int) -> Message | None:
+async def _recall(ctx: Ctx, mid: int) -> dict[str, Any] | None:
     data = await ctx.state.get_data()
     pending = dict(data.get("pending", {}))
-    raw = pending.pop(str(mid), None)
+    kept = pending.pop(str(mid), None)
     await ctx.state.update_data(pending=pending)
-    return Message.model_validate(raw) if raw else None
+    return kept if kept and "carried" in kept else None
 
 
 async def _hold_album_part(ctx: Ctx, message: Message) -> bool:
@@ -76,44 +70,43 @@ async def _hold_album_part(ctx: Ctx, message: Message) -> bool:
     albums = dict(data.get("albums", {}))
     if message.media_group_id not in albums:
         return False
-    albums[message.media_group_id] = [*albums[message.media_group_id], _pending_dump(message)]
+    albums[message.media_group_id] = [*albums[message.media_group_id], carried_of(message)]
     await ctx.state.update_data(albums=albums)
     return True
 
 
-async def _release_album_parts(ctx: Ctx, question: Question, first: Message) -> None:
-    if not first.media_group_id:
+async def _release_album_parts(ctx: Ctx, question: Question, first: dict[str, Any]) -> None:
+    album = first["carried"].get("album")
+    if not album:
         return
     data = await ctx.state.get_data()
     albums = dict(data.get("albums", {}))
-    parts = albums.pop(first.media_group_id, [])
+    parts = albums.pop(album, [])
     await ctx.state.update_data(albums=albums)
-    for raw in parts:
-        part = Message.model_validate(raw).as_(ctx.bot)
-        await send_to_owners(ctx, question, part, "question-header", "question")
-        await qs.link_message(
-            ctx.session, question.id, part.chat.id, part.message_id, "own", ctx.clock.now()
-        )
+    for carried in parts:
+        await routing.add_part(ctx.session, question, carried, ctx.clock.now())
 
 
 async def _new_question(
-    ctx: Ctx, message: Message, program_id: int | None = None
+    ctx: Ctx, message: Message, kept: dict[str, Any], program_id: int | None = None
 ) -> Question | None:
+    """Ask `kept` as a new question; `message` is where the mentee is answered."""
     assert ctx.user is not None
     session = ctx.session
     choices = await qs.mentor_choices(session, ctx.user.id)
     if program_id is not None:
         choices = [(p, u) for p, u in choices if p.id == program_id]
+    carried = kept["carried"]
     if len(choices) > 1:
-        await _remember(ctx, message)
-        if message.media_group_id:
+        await _remember(ctx, kept)
+        if carried.get("album"):
             albums = dict((await ctx.state.get_data()).get("albums", {}))
-            albums[message.media_group_id] = []
+            albums[carried["album"]] = []
             await ctx.state.update_data(albums=albums)
         await message.answer(
             ctx.t("question-pick-mentor"),
             reply_markup=kb.pick_mentor_keyboard(
-                [(p.id, u.display_name) for p, u in choices], message.message_id
+                [(p.id, u.display_name) for p, u in choices], carried["mid"]
             ),
         )
         return None
@@ -127,36 +120,23 @@ async def _new_question(
             await message.answer(ctx.t("fallback-hint"))
             return None
         route = Route(org_id, None, None, "no-mentor")
-    question = await qs.create_question(
+    return await routing.ask(
         session,
         route=route,
         mentee=ctx.user,
-        kind=kind_of(message),
-        preview=preview_of(message),
-        media_group_id=message.media_group_id,
+        carried=carried,
+        preview=kept["preview"],
         now=now,
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
     )
-    delivered = await send_to_owners(ctx, question, message, "question-header", "question")
-    await qs.link_message(session, question.id, message.chat.id, message.message_id, "own", now)
-    names = ", ".join(u.display_name for u in delivered)
-    if route.mentor is not None and delivered:
-        await message.answer(ctx.t("question-sent", number=question.number, mentor=names))
-    elif route.reason == "away":
-        until = route.away_until.strftime("%d.%m.%Y") if route.away_until else "—"
-        await message.answer(ctx.t("question-sent-away", number=question.number, until=until))
-    else:
-        await message.answer(ctx.t("question-sent-curators", number=question.number))
-    return question
 
 
 async def _follow_up(ctx: Ctx, question: Question, message: Message) -> None:
-    now = ctx.clock.now()
-    await qs.reopen(ctx.session, question, now, *ctx.hours)
-    await send_to_owners(ctx, question, message, "followup-header", "followup")
-    await qs.link_message(ctx.session, question.id, message.chat.id, message.message_id, "own", now)
-    await message.answer(ctx.t("followup-sent", number=question.number))
+    assert ctx.user is not None
+    await routing.follow_up(
+        ctx.session, question, ctx.user, carried_of(message), ctx.clock.now(), *ctx.hours
+    )
 
 
 @mentee_router.message()
@@ -187,22 +167,23 @@ async def any_message(message: Message, **data: Any) -> None:
     if message.media_group_id:
         question = await qs.album_question(session, ctx.user.id, message.media_group_id)
         if question is not None:
-            await send_to_owners(ctx, question, message, "question-header", "question")
-            await qs.link_message(
-                session, question.id, message.chat.id, message.message_id, "own", ctx.clock.now()
-            )
+            await routing.add_part(session, question, carried_of(message), ctx.clock.now())
             return
     if not await valid_question(ctx, message):
         return
     open_question = await qs.open_question_of(session, ctx.user.id)
     if open_question is not None and not message.media_group_id:
-        await _remember(ctx, message)
-        await message.answer(
-            ctx.t("question-continue-or-new", number=open_question.number),
-            reply_markup=kb.continue_keyboard(ctx.t, open_question.id, message.message_id),
+        await _remember(ctx, _pending(message))
+        await routing.tell(
+            session,
+            open_question,
+            ctx.user,
+            "question-continue-or-new",
+            ctx.clock.now(),
+            mid=message.message_id,
         )
         return
-    await _new_question(ctx, message)
+    await _new_question(ctx, message, _pending(message))
 
 
 @router.callback_query(QResolveCb.filter())
@@ -211,13 +192,10 @@ async def resolve(query: CallbackQuery, callback_data: QResolveCb, **data: Any) 
     question = await own_question(ctx, query, callback_data.q)
     if question is None:
         return
-    await qs.set_status(ctx.session, question.id, QuestionStatus.RESOLVED, ctx.clock.now())
+    now = ctx.clock.now()
+    await qs.set_status(ctx.session, question.id, QuestionStatus.RESOLVED, now)
     await query.answer()
-    await ctx.bot.send_message(
-        query.from_user.id,
-        ctx.t("question-resolved", number=question.number),
-        reply_markup=kb.rate_keyboard(question.id),
-    )
+    await routing.tell(ctx.session, question, ctx.user, "question-resolved", now)
 
 
 @router.callback_query(QRateCb.filter())
@@ -263,25 +241,28 @@ async def continue_question(query: CallbackQuery, callback_data: QContinueCb, **
     question = await own_question(ctx, query, callback_data.q)
     if question is None:
         return
-    message = await _recall(ctx, callback_data.mid)
-    if message is None:
+    kept = await _recall(ctx, callback_data.mid)
+    if kept is None or ctx.user is None:
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
     await query.answer()
     await edit_off(query)
-    await _follow_up(ctx, question, message.as_(ctx.bot))
+    await routing.follow_up(
+        ctx.session, question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
+    )
 
 
 @router.callback_query(QNewCb.filter())
 async def new_question(query: CallbackQuery, callback_data: QNewCb, **data: Any) -> None:
     ctx = Ctx(data)
-    message = await _recall(ctx, callback_data.mid)
-    if message is None or ctx.user is None or not is_mentee(ctx.roles):
+    kept = await _recall(ctx, callback_data.mid)
+    if kept is None or ctx.user is None or not is_mentee(ctx.roles):
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
     await query.answer()
     await edit_off(query)
-    await _new_question(ctx, message.as_(ctx.bot))
+    assert isinstance(query.message, Message)
+    await _new_question(ctx, query.message, kept)
 
 
 @router.callback_query(QPickMentorCb.filter())
@@ -294,52 +275,19 @@ async def pick_mentor(query: CallbackQuery, callback_data: QPickMentorCb, **data
     if callback_data.program_id not in mine:
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
-    message = await _recall(ctx, callback_data.mid)
-    if message is None:
+    kept = await _recall(ctx, callback_data.mid)
+    if kept is None:
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
     await query.answer()
     await edit_off(query)
-    first = message.as_(ctx.bot)
-    question = await _new_question(ctx, first, program_id=callback_data.program_id)
+    assert isinstance(query.message, Message)
+    question = await _new_question(ctx, query.message, kept, program_id=callback_data.program_id)
     if question is not None:
-        await _release_album_parts(ctx, question, first)
+        await _release_album_parts(ctx, question, kept)
 
 
 @router.edited_message()
 async def edited(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    copies = await qs.copies_of(ctx.session, message.chat.id, message.message_id)
-    header_keys = {
-        "question": "question-header",
-        "followup": "followup-header",
-        "answer": "answer-header",
-    }
-    for copy in copies:
-        question = await ctx.session.get(Question, copy.question_id)
-        reader = await ctx.session.scalar(select(User).where(User.tg_id == copy.chat_id))
-        if question is None or reader is None:
-            continue
-        header = None
-        if copy.with_header:
-            if copy.role == "answer":
-                header = ctx.t_of(reader).plain(
-                    "answer-header",
-                    number=question.number,
-                    author=ctx.user.display_name if ctx.user else "—",
-                )
-            else:
-                header = await header_for(
-                    ctx, reader, question, header_keys.get(copy.role, "question-header")
-                )
-        if await apply_edit(ctx.bot, copy.chat_id, copy.message_id, message, header):
-            continue
-        try:
-            await ctx.bot.send_message(
-                copy.chat_id,
-                ctx.t_of(reader)("edit-notice", number=question.number),
-                reply_parameters=reply_to_message(copy.message_id),
-            )
-            await ctx.bot.copy_message(copy.chat_id, message.chat.id, message.message_id)
-        except (TelegramForbiddenError, TelegramBadRequest):
-            continue
+    await routing.propagate_edit(ctx.session, ctx.user, carried_of(message), ctx.clock.now())

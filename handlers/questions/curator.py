@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Router
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import CallbackQuery
 
-from bot.keyboards import questions as kb
 from bot.keyboards.callbacks import (
     QClaimCb,
     QReassignCb,
@@ -21,16 +19,11 @@ from handlers.questions.thread import (
     curates,
     load_question,
     prompt_for,
-    resend_to,
     roles_in,
 )
 from models import questions as qs
-from models.people import (
-    Role,
-    User,
-    mark_unreachable,
-    org_user_ids,
-)
+from models import routing
+from models.people import Role, User
 
 router = Router(name="questions-curator")
 
@@ -49,7 +42,7 @@ async def claim(query: CallbackQuery, callback_data: QClaimCb, **data: Any) -> N
         return
     await query.answer()
     await ctx.session.refresh(question)
-    await resend_to(ctx, question, ctx.user)
+    await routing.resend_to(ctx.session, question, ctx.user, ctx.clock.now())
     await prompt_for(ctx, query.from_user.id, question, AnswerForm.answer, "answer-prompt")
 
 
@@ -62,22 +55,7 @@ async def remind(query: CallbackQuery, callback_data: QRemindCb, **data: Any) ->
     if not curates(ctx, question) or question.owner_id is None:
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
-    owner = await ctx.session.get(User, question.owner_id)
-    mentee = await ctx.session.get(User, question.mentee_id)
-    if owner is None or owner.tg_id is None:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
-    try:
-        await ctx.bot.send_message(
-            owner.tg_id,
-            ctx.t_of(owner)(
-                "question-remind",
-                number=question.number,
-                mentee=mentee.display_name if mentee else "—",
-            ),
-        )
-    except TelegramForbiddenError:
-        await mark_unreachable(ctx.session, owner.id, ctx.clock.now())
+    if not await routing.remind_owner(ctx.session, question, ctx.clock.now()):
         await query.answer(ctx.t("answer-undelivered", number=question.number), show_alert=True)
         return
     await query.answer(ctx.t("question-reminded", number=question.number))
@@ -93,18 +71,12 @@ async def reassign_menu(query: CallbackQuery, callback_data: QReassignCb, **data
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
     await query.answer()
-    mentors = []
-    for mentor_id in await org_user_ids(ctx.session, question.org_id, Role.MENTOR):
-        mentor = await ctx.session.get(User, mentor_id)
-        if mentor and mentor.reachable and mentor.id != question.owner_id:
-            mentors.append((mentor.id, mentor.display_name))
+    mentors = await routing.reassign_choices(ctx.session, question)
     if not mentors:
         await ctx.bot.send_message(query.from_user.id, ctx.t("reassign-nobody"))
         return
-    await ctx.bot.send_message(
-        query.from_user.id,
-        ctx.t("reassign-pick", number=question.number),
-        reply_markup=kb.reassign_keyboard(question.id, mentors[:20]),
+    await routing.tell(
+        ctx.session, question, ctx.user, "reassign-pick", ctx.clock.now(), mentors=mentors
     )
 
 
@@ -121,12 +93,13 @@ async def reassign_to(query: CallbackQuery, callback_data: QReassignToCb, **data
     if not curates(ctx, question) or not allowed or target is None:
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
-    if not await qs.reassign(ctx.session, question, target, ctx.clock.now(), *ctx.hours):
+    now = ctx.clock.now()
+    if not await qs.reassign(ctx.session, question, target, now, *ctx.hours):
         await query.answer(ctx.t("question-not-live", number=question.number), show_alert=True)
         return
     await query.answer()
     await ctx.session.refresh(question)
-    delivered = await resend_to(ctx, question, target)
+    delivered = await routing.resend_to(ctx.session, question, target, now)
     await ctx.bot.send_message(
         query.from_user.id,
         ctx.t(
@@ -135,14 +108,7 @@ async def reassign_to(query: CallbackQuery, callback_data: QReassignToCb, **data
             mentor=target.display_name,
         ),
     )
-    mentee = await ctx.session.get(User, question.mentee_id)
-    if delivered and mentee is not None and mentee.tg_id is not None:
-        try:
-            await ctx.bot.send_message(
-                mentee.tg_id,
-                ctx.t_of(mentee)(
-                    "question-reassigned", number=question.number, mentor=target.display_name
-                ),
-            )
-        except TelegramForbiddenError:
-            await mark_unreachable(ctx.session, mentee.id, ctx.clock.now())
+    if delivered:
+        await routing.tell_mentee(
+            ctx.session, question, "question-reassigned", now, mentor=target.display_name
+        )

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ForceReply, Message
 from sqlalchemy import select
 
-from bot.delivery import kind_of, preview_of
+from bot.delivery import carried_of, preview_of
 from bot.keyboards import questions as kb
 from bot.keyboards.callbacks import (
     WriteFirstCb,
@@ -19,18 +19,19 @@ from handlers.questions.thread import (
     Ctx,
     age_of,
     is_mentee,
-    send_to_mentee,
     valid_question,
 )
 from models import questions as qs
-from models.away import parse_away_date, set_away, today_in
+from models import routing
+from models.away import parse_away_date, set_away
+from models.calendar import today_in
 from models.people import (
     Organization,
     Role,
     User,
 )
 from models.programs import Program, ProgramMentee, ProgramStatus
-from models.questions import Question, Route
+from models.questions import Route
 
 router = Router(name="questions-mentor-tools")
 
@@ -177,30 +178,15 @@ async def typed_first(message: Message, **data: Any) -> None:
         return
     await ctx.state.set_state(None)
     program, mentee = rows[0]
-    now = ctx.clock.now()
-    route = Route(program.org_id, program.id, ctx.user, "mentor")
-    question = await qs.create_question(
+    if not await routing.write_first(
         ctx.session,
-        route=route,
+        route=Route(program.org_id, program.id, ctx.user, "mentor"),
+        mentor=ctx.user,
         mentee=mentee,
-        kind=kind_of(message),
+        carried=carried_of(message),
         preview=preview_of(message),
-        media_group_id=None,
-        now=now,
+        now=ctx.clock.now(),
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
-        started_by_mentor=True,
-    )
-    await _answer_as_first(ctx, question, message, mentee)
-
-
-async def _answer_as_first(ctx: Ctx, question: Question, message: Message, mentee: User) -> None:
-    assert ctx.user is not None
-    header = ctx.t_of(mentee).plain(
-        "mentor-writes-header", number=question.number, mentor=ctx.user.display_name
-    )
-    if await send_to_mentee(ctx, question, message, mentee, header):
-        await message.answer(ctx.t("write-first-sent", mentee=mentee.display_name))
-
-
-# Edits ------------------------------------------------------------------------------
+    ):
+        await message.answer(ctx.t("write-first-undelivered", mentee=mentee.display_name))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.school import MONDAY_NOON, School, populate
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
@@ -119,3 +120,19 @@ def bot_process(fake: FakeTelegram, database_url: str, tmp_path: Path) -> Iterat
 def bot(bot_process: BotProcess) -> BotProcess:
     bot_process.start()
     return bot_process
+
+
+@pytest.fixture
+def school(fake: FakeTelegram, bot_process: BotProcess) -> School:
+    populate(bot_process.database_url)
+    bot_process.set_time(MONDAY_NOON)
+    bot_process.start()
+    return School(
+        curator=fake.user(10, "Ольга"),
+        mentor_a=fake.user(20, "Андрей"),
+        mentor_b=fake.user(21, "Белла"),
+        anna=fake.user(30, "Анна"),
+        boris=fake.user(31, "Борис"),
+        vera=fake.user(32, "Вера"),
+        galina=fake.user(33, "Галина"),
+    )

@@ -584,6 +584,11 @@ class FakeTelegram:
                 _FailRule(method.lower(), code, description, retry_after, chat_id, times)
             )
 
+    def clear_failures(self) -> None:
+        """Forget every failure still to come (Telegram is healthy again)."""
+        with self._lock:
+            self._fail_rules.clear()
+
     def set_delay(self, method: str | None, seconds: float) -> None:
         """Delay answers of ``method`` (``None``: every method except getUpdates)."""
         with self._lock:

@@ -37,18 +37,23 @@ from aiogram.types import (
     Voice,
 )
 from aiogram.types import User as TgUser
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
+from bot.app import build_dispatcher, prepare_session
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.i18n import Locales
+from bot.sender import OUTBOX_SEND, OutboxSender
 from bot.storage import DbStorage
+from models.outbox import OutboxMessage
+from models.routing import ACK, CARRY, CARRY_EDIT
 
 BOT_ID = 42
 BOT_USERNAME = "mentor_test_bot"
 TOKEN = f"{BOT_ID}:TEST-TOKEN-abcdef"
 FAILING_PREFIXES = ("send", "copy", "forward", "edit")
+DELIVERY_KINDS = (CARRY, CARRY_EDIT, ACK)
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Call:
     method: TelegramMethod[Any]
     result_id: int | None = None  # the message id the fake answered with
     error: str | None = None  # the exception class raised instead of answering
+    outbox: bool = field(default_factory=OUTBOX_SEND.get)  # an outbox row's delivery
 
     @property
     def name(self) -> str:
@@ -130,7 +136,12 @@ class RecordingSession(BaseSession):
         returning = method.__returning__
         if returning is Message or getattr(returning, "__name__", "") == "Message":
             chat_id = getattr(method, "chat_id", 0)
-            call.result_id = next(self._ids)
+            edited = (
+                getattr(method, "message_id", None)
+                if method.__api_method__.startswith("edit")
+                else None
+            )
+            call.result_id = edited if isinstance(edited, int) else next(self._ids)
             return Message(  # type: ignore[return-value]
                 message_id=call.result_id,
                 date=datetime.now(UTC),
@@ -191,28 +202,36 @@ class BotClient:
 
     def __post_init__(self) -> None:
         self.locales = Locales()
+        prepare_session(self.session, None)
         self.bot = Bot(
             TOKEN, session=self.session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
         )
-        self.nudges = 0
+        self.sender = OutboxSender(self.bot, self.sessionmaker, self.locales, self.clock)
         self.dp, self.db_middleware = build_dispatcher(
             self.settings,
             self.clock,
             self.sessionmaker,
             self.locales,
             DbStorage(self.sessionmaker, self.clock),
-            on_outbox=self._nudge,
+            self.sender,
             flood_limit=self.flood_limit,
         )
         self.dp["bot_username"] = BOT_USERNAME
 
-    def _nudge(self) -> None:
-        self.nudges += 1
-
     # Feeding updates -------------------------------------------------------------
     async def feed(self, update: Update) -> list[Call]:
+        """Handle one update as the bot would: the handler commits, then what it queued
+        is delivered; returns every call made meanwhile."""
         start = len(self.session.calls)
         await self.dp.feed_update(self.bot, update)
+        await self.sender.settle()
+        return self.session.calls[start:]
+
+    async def tick(self) -> list[Call]:
+        """What the tick's drain sends now (rows due by the clock)."""
+        start = len(self.session.calls)
+        await self.sender.drain()
+        await self.sender.settle()
         return self.session.calls[start:]
 
     def make_message(self, who: Person, text: str | None = None, **extra: Any) -> Message:
@@ -330,7 +349,11 @@ class BotClient:
         message = self.make_message(who, text, reply_to_message=replied, **extra)
         return await self.send_message(message)
 
-    async def press(self, who: Person, data: str, message_id: int = 1) -> list[Call]:
+    async def press(self, who: Person, data: str, message_id: int | None = None) -> list[Call]:
+        """Press a button; by default on the last message sent to `who` that carries it
+        (a forged payload, found on no message, is pressed on message 1)."""
+        if message_id is None:
+            message_id = self.message_with(who.id, data) or 1
         message = Message(
             message_id=message_id, date=self.clock.now(), chat=who.chat, text="(buttons)"
         )
@@ -347,6 +370,30 @@ class BotClient:
         return TgUser(id=BOT_ID, is_bot=True, first_name="Mentor", username=BOT_USERNAME)
 
     # Reading ---------------------------------------------------------------------
+    async def notices(self) -> list[OutboxMessage]:
+        """Outbox rows that are notices (reminders, escalations, offers…), oldest first;
+        the rows that carry a person's message or acknowledge it are left out."""
+        async with self.sessionmaker() as s:
+            rows = await s.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind.not_in(DELIVERY_KINDS))
+                .order_by(OutboxMessage.id)
+            )
+            return list(rows.all())
+
+    def message_with(self, chat_id: int, data: str) -> int | None:
+        """The id of the last message sent to this chat with a button carrying `data`."""
+        for call in reversed(self.session.calls):
+            if call.chat_id == chat_id and call.result_id is not None:
+                if any(d == data for _, d in call.buttons):
+                    return call.result_id
+        return None
+
+    @staticmethod
+    def replies(calls: list[Call]) -> list[Call]:
+        """The calls that answered the person acting directly (no outbox delivery)."""
+        return [c for c in calls if not c.outbox]
+
     def sent_to(self, chat_id: int) -> list[Call]:
         return [c for c in self.session.calls if c.chat_id == chat_id]
 

@@ -20,11 +20,11 @@ def code_in(text: str) -> str:
 
 
 def said(client: BotClient, calls: list[Call], lang: str, key: str, **args: Any) -> None:
-    """The last text the bot sent is exactly `key` rendered in `lang` (and the other
-    language would have read differently, so the language is checked too)."""
+    """The last text the bot replied with is exactly `key` rendered in `lang` (and the
+    other language would have read differently, so the language is checked too)."""
     expected = client.locales.get(lang)(key, **args)
     other = client.locales.get("en" if lang == "ru" else "ru")(key, **args)
-    texts = [c.text for c in calls if c.text]
+    texts = [c.text for c in client.replies(calls) if c.text]
     assert texts, f"no reply, expected {key}"
     assert texts[-1] == expected, f"expected {key} in {lang}, got {texts[-1]!r}"
     assert expected != other, f"{key} reads the same in both languages"

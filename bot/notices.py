@@ -1,0 +1,227 @@
+"""The registry of notices: how an outbox row of each kind becomes Telegram messages.
+
+A row is data (a kind, a reference, arguments); here it is rendered at send time in the
+reader's language, with the buttons its reference calls for. Plain notices are the
+locale key named by their kind. Three kinds do more: "carry" brings a person's message
+with a header, "carry-edit" updates such a copy after its original was edited, and
+"question-ack" tells the person acting whether their message went through, is queued
+(Telegram asked us to wait), or cannot be delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery import Sent, apply_edit, copy_plain, deliver, send_header
+from bot.i18n import Translator
+from bot.keyboards import questions as qkb
+from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
+from bot.texts import split_text
+from models import outbox, routing
+from models import questions as qs
+from models.outbox import OutboxMessage, OutboxStatus
+
+# How long an acknowledgement waits for the first attempt of what it acknowledges.
+ACK_WAIT_SECONDS = 2.0
+
+
+@dataclass
+class Delivery:
+    """One row being sent: everything a renderer may use."""
+
+    bot: Bot
+    row: OutboxMessage
+    t: Translator
+    sessionmaker: async_sessionmaker[AsyncSession]  # reads only; never held across a send
+    attempted: Callable[[list[int]], Awaitable[None]]  # waits for other rows' first try
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return self.row.args or {}
+
+
+Keyboard = Callable[[OutboxMessage, Translator], InlineKeyboardMarkup | None]
+Render = Callable[[Delivery], Awaitable[list[Sent]]]
+
+
+def _question_keys(kind: str | None, q: int, t: Translator) -> InlineKeyboardMarkup | None:
+    if kind == routing.MENTOR_KEYS:
+        return qkb.question_keyboard(t, q, for_curator=False)
+    if kind == routing.CURATOR_KEYS:
+        return qkb.question_keyboard(t, q, for_curator=True)
+    if kind == routing.ANSWER_KEYS:
+        return qkb.answer_keyboard(t, q)
+    return None
+
+
+def _pair_offer(row: OutboxMessage, t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    program_id = int(row.ref_id or 0)
+    builder.button(
+        text=t.plain("pair-btn-accept"),
+        callback_data=PairDecideCb(program_id=program_id, accept=True),
+    )
+    builder.button(
+        text=t.plain("pair-btn-refuse"),
+        callback_data=PairDecideCb(program_id=program_id, accept=False),
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def _joined(row: OutboxMessage, t: Translator) -> InlineKeyboardMarkup | None:
+    if row.org_id is None or row.ref_id is None or "role" not in (row.args or {}):
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t.plain("notice-remove-role"),
+        callback_data=RemoveRoleCb(org_id=row.org_id, user_id=row.ref_id, role=row.args["role"]),
+    )
+    return builder.as_markup()
+
+
+KEYBOARDS: dict[str, Keyboard] = {
+    "pair-offer": _pair_offer,
+    "notice-joined": _joined,
+    "question-escalated": lambda row, t: qkb.escalation_keyboard(t, int(row.ref_id or 0)),
+    "question-resolved": lambda row, t: qkb.rate_keyboard(int(row.ref_id or 0)),
+    "question-continue-or-new": lambda row, t: qkb.continue_keyboard(
+        t, int(row.ref_id or 0), int(row.args["mid"])
+    ),
+    "reassign-pick": lambda row, t: qkb.reassign_keyboard(
+        int(row.ref_id or 0), [(int(uid), name) for uid, name in row.args["mentors"]]
+    ),
+}
+
+
+async def _text(d: Delivery, text: str, markup: InlineKeyboardMarkup | None) -> list[Sent]:
+    pieces = split_text(text)
+    sent = []
+    for index, piece in enumerate(pieces):
+        message = await d.bot.send_message(
+            d.row.chat_id,
+            piece,
+            reply_markup=markup if index == len(pieces) - 1 else None,
+            disable_notification=d.row.silent,
+        )
+        sent.append(Sent(message.message_id, False, False))
+    return sent
+
+
+async def render_notice(d: Delivery) -> list[Sent]:
+    keyboard = KEYBOARDS.get(d.row.kind)
+    markup = keyboard(d.row, d.t) if keyboard else None
+    return await _text(d, d.t(d.row.kind, **d.args), markup)
+
+
+async def _album_header(d: Delivery, album: str) -> int | None:
+    """The first message of the question in this chat, when the question was opened by
+    this album: later parts reply to it instead of carrying a header each."""
+    async with d.sessionmaker() as session:
+        question = await session.get(qs.Question, d.row.ref_id)
+        if question is None or question.media_group_id != album:
+            return None
+        return await qs.album_header(session, question.id, d.row.chat_id)
+
+
+async def render_carry(d: Delivery) -> list[Sent]:
+    args = d.args
+    carried = args.get("carried")
+    q = int(d.row.ref_id or 0)
+    silent = d.row.silent
+    markup = _question_keys(args.get("keyboard"), q, d.t)
+    header = d.t.plain(args["header"], **args.get("header_args", {})) if args.get("header") else ""
+    if carried is None:
+        return [await send_header(d.bot, d.row.chat_id, header, silent=silent, markup=markup)]
+    if args.get("plain"):
+        return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=None)]
+    if carried.get("album"):
+        first = await _album_header(d, carried["album"])
+        if first is not None:
+            return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=first)]
+    return await deliver(d.bot, d.row.chat_id, carried, header, silent=silent, markup=markup)
+
+
+async def render_edit(d: Delivery) -> list[Sent]:
+    args = d.args
+    copy_id = int(args["copy"])
+    header = (
+        d.t.plain(args["header"], **args.get("header_args", {})) if args.get("header") else None
+    )
+    markup = _question_keys(args.get("keyboard"), int(d.row.ref_id or 0), d.t)
+    if await apply_edit(d.bot, d.row.chat_id, copy_id, args["carried"], header, markup):
+        return []
+    # The copy cannot take the edit (too long, or a kind Telegram cannot edit): say so
+    # under the old copy and bring the new version.
+    await d.bot.send_message(
+        d.row.chat_id,
+        d.t("edit-notice", number=args.get("number", "")),
+        reply_parameters=ReplyParameters(message_id=copy_id, allow_sending_without_reply=True),
+    )
+    await copy_plain(d.bot, d.row.chat_id, args["carried"], silent=d.row.silent, reply_to=None)
+    return []
+
+
+async def render_ack(d: Delivery) -> list[Sent]:
+    after = [int(i) for i in d.args.get("after", [])]
+    try:
+        async with asyncio.timeout(ACK_WAIT_SECONDS):
+            await d.attempted(after)
+    except TimeoutError:
+        pass
+    async with d.sessionmaker() as session:
+        states = await outbox.statuses(session, after)
+    found = [states.get(i) for i in after]
+    if all(state == OutboxStatus.SENT for state in found):
+        key = d.args["key"]
+    elif any(state in (OutboxStatus.PENDING, OutboxStatus.SENDING) for state in found):
+        key = "delivery-queued"
+    else:  # refused for good: the reader blocked the bot
+        key = "answer-undelivered"
+    return await _text(d, d.t(key, **d.args.get("args", {})), None)
+
+
+RENDERERS: dict[str, Render] = {
+    routing.CARRY: render_carry,
+    routing.CARRY_EDIT: render_edit,
+    routing.ACK: render_ack,
+}
+
+
+def renderer(kind: str, t: Translator) -> Render | None:
+    """The renderer of a kind; None for a kind nobody knows (the row fails, loudly)."""
+    if kind in RENDERERS:
+        return RENDERERS[kind]
+    return render_notice if t.has(kind) else None
+
+
+async def record(session: AsyncSession, row: OutboxMessage, sent: list[Sent], now: Any) -> None:
+    """What a delivery yields: a message about a question joins its thread, so replies to
+    it and buttons on it act on that question."""
+    if row.ref_kind != "question" or row.ref_id is None:
+        return
+    carried = (row.args or {}).get("carried")
+    role = (row.args or {}).get("role", "notice") if row.kind == routing.CARRY else "notice"
+    for item in sent:
+        origin = (carried["chat"], carried["mid"]) if carried and item.is_copy else None
+        await qs.link_message(
+            session, row.ref_id, row.chat_id, item.message_id, role, now, origin, item.with_header
+        )
+
+
+async def undeliverable(session: AsyncSession, row: OutboxMessage, now: Any) -> None:
+    """The reader blocked the bot. A question's copy to the person who had to answer it
+    goes to the curators instead."""
+    if row.user_id is None:
+        return
+    await routing.reader_blocked(session, row.user_id, now)
+    if row.kind == routing.CARRY and row.ref_kind == "question" and row.ref_id is not None:
+        await routing.undeliverable(session, row.ref_id, row.user_id, now)

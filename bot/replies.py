@@ -1,0 +1,76 @@
+"""Replies to the person acting go out after the commit.
+
+While a handler runs, its transaction is open (and on SQLite the write gate is held). A
+request middleware collects the calls the handler makes to Telegram instead of sending
+them, and hands back a stand-in result; the DB middleware sends them, in order, once the
+transaction has committed. A handler that fails sends nothing: its collected replies are
+dropped with its transaction, and the error handler speaks instead.
+
+Reads (getMe, getFile, getChat…) go through at once: they change nothing a rollback
+would have to undo. A handler cannot use the message id of its own reply; messages
+whose id matters are outbox rows, whose ids the sender records.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import Chat, Message, MessageId
+
+log = logging.getLogger(__name__)
+
+# The calls collected for the update being handled; None outside a handler.
+COLLECTED: ContextVar[list[TelegramMethod[Any]] | None] = ContextVar("collected", default=None)
+
+
+def _stand_in(method: TelegramMethod[Any]) -> Any:
+    """What the handler gets back instead of Telegram's answer; None: not deferrable."""
+    if method.__api_method__.startswith("get"):
+        return None
+    returning = method.__returning__
+    if returning is bool:
+        return True
+    if returning is Message or getattr(returning, "__name__", "") == "Message":
+        chat_id = getattr(method, "chat_id", 0)
+        chat = Chat(id=chat_id if isinstance(chat_id, int) else 0, type="private")
+        return Message(message_id=0, date=datetime.now(UTC), chat=chat)
+    if returning is MessageId:
+        return MessageId(message_id=0)
+    if getattr(returning, "__origin__", None) is list:
+        return []
+    if bool in get_args(returning):  # edits answer Message | bool
+        return True
+    return None
+
+
+class CollectRepliesMiddleware(BaseRequestMiddleware):
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        collected = COLLECTED.get()
+        if collected is not None:
+            stand_in = _stand_in(method)
+            if stand_in is not None:
+                collected.append(method)
+                return stand_in  # type: ignore[no-any-return]
+        return await make_request(bot, method)
+
+
+async def send_collected(bot: Bot, calls: list[TelegramMethod[Any]]) -> None:
+    """Send what a committed handler said, in order. A failure loses only that reply."""
+    for method in calls:
+        try:
+            await bot(method)
+        except TelegramAPIError as exc:
+            log.warning("reply %s not sent: %s", method.__api_method__, exc.message)

@@ -1,0 +1,515 @@
+"""Routing a question: who receives a mentee's message, an answer or an edit, decided in
+the handler's transaction and queued as outbox rows that bot/ delivers after the commit.
+
+A question's messages are carried as "carry" rows: the original's place and text, a
+header (a locale key and its arguments) and the keyboard the reader gets. What Telegram
+answers (the copy's message id) is linked to the question when the row is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import questions as qs
+from models.calendar import WorkSchedule
+from models.outbox import enqueue
+from models.people import Organization, Role, User, mark_unreachable, org_user_ids
+from models.questions import Question, QuestionMessage, Route
+
+CARRY = "carry"
+CARRY_EDIT = "carry-edit"
+ACK = "question-ack"
+
+# The keyboard a reader's copy carries.
+MENTOR_KEYS = "mentor"  # answer, hand over, close
+CURATOR_KEYS = "curator"  # answer, reassign, close
+ANSWER_KEYS = "answer"  # resolved, follow up, rate
+
+HEADER_KEYS = {
+    "question": "question-header",
+    "followup": "followup-header",
+}
+
+
+@dataclass
+class Queued:
+    """What a routing step queued: who will get it, and the rows that carry it."""
+
+    readers: list[User]
+    rows: list[int]
+
+
+def ref(question: Question) -> tuple[str, int]:
+    return ("question", question.id)
+
+
+async def _org(session: AsyncSession, org_id: int) -> Organization:
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    return org
+
+
+async def quiet_now(session: AsyncSession, org_id: int, now: datetime) -> bool:
+    return WorkSchedule.of(await _org(session, org_id)).is_quiet(now)
+
+
+async def owners(session: AsyncSession, question: Question) -> list[User]:
+    """Who must answer: the owner, or every curator of the organization; only people the
+    bot can reach."""
+    if question.owner_id is not None:
+        ids = [question.owner_id]
+    else:
+        ids = await org_user_ids(session, question.org_id, Role.CURATOR)
+    people = [await session.get(User, uid) for uid in ids]
+    return [p for p in people if p is not None and p.tg_id is not None and p.reachable]
+
+
+async def header_args(session: AsyncSession, question: Question) -> dict[str, Any]:
+    mentee = await session.get(User, question.mentee_id)
+    return {
+        "number": question.number,
+        "mentee": mentee.display_name if mentee else "—",
+        "subject": await qs.mentee_subject(session, question.mentee_id) or "—",
+    }
+
+
+async def _carry(
+    session: AsyncSession,
+    question: Question,
+    reader: User,
+    now: datetime,
+    *,
+    carried: dict[str, Any] | None,
+    role: str,
+    header: str | None,
+    header_args: dict[str, Any],
+    keyboard: str | None,
+    author_id: int | None,
+    silent: bool,
+    plain: bool = False,
+) -> int | None:
+    assert reader.tg_id is not None
+    return await enqueue(
+        session,
+        chat_id=reader.tg_id,
+        user_id=reader.id,
+        org_id=question.org_id,
+        kind=CARRY,
+        ref=ref(question),
+        author_id=author_id,
+        args={
+            "carried": carried,
+            "role": role,
+            "header": header,
+            "header_args": header_args,
+            "keyboard": keyboard,
+            "plain": plain,
+        },
+        now=now,
+        silent=silent,
+    )
+
+
+async def carry_to_owners(
+    session: AsyncSession,
+    question: Question,
+    carried: dict[str, Any],
+    role: str,
+    now: datetime,
+) -> Queued:
+    """Queue a mentee's message (a question, a part of it, a follow-up) for whoever must
+    answer. Nobody to reach while a mentor owns it: the curators are told."""
+    readers = await owners(session, question)
+    args = await header_args(session, question)
+    silent = await quiet_now(session, question.org_id, now)
+    keyboard = CURATOR_KEYS if question.owner_id is None else MENTOR_KEYS
+    rows = []
+    for reader in readers:
+        row = await _carry(
+            session,
+            question,
+            reader,
+            now,
+            carried=carried,
+            role=role,
+            header=HEADER_KEYS[role],
+            header_args=args,
+            keyboard=keyboard,
+            author_id=question.mentee_id,
+            silent=silent,
+        )
+        if row is not None:
+            rows.append(row)
+    if not readers and question.owner_id is not None:
+        await qs.escalate(session, question, now)
+    return Queued(readers, rows)
+
+
+async def acknowledge(
+    session: AsyncSession,
+    question: Question,
+    actor: User,
+    queued: Queued,
+    sent_key: str,
+    now: datetime,
+    **args: Any,
+) -> None:
+    """Tell the person acting what happened to their message, once its deliveries have
+    been tried: `sent_key` when they went through, "delivery-queued" when Telegram made
+    them wait."""
+    if actor.tg_id is None:
+        return
+    await enqueue(
+        session,
+        chat_id=actor.tg_id,
+        user_id=actor.id,
+        org_id=question.org_id,
+        kind=ACK,
+        ref=ref(question),
+        args={
+            "after": queued.rows,
+            "key": sent_key,
+            "args": {"number": question.number, **args},
+        },
+        now=now,
+    )
+
+
+async def link_own(
+    session: AsyncSession, question: Question, chat_id: int, message_id: int, now: datetime
+) -> None:
+    """The person's own message belongs to the thread: a reply to it threads too."""
+    await qs.link_message(session, question.id, chat_id, message_id, "own", now)
+
+
+async def ask(
+    session: AsyncSession,
+    *,
+    route: Route,
+    mentee: User,
+    carried: dict[str, Any],
+    preview: str | None,
+    now: datetime,
+    remind_hours: float,
+    escalate_hours: float,
+) -> Question:
+    """A new question: numbered, queued for its owners, the mentee told who gets it."""
+    question = await qs.create_question(
+        session,
+        route=route,
+        mentee=mentee,
+        kind=carried["kind"],
+        preview=preview,
+        media_group_id=carried.get("album"),
+        now=now,
+        remind_hours=remind_hours,
+        escalate_hours=escalate_hours,
+    )
+    queued = await carry_to_owners(session, question, carried, "question", now)
+    await link_own(session, question, carried["chat"], carried["mid"], now)
+    names = ", ".join(u.display_name for u in queued.readers)
+    if route.mentor is not None and queued.readers:
+        await acknowledge(session, question, mentee, queued, "question-sent", now, mentor=names)
+    elif route.reason == "away":
+        until = route.away_until.strftime("%d.%m.%Y") if route.away_until else "—"
+        await acknowledge(session, question, mentee, queued, "question-sent-away", now, until=until)
+    else:
+        await acknowledge(session, question, mentee, queued, "question-sent-curators", now)
+    return question
+
+
+async def add_part(
+    session: AsyncSession, question: Question, carried: dict[str, Any], now: datetime
+) -> None:
+    """A later part of the album that opened the question."""
+    await carry_to_owners(session, question, carried, "question", now)
+    await link_own(session, question, carried["chat"], carried["mid"], now)
+
+
+async def follow_up(
+    session: AsyncSession,
+    question: Question,
+    mentee: User,
+    carried: dict[str, Any],
+    now: datetime,
+    remind_hours: float,
+    escalate_hours: float,
+) -> None:
+    await qs.reopen(session, question, now, remind_hours, escalate_hours)
+    queued = await carry_to_owners(session, question, carried, "followup", now)
+    await link_own(session, question, carried["chat"], carried["mid"], now)
+    await acknowledge(session, question, mentee, queued, "followup-sent", now)
+
+
+async def carry_to_mentee(
+    session: AsyncSession,
+    question: Question,
+    author: User,
+    carried: dict[str, Any],
+    header: str,
+    now: datetime,
+) -> Queued | None:
+    """Queue a mentor's (or curator's) message for the mentee with the answer buttons;
+    None when the mentee cannot be reached."""
+    mentee = await session.get(User, question.mentee_id)
+    if mentee is None or mentee.tg_id is None or not mentee.reachable:
+        return None
+    header_arg_name = "mentor" if header == "mentor-writes-header" else "author"
+    row = await _carry(
+        session,
+        question,
+        mentee,
+        now,
+        carried=carried,
+        role="answer",
+        header=header,
+        header_args={"number": question.number, header_arg_name: author.display_name},
+        keyboard=ANSWER_KEYS,
+        author_id=author.id,
+        silent=await quiet_now(session, question.org_id, now),
+    )
+    await link_own(session, question, carried["chat"], carried["mid"], now)
+    return Queued([mentee], [row] if row is not None else [])
+
+
+async def answer(
+    session: AsyncSession, question: Question, author: User, carried: dict[str, Any], now: datetime
+) -> str | None:
+    """An answer: queued for the mentee, the question marked answered. Returns the
+    problem's locale key, or None when it was queued."""
+    if question.status not in qs.LIVE_STATUSES:
+        return "question-not-live"
+    queued = await carry_to_mentee(session, question, author, carried, "answer-header", now)
+    if queued is None:
+        return "answer-undelivered"
+    await qs.record_answer(session, question.id, now)
+    mentee = queued.readers[0]
+    await acknowledge(
+        session, question, author, queued, "answer-sent", now, mentee=mentee.display_name
+    )
+    return None
+
+
+async def write_first(
+    session: AsyncSession,
+    *,
+    route: Route,
+    mentor: User,
+    mentee: User,
+    carried: dict[str, Any],
+    preview: str | None,
+    now: datetime,
+    remind_hours: float,
+    escalate_hours: float,
+) -> bool:
+    """A mentor writes first: a question thread started by the mentor. False, and
+    nothing written, when the mentee cannot be reached."""
+    if mentee.tg_id is None or not mentee.reachable:
+        return False
+    question = await qs.create_question(
+        session,
+        route=route,
+        mentee=mentee,
+        kind=carried["kind"],
+        preview=preview,
+        media_group_id=None,
+        now=now,
+        remind_hours=remind_hours,
+        escalate_hours=escalate_hours,
+        started_by_mentor=True,
+    )
+    queued = await carry_to_mentee(session, question, mentor, carried, "mentor-writes-header", now)
+    if queued is None:
+        return False
+    await acknowledge(
+        session, question, mentor, queued, "write-first-sent", now, mentee=mentee.display_name
+    )
+    return True
+
+
+async def originals(session: AsyncSession, question: Question) -> list[tuple[int, int]]:
+    """The mentee's messages of the question: the originals our copies carry, and the
+    mentee's own messages (which no copy carries when delivery failed)."""
+    mentee = await session.get(User, question.mentee_id)
+    mentee_chat = mentee.tg_id if mentee else None
+    rows = await session.execute(
+        select(
+            QuestionMessage.role,
+            QuestionMessage.chat_id,
+            QuestionMessage.message_id,
+            QuestionMessage.origin_chat_id,
+            QuestionMessage.origin_message_id,
+        )
+        .where(QuestionMessage.question_id == question.id)
+        .order_by(QuestionMessage.id)
+    )
+    seen: list[tuple[int, int]] = []
+    for role, chat_id, message_id, origin_chat, origin_message in rows.all():
+        if role == "own" and chat_id == mentee_chat:
+            key = (chat_id, message_id)
+        elif role in ("question", "followup") and origin_chat is not None:
+            key = (origin_chat, origin_message)
+        else:
+            continue
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+async def resend_to(session: AsyncSession, question: Question, reader: User, now: datetime) -> bool:
+    """Give a new owner the whole question: a header with the buttons, then copies of the
+    originals."""
+    if reader.tg_id is None or not reader.reachable:
+        return False
+    args = await header_args(session, question)
+    common: dict[str, Any] = {"header_args": args, "author_id": question.mentee_id, "silent": False}
+    await _carry(
+        session,
+        question,
+        reader,
+        now,
+        carried=None,
+        role="header",
+        header="question-header",
+        keyboard=MENTOR_KEYS,
+        **common,
+    )
+    for chat_id, message_id in await originals(session, question):
+        await _carry(
+            session,
+            question,
+            reader,
+            now,
+            carried={"chat": chat_id, "mid": message_id, "kind": "other"},
+            role="question",
+            header=None,
+            keyboard=None,
+            plain=True,
+            **common,
+        )
+    return True
+
+
+async def undeliverable(
+    session: AsyncSession, question_id: int, reader_id: int, now: datetime
+) -> None:
+    """A copy could not reach its reader (they blocked the bot): when they had to answer,
+    the curators are told."""
+    question = await session.get(Question, question_id)
+    if question is not None and question.owner_id == reader_id:
+        await qs.escalate(session, question, now)
+
+
+async def reader_blocked(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await mark_unreachable(session, user_id, now)
+
+
+async def propagate_edit(
+    session: AsyncSession,
+    editor: User | None,
+    carried: dict[str, Any],
+    now: datetime,
+) -> int:
+    """An original was edited: queue an edit of every copy of it."""
+    copies = await qs.copies_of(session, carried["chat"], carried["mid"])
+    made = 0
+    for copy in copies:
+        question = await session.get(Question, copy.question_id)
+        reader = await session.scalar(select(User).where(User.tg_id == copy.chat_id))
+        if question is None or reader is None:
+            continue
+        if copy.role == "answer":
+            header = "answer-header"
+            args: dict[str, Any] = {
+                "number": question.number,
+                "author": editor.display_name if editor else "—",
+            }
+            keyboard = ANSWER_KEYS
+        else:
+            header = HEADER_KEYS.get(copy.role, "question-header")
+            args = await header_args(session, question)
+            keyboard = CURATOR_KEYS if question.owner_id is None else MENTOR_KEYS
+        row = await enqueue(
+            session,
+            chat_id=copy.chat_id,
+            user_id=reader.id,
+            org_id=question.org_id,
+            kind=CARRY_EDIT,
+            ref=ref(question),
+            author_id=editor.id if editor else None,
+            args={
+                "carried": carried,
+                "copy": copy.message_id,
+                "header": header if copy.with_header else None,
+                "header_args": args,
+                "keyboard": keyboard if copy.with_header else None,
+                "number": question.number,
+            },
+            now=now,
+        )
+        made += int(row is not None)
+    return made
+
+
+async def tell(
+    session: AsyncSession,
+    question: Question,
+    person: User | None,
+    kind: str,
+    now: datetime,
+    **args: Any,
+) -> bool:
+    """A notice about the question to one person (a locale key as its kind); replies
+    and buttons on it act on the question."""
+    if person is None or person.tg_id is None or not person.reachable:
+        return False
+    row = await enqueue(
+        session,
+        chat_id=person.tg_id,
+        user_id=person.id,
+        org_id=question.org_id,
+        kind=kind,
+        ref=ref(question),
+        args={"number": question.number, **args},
+        now=now,
+    )
+    return row is not None
+
+
+async def tell_mentee(
+    session: AsyncSession, question: Question, kind: str, now: datetime, **args: Any
+) -> bool:
+    return await tell(
+        session, question, await session.get(User, question.mentee_id), kind, now, **args
+    )
+
+
+async def remind_owner(session: AsyncSession, question: Question, now: datetime) -> bool:
+    """A curator's nudge to the person who must answer."""
+    if question.owner_id is None:
+        return False
+    owner = await session.get(User, question.owner_id)
+    mentee = await session.get(User, question.mentee_id)
+    return await tell(
+        session,
+        question,
+        owner,
+        "question-remind",
+        now,
+        mentee=mentee.display_name if mentee else "—",
+    )
+
+
+async def reassign_choices(session: AsyncSession, question: Question) -> list[tuple[int, str]]:
+    """Mentors of the organization who could take the question over."""
+    choices = []
+    for mentor_id in await org_user_ids(session, question.org_id, Role.MENTOR):
+        mentor = await session.get(User, mentor_id)
+        if mentor and mentor.reachable and mentor.id != question.owner_id:
+            choices.append((mentor.id, mentor.display_name))
+    return choices[:20]

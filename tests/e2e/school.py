@@ -1,0 +1,60 @@
+"""The school the end-to-end tests play in: 2 mentors, 3 mentees (two in a group under
+mentor A, one under mentor B), one mentee without a mentor, and a curator."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from models.db import create_engine, create_sessionmaker
+from models.people import Role
+from tests.fake_telegram import FakeUser
+from tests.support.botclient import Person
+from tests.support.world import make_member, make_org, make_program
+
+MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+FRIDAY_1730 = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)  # 17:30 in Moscow
+
+
+@dataclass
+class School:
+    curator: FakeUser
+    mentor_a: FakeUser
+    mentor_b: FakeUser
+    anna: FakeUser  # group under mentor A
+    boris: FakeUser  # group under mentor A
+    vera: FakeUser  # mentor B
+    galina: FakeUser  # no mentor yet
+
+
+def populate(database_url: str) -> None:
+    async def run() -> None:
+        engine = create_engine(database_url)
+        sm = create_sessionmaker(engine)
+        now = MONDAY_NOON - timedelta(days=30)
+        org = await make_org(sm, now, "Школа №7")
+
+        async def member(tg: int, role: Role, name: str, subject: str = "математика"):
+            return await make_member(
+                sm, org, Person(tg, name), role, now, name=name, subject=subject
+            )
+
+        await member(10, Role.CURATOR, "Куратор Ольга")
+        a = await member(20, Role.MENTOR, "Наставник Андрей")
+        b = await member(21, Role.MENTOR, "Наставник Белла")
+        anna = await member(30, Role.MENTEE, "Анна Молодая", "физика")
+        boris = await member(31, Role.MENTEE, "Борис Новый", "химия")
+        vera = await member(32, Role.MENTEE, "Вера Юная")
+        await member(33, Role.MENTEE, "Галина Безпары")
+        await make_program(sm, org, a, [anna, boris], now)
+        await make_program(sm, org, b, [vera], now)
+        await engine.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
+
+
+def header(number: int) -> str:
+    return f"Вопрос №{number} ·"
