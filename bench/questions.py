@@ -181,8 +181,10 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
     clock = FrozenClock(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     server: FakeServer | None = None
     if args.http:
-        from bot.app import build_bot
-        from bot.sender import RateLimiter
+        from aiogram.client.session.aiohttp import AiohttpSession
+        from aiogram.client.telegram import TelegramAPIServer
+
+        from bot.sender import RateLimiter, RateLimitMiddleware
 
         server = FakeServer()
         settings = Settings(
@@ -198,14 +200,17 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
             settings.chat_burst,
             settings.group_rate_per_minute,
         )
-        session = build_bot(settings, limiter).session
-        session.calls = []  # type: ignore[attr-defined]  # BotClient.feed slices it
+        http = AiohttpSession(api=TelegramAPIServer.from_base(server.fake.base_url))
+        http.calls = []  # type: ignore[attr-defined]  # BotClient.feed slices it
         client = BotClient(
             sessionmaker=sessionmaker,
             clock=clock,
             settings=settings,
-            session=session,  # type: ignore[arg-type]
+            session=http,  # type: ignore[arg-type]
         )
+        # The limiter goes after whatever request middlewares BotClient installs, as in the
+        # app's own session.
+        http.middleware(RateLimitMiddleware(limiter))
     else:
         settings = Settings(bot_token=TOKEN, _env_file=None)  # type: ignore[call-arg]
         client = BotClient(sessionmaker=sessionmaker, clock=clock, settings=settings)
