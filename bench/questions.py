@@ -44,7 +44,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.pg import throwaway_database
 from bot.clock import FrozenClock
 from bot.config import Settings
-from bot.keyboards.questions import escalation_buttons
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade
 from models.people import Role
@@ -309,7 +308,7 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
     clock.set(clock.now() + timedelta(days=4))
     started = time.perf_counter()
     async with sessionmaker() as session, session.begin():
-        made = await sla_catch_up(session, clock.now(), escalation_buttons)
+        made = await sla_catch_up(session, clock.now())
     print(f"sla catch-up: {made} outbox rows in {time.perf_counter() - started:.2f} s")
     await engine.dispose()
     if server is not None:
