@@ -2,15 +2,12 @@
 
 A row is data (a kind, a reference, arguments); here it is rendered at send time in the
 reader's language, with the buttons its reference calls for. Plain notices are the
-locale key named by their kind. Three kinds do more: "carry" brings a person's message
-with a header, "carry-edit" updates such a copy after its original was edited, and
-"question-ack" tells the person acting whether their message went through, is queued
-(Telegram asked us to wait), or cannot be delivered.
+locale key named by their kind. Two kinds do more: "carry" brings a person's message
+with a header, and "carry-edit" updates such a copy after its original was edited.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +22,9 @@ from bot.i18n import Translator
 from bot.keyboards import questions as qkb
 from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
 from bot.texts import split_text
-from models import outbox, routing
 from models import questions as qs
-from models.outbox import OutboxMessage, OutboxStatus
-
-# How long an acknowledgement waits for the first attempt of what it acknowledges.
-ACK_WAIT_SECONDS = 2.0
+from models import routing
+from models.outbox import OutboxMessage
 
 
 @dataclass
@@ -41,7 +35,6 @@ class Delivery:
     row: OutboxMessage
     t: Translator
     sessionmaker: async_sessionmaker[AsyncSession]  # reads only; never held across a send
-    attempted: Callable[[list[int]], Awaitable[None]]  # waits for other rows' first try
 
     @property
     def args(self) -> dict[str, Any]:
@@ -170,29 +163,9 @@ async def render_edit(d: Delivery) -> list[Sent]:
     return []
 
 
-async def render_ack(d: Delivery) -> list[Sent]:
-    after = [int(i) for i in d.args.get("after", [])]
-    try:
-        async with asyncio.timeout(ACK_WAIT_SECONDS):
-            await d.attempted(after)
-    except TimeoutError:
-        pass
-    async with d.sessionmaker() as session:
-        states = await outbox.statuses(session, after)
-    found = [states.get(i) for i in after]
-    if all(state == OutboxStatus.SENT for state in found):
-        key = d.args["key"]
-    elif any(state in (OutboxStatus.PENDING, OutboxStatus.SENDING) for state in found):
-        key = "delivery-queued"
-    else:  # refused for good: the reader blocked the bot
-        key = "answer-undelivered"
-    return await _text(d, d.t(key, **d.args.get("args", {})), None)
-
-
 RENDERERS: dict[str, Render] = {
     routing.CARRY: render_carry,
     routing.CARRY_EDIT: render_edit,
-    routing.ACK: render_ack,
 }
 
 
@@ -203,18 +176,25 @@ def renderer(kind: str, t: Translator) -> Render | None:
     return render_notice if t.has(kind) else None
 
 
-async def record(session: AsyncSession, row: OutboxMessage, sent: list[Sent], now: Any) -> None:
+def links(row: OutboxMessage, sent: list[Sent], now: Any) -> list[dict[str, Any]]:
     """What a delivery yields: a message about a question joins its thread, so replies to
     it and buttons on it act on that question."""
     if row.ref_kind != "question" or row.ref_id is None:
-        return
+        return []
     carried = (row.args or {}).get("carried")
     role = (row.args or {}).get("role", "notice") if row.kind == routing.CARRY else "notice"
-    for item in sent:
-        origin = (carried["chat"], carried["mid"]) if carried and item.is_copy else None
-        await qs.link_message(
-            session, row.ref_id, row.chat_id, item.message_id, role, now, origin, item.with_header
+    return [
+        qs.link(
+            row.ref_id,
+            row.chat_id,
+            item.message_id,
+            role,
+            now,
+            (carried["chat"], carried["mid"]) if carried and item.is_copy else None,
+            item.with_header,
         )
+        for item in sent
+    ]
 
 
 async def undeliverable(session: AsyncSession, row: OutboxMessage, now: Any) -> None:

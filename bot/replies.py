@@ -9,26 +9,56 @@ dropped with its transaction, and the error handler speaks instead.
 Reads (getMe, getFile, getChat…) go through at once: they change nothing a rollback
 would have to undo. A handler cannot use the message id of its own reply; messages
 whose id matters are outbox rows, whose ids the sender records.
+
+An acknowledgement ("your question went to …") is a reply that waits for the first
+try of the rows it speaks of, and then says whether they went through, are queued
+because Telegram asked us to wait, or cannot be delivered.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, get_args
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import TelegramMethod
+from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Chat, Message, MessageId
 
 log = logging.getLogger(__name__)
 
-# The calls collected for the update being handled; None outside a handler.
-COLLECTED: ContextVar[list[TelegramMethod[Any]] | None] = ContextVar("collected", default=None)
+# How long an acknowledgement waits for the first try of what it speaks of.
+ACK_WAIT_SECONDS = 2.0
+
+
+@dataclass
+class Acknowledgement:
+    chat_id: int
+    rows: list[int]
+    sent: str  # the rows went through
+    queued: str  # Telegram made them wait; they will go later
+    undelivered: str  # refused for good (the reader blocked the bot)
+
+
+Reply = TelegramMethod[Any] | Acknowledgement
+# Outcome of rows after their first try: "sent", "queued" or "failed".
+Outcome = Callable[[list[int], float], Awaitable[str]]
+
+# The replies collected for the update being handled; None outside a handler.
+COLLECTED: ContextVar[list[Reply] | None] = ContextVar("collected", default=None)
+
+
+def acknowledge(ack: Acknowledgement) -> None:
+    """Queue an acknowledgement with the handler's replies (outside a handler: no-op)."""
+    collected = COLLECTED.get()
+    if collected is not None:
+        collected.append(ack)
 
 
 def _stand_in(method: TelegramMethod[Any]) -> Any:
@@ -67,10 +97,21 @@ class CollectRepliesMiddleware(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-async def send_collected(bot: Bot, calls: list[TelegramMethod[Any]]) -> None:
+async def send_collected(bot: Bot, replies: list[Reply], outcome: Outcome) -> None:
     """Send what a committed handler said, in order. A failure loses only that reply."""
-    for method in calls:
+    for reply in replies:
+        method: TelegramMethod[Any]
+        if isinstance(reply, Acknowledgement):
+            result = await outcome(reply.rows, ACK_WAIT_SECONDS)
+            text = {"sent": reply.sent, "queued": reply.queued}.get(result, reply.undelivered)
+            method = SendMessage(chat_id=reply.chat_id, text=text)
+        else:
+            method = reply
         try:
             await bot(method)
         except TelegramAPIError as exc:
             log.warning("reply %s not sent: %s", method.__api_method__, exc.message)
+
+
+def reply_chats(replies: list[Reply]) -> set[Any]:
+    return {getattr(r, "chat_id", None) for r in replies}

@@ -16,10 +16,11 @@ import os
 import secrets
 import socket
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -40,6 +41,7 @@ from bot.clock import Clock
 from bot.delivery import Sent
 from bot.i18n import Locales
 from models import outbox
+from models import questions as qs
 from models.db import write_gate
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import User
@@ -228,8 +230,9 @@ class OutboxSender:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._held: set[int] = set()  # claimed by us and queued or being sent here
         self._tried: dict[int, asyncio.Event] = {}
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._outcomes: OrderedDict[int, str] = OrderedDict()  # row id → sent/queued/failed
+        self._records: list[_Record] = []
+        self._recorder: asyncio.Task[None] | None = None
 
     # Taking rows ---------------------------------------------------------------------
     async def recover(self) -> int:
@@ -249,8 +252,6 @@ class OutboxSender:
             if row.chat_id not in self._workers:
                 task = asyncio.get_running_loop().create_task(self._work(row.chat_id))
                 self._workers[row.chat_id] = task
-        if self._workers:
-            self._idle.clear()
 
     async def drain(self) -> int:
         """Claim the rows that are due and hand them to the workers; returns how many.
@@ -282,6 +283,19 @@ class OutboxSender:
         for event in events:
             await event.wait()
 
+    async def outcome(self, ids: list[int], wait: float) -> str:
+        """After their first try (waited for at most `wait` seconds): "sent" when every
+        row went through, "queued" when one waits for another try, else "failed"."""
+        try:
+            async with asyncio.timeout(wait):
+                await self.attempted(ids)
+        except TimeoutError:
+            pass
+        results = [self._outcomes.pop(i, "queued") for i in ids]
+        if "queued" in results:
+            return "queued"
+        return "sent" if all(r == "sent" for r in results) else "failed"
+
     # Working a chat ------------------------------------------------------------------
     async def _work(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
@@ -303,26 +317,36 @@ class OutboxSender:
             self._workers.pop(chat_id, None)
             if not queue:
                 self._queues.pop(chat_id, None)
-            if not self._workers:
-                self._idle.set()
+
+    async def _reader_language(self, row: OutboxMessage) -> tuple[bool, str | None]:
+        """(reachable, language) of the row's reader. A row born claimed carries what
+        the handler knew a moment ago; a row from the drain asks the database."""
+        if row.reader_language is not None:
+            return True, row.reader_language
+        if row.user_id is None:
+            return True, None
+        async with self.sessionmaker() as session:
+            user = await session.get(User, row.user_id)
+        if user is None:
+            return True, None
+        return user.reachable and user.tg_id is not None, user.language
 
     async def _deliver(self, row: OutboxMessage) -> None:
-        async with self.sessionmaker() as session:
-            user = await session.get(User, row.user_id) if row.user_id else None
-        if user is not None and (not user.reachable or user.tg_id is None):
+        reachable, language = await self._reader_language(row)
+        if not reachable:
             await self._finish(row, OutboxStatus.CANCELLED, "recipient unreachable")
             return
         if self.limiter is not None and self.limiter.paused_for(row.chat_id) > 0:
             # Telegram asked us to wait for this chat: come back then.
             await self._retry(row, self.limiter.paused_for(row.chat_id), "chat paused", False)
             return
-        t = self.locales.get(user.language if user else None)
+        t = self.locales.get(language)
         render = notices.renderer(row.kind, t)
         if render is None:
             log.error("outbox row %s has an unknown kind %s", row.id, row.kind)
             await self._finish(row, OutboxStatus.FAILED, f"unknown kind {row.kind}")
             return
-        delivery = notices.Delivery(self.bot, row, t, self.sessionmaker, self.attempted)
+        delivery = notices.Delivery(self.bot, row, t, self.sessionmaker)
         token = OUTBOX_SEND.set(True)
         try:
             sent = await render(delivery)
@@ -344,6 +368,10 @@ class OutboxSender:
         await self._finish(row, OutboxStatus.SENT, None, sent=sent)
 
     # Recording the outcome -----------------------------------------------------------
+    # Outcomes are written by one recorder task: what several workers finished meanwhile
+    # goes in one short transaction. A worker waits for its record before the chat's
+    # next row (an album's next part replies to the message the first one recorded).
+
     async def _finish(
         self,
         row: OutboxMessage,
@@ -353,18 +381,8 @@ class OutboxSender:
         sent: list[Sent] | None = None,
         blocked: bool = False,
     ) -> None:
-        now = self.clock.now()
-        async with self._gate.hold(), self.sessionmaker() as session:
-            # What this outcome makes necessary (a blocked reader: the curators told) is
-            # born claimed here and goes out right away, like a handler's.
-            session.info[outbox.CLAIMER] = self.claimer
-            async with session.begin():
-                await outbox.finish(session, row.id, status, now, error)
-                if sent:
-                    await notices.record(session, row, sent, now)
-                if blocked:
-                    await notices.undeliverable(session, row, now)
-        self.submit(session.info.get(outbox.CLAIMED, []))
+        self._remember(row.id, "sent" if status == OutboxStatus.SENT else "failed")
+        await self._record(_Record(row, status, error, sent=sent, blocked=blocked))
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         """An error worth another try, with backoff, until the attempts run out."""
@@ -375,6 +393,74 @@ class OutboxSender:
             await self._retry(row, min(600.0, 5.0 * 2**row.attempts), error, True)
 
     async def _retry(self, row: OutboxMessage, seconds: float, error: str, count: bool) -> None:
-        async with self._gate.hold(), self.sessionmaker() as session, session.begin():
-            due = self.clock.now() + timedelta(seconds=seconds)
-            await outbox.retry_later(session, row.id, due, error, count=count)
+        self._remember(row.id, "queued")
+        due = self.clock.now() + timedelta(seconds=seconds)
+        await self._record(_Record(row, None, error, retry_at=due, count=count))
+
+    def _remember(self, row_id: int, outcome: str) -> None:
+        self._outcomes[row_id] = outcome
+        while len(self._outcomes) > 10_000:
+            self._outcomes.popitem(last=False)
+
+    async def _record(self, record: _Record) -> None:
+        self._records.append(record)
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.get_running_loop().create_task(self._write_records())
+        await record.done
+
+    async def _write_records(self) -> None:
+        await asyncio.sleep(0)  # let the workers that finish in this turn join in
+        while self._records:
+            batch, self._records = self._records, []
+            try:
+                claimed = await self._write(batch)
+            except Exception as exc:
+                log.exception("recording %s outbox outcomes failed", len(batch))
+                for record in batch:
+                    record.done.set_exception(exc)
+                continue
+            for record in batch:
+                record.done.set_result(None)
+            self.submit(claimed)
+
+    async def _write(self, batch: list[_Record]) -> list[OutboxMessage]:
+        now = self.clock.now()
+        async with self._gate.hold(), self.sessionmaker() as session:
+            # What an outcome makes necessary (a blocked reader: the curators told) is
+            # born claimed here and goes out right away, like a handler's rows.
+            session.info[outbox.CLAIMER] = self.claimer
+            async with session.begin():
+                sent = [r for r in batch if r.status == OutboxStatus.SENT]
+                await outbox.finish_sent(session, [r.row.id for r in sent], now)
+                links = [link for r in sent if r.sent for link in notices.links(r.row, r.sent, now)]
+                await qs.link_messages(session, links)
+                for record in batch:
+                    row = record.row
+                    if record.status == OutboxStatus.SENT:
+                        continue
+                    if record.status is None:
+                        assert record.retry_at is not None
+                        await outbox.retry_later(
+                            session, row.id, record.retry_at, record.error or "", count=record.count
+                        )
+                        continue
+                    await outbox.finish(session, row.id, record.status, now, record.error)
+                    if record.blocked:
+                        await notices.undeliverable(session, row, now)
+        return list(session.info.get(outbox.CLAIMED, []))
+
+
+@dataclass(eq=False)
+class _Record:
+    """One row's outcome, waiting to be written: finished (status) or due again."""
+
+    row: OutboxMessage
+    status: OutboxStatus | None
+    error: str | None
+    sent: list[Sent] | None = None
+    blocked: bool = False
+    retry_at: datetime | None = None
+    count: bool = True
+    done: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    bindparam,
     cast,
     or_,
     select,
@@ -87,6 +88,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(300))
 
+    # Not a column: the reader's language as the writer knew it, carried by the detached
+    # copy of a row born claimed, so the sender need not look the reader up.
+    reader_language = None
+
 
 async def enqueue(
     session: AsyncSession,
@@ -103,6 +108,7 @@ async def enqueue(
     expires_at: datetime | None = None,
     dedupe_key: str | None = None,
     silent: bool = False,
+    language: str | None = None,
 ) -> int | None:
     """Add a row; its id, or None when a row with the same dedupe_key exists already.
 
@@ -130,15 +136,18 @@ async def enqueue(
         claimed_at=now if born_claimed else None,
         claimed_by=claimer if born_claimed else None,
     )
-    stmt = insert_ignore(session, OutboxMessage).values(**values)
+    table = OutboxMessage.__table__
+    stmt = insert_ignore(session, table).values(**values)
     if dedupe_key is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    row_id = (await session.execute(stmt.returning(OutboxMessage.id))).scalar_one_or_none()
+    row_id = (await session.execute(stmt.returning(table.c.id))).scalar_one_or_none()
     if row_id is None:
         return None
     if born_claimed:
         # A detached copy of the row: the sender needs no query to start on it.
-        session.info.setdefault(CLAIMED, []).append(OutboxMessage(id=row_id, **values))
+        copy = OutboxMessage(id=row_id, **values)
+        copy.reader_language = language
+        session.info.setdefault(CLAIMED, []).append(copy)
     else:
         session.info[DIRTY] = True
     return int(row_id)
@@ -251,6 +260,25 @@ async def finish(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id)
         .values(attempts=OutboxMessage.attempts + 1, claimed_by=None, **values)
+    )
+
+
+async def finish_sent(session: AsyncSession, ids: list[int], now: datetime) -> None:
+    """Mark rows Telegram accepted, in one statement."""
+    if not ids:
+        return
+    table = OutboxMessage.__table__
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(
+            status=OutboxStatus.SENT,
+            attempts=table.c.attempts + 1,
+            claimed_by=None,
+            sent_at=now,
+            last_error=None,
+        ),
+        [{"row_id": row_id} for row_id in ids],
     )
 
 

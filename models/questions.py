@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    insert,
     select,
     update,
 )
@@ -113,15 +115,17 @@ class Route:
 
 
 async def mentor_choices(session: AsyncSession, mentee_id: int) -> list[tuple[Program, User]]:
-    """Active programs of a mentee with their mentors, oldest first."""
+    """Active programs of a mentee with their mentors, oldest first. Their schools come
+    along in the same query: routing needs their calendars next."""
     rows = await session.execute(
-        select(Program, User)
+        select(Program, User, Organization)
         .join(ProgramMentee, ProgramMentee.program_id == Program.id)
         .join(User, User.id == Program.mentor_id)
+        .join(Organization, Organization.id == Program.org_id)
         .where(ProgramMentee.mentee_id == mentee_id, Program.status == ProgramStatus.ACTIVE)
         .order_by(Program.id)
     )
-    return [(p, u) for p, u in rows.all()]
+    return [(p, u) for p, u, _ in rows.all()]
 
 
 async def mentee_org(session: AsyncSession, mentee_id: int) -> int | None:
@@ -228,18 +232,39 @@ async def link_message(
     origin: tuple[int, int] | None = None,
     with_header: bool = False,
 ) -> None:
-    session.add(
-        QuestionMessage(
-            question_id=question_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            role=role,
-            origin_chat_id=origin[0] if origin else None,
-            origin_message_id=origin[1] if origin else None,
-            with_header=with_header,
-            created_at=now,
-        )
+    await link_messages(
+        session,
+        [link(question_id, chat_id, message_id, role, now, origin, with_header)],
     )
+
+
+def link(
+    question_id: int,
+    chat_id: int,
+    message_id: int,
+    role: str,
+    now: datetime,
+    origin: tuple[int, int] | None = None,
+    with_header: bool = False,
+) -> dict[str, Any]:
+    """One message of a thread, as a row to insert."""
+    return {
+        "question_id": question_id,
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "role": role,
+        "origin_chat_id": origin[0] if origin else None,
+        "origin_message_id": origin[1] if origin else None,
+        "with_header": with_header,
+        "created_at": now,
+    }
+
+
+async def link_messages(session: AsyncSession, links: list[dict[str, Any]]) -> None:
+    """Insert thread links in one statement (no unit of work: nothing reads them back
+    as objects in the same transaction)."""
+    if links:
+        await session.execute(insert(QuestionMessage.__table__), links)
 
 
 async def question_by_message(

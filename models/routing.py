@@ -23,7 +23,6 @@ from models.questions import Question, QuestionMessage, Route
 
 CARRY = "carry"
 CARRY_EDIT = "carry-edit"
-ACK = "question-ack"
 
 # The keyboard a reader's copy carries.
 MENTOR_KEYS = "mentor"  # answer, hand over, close
@@ -42,6 +41,16 @@ class Queued:
 
     readers: list[User]
     rows: list[int]
+
+
+@dataclass
+class Ack:
+    """What to tell the person acting once the rows have been tried: `key` with `args`
+    when they went through (bot/ says "queued" or "undelivered" otherwise)."""
+
+    rows: list[int]
+    key: str
+    args: dict[str, Any]
 
 
 def ref(question: Question) -> tuple[str, int]:
@@ -98,6 +107,7 @@ async def _carry(
         session,
         chat_id=reader.tg_id,
         user_id=reader.id,
+        language=reader.language or "",
         org_id=question.org_id,
         kind=CARRY,
         ref=ref(question),
@@ -150,34 +160,8 @@ async def carry_to_owners(
     return Queued(readers, rows)
 
 
-async def acknowledge(
-    session: AsyncSession,
-    question: Question,
-    actor: User,
-    queued: Queued,
-    sent_key: str,
-    now: datetime,
-    **args: Any,
-) -> None:
-    """Tell the person acting what happened to their message, once its deliveries have
-    been tried: `sent_key` when they went through, "delivery-queued" when Telegram made
-    them wait."""
-    if actor.tg_id is None:
-        return
-    await enqueue(
-        session,
-        chat_id=actor.tg_id,
-        user_id=actor.id,
-        org_id=question.org_id,
-        kind=ACK,
-        ref=ref(question),
-        args={
-            "after": queued.rows,
-            "key": sent_key,
-            "args": {"number": question.number, **args},
-        },
-        now=now,
-    )
+def ack(question: Question, queued: Queued, key: str, **args: Any) -> Ack:
+    return Ack(queued.rows, key, {"number": question.number, **args})
 
 
 async def link_own(
@@ -197,8 +181,8 @@ async def ask(
     now: datetime,
     remind_hours: float,
     escalate_hours: float,
-) -> Question:
-    """A new question: numbered, queued for its owners, the mentee told who gets it."""
+) -> tuple[Question, Ack]:
+    """A new question: numbered, queued for its owners; what to tell the mentee."""
     question = await qs.create_question(
         session,
         route=route,
@@ -214,13 +198,11 @@ async def ask(
     await link_own(session, question, carried["chat"], carried["mid"], now)
     names = ", ".join(u.display_name for u in queued.readers)
     if route.mentor is not None and queued.readers:
-        await acknowledge(session, question, mentee, queued, "question-sent", now, mentor=names)
-    elif route.reason == "away":
+        return question, ack(question, queued, "question-sent", mentor=names)
+    if route.reason == "away":
         until = route.away_until.strftime("%d.%m.%Y") if route.away_until else "—"
-        await acknowledge(session, question, mentee, queued, "question-sent-away", now, until=until)
-    else:
-        await acknowledge(session, question, mentee, queued, "question-sent-curators", now)
-    return question
+        return question, ack(question, queued, "question-sent-away", until=until)
+    return question, ack(question, queued, "question-sent-curators")
 
 
 async def add_part(
@@ -239,11 +221,11 @@ async def follow_up(
     now: datetime,
     remind_hours: float,
     escalate_hours: float,
-) -> None:
+) -> Ack:
     await qs.reopen(session, question, now, remind_hours, escalate_hours)
     queued = await carry_to_owners(session, question, carried, "followup", now)
     await link_own(session, question, carried["chat"], carried["mid"], now)
-    await acknowledge(session, question, mentee, queued, "followup-sent", now)
+    return ack(question, queued, "followup-sent")
 
 
 async def carry_to_mentee(
@@ -279,20 +261,16 @@ async def carry_to_mentee(
 
 async def answer(
     session: AsyncSession, question: Question, author: User, carried: dict[str, Any], now: datetime
-) -> str | None:
-    """An answer: queued for the mentee, the question marked answered. Returns the
-    problem's locale key, or None when it was queued."""
+) -> Ack | str:
+    """An answer: queued for the mentee, the question marked answered. Returns what to
+    tell the author, or the problem's locale key."""
     if question.status not in qs.LIVE_STATUSES:
         return "question-not-live"
     queued = await carry_to_mentee(session, question, author, carried, "answer-header", now)
     if queued is None:
         return "answer-undelivered"
     await qs.record_answer(session, question.id, now)
-    mentee = queued.readers[0]
-    await acknowledge(
-        session, question, author, queued, "answer-sent", now, mentee=mentee.display_name
-    )
-    return None
+    return ack(question, queued, "answer-sent", mentee=queued.readers[0].display_name)
 
 
 async def write_first(
@@ -306,11 +284,11 @@ async def write_first(
     now: datetime,
     remind_hours: float,
     escalate_hours: float,
-) -> bool:
-    """A mentor writes first: a question thread started by the mentor. False, and
+) -> Ack | None:
+    """A mentor writes first: a question thread started by the mentor. None, and
     nothing written, when the mentee cannot be reached."""
     if mentee.tg_id is None or not mentee.reachable:
-        return False
+        return None
     question = await qs.create_question(
         session,
         route=route,
@@ -325,11 +303,8 @@ async def write_first(
     )
     queued = await carry_to_mentee(session, question, mentor, carried, "mentor-writes-header", now)
     if queued is None:
-        return False
-    await acknowledge(
-        session, question, mentor, queued, "write-first-sent", now, mentee=mentee.display_name
-    )
-    return True
+        return None
+    return ack(question, queued, "write-first-sent", mentee=mentee.display_name)
 
 
 async def originals(session: AsyncSession, question: Question) -> list[tuple[int, int]]:
@@ -472,6 +447,7 @@ async def tell(
         session,
         chat_id=person.tg_id,
         user_id=person.id,
+        language=person.language or "",
         org_id=question.org_id,
         kind=kind,
         ref=ref(question),

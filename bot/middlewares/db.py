@@ -20,12 +20,11 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.replies import COLLECTED, send_collected
+from bot.replies import COLLECTED, Reply, reply_chats, send_collected
 from bot.sender import OutboxSender
 from bot.storage import CURRENT_SESSION
 from models import outbox
@@ -59,7 +58,7 @@ class DbSessionMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         self.in_flight += 1
         self._idle.clear()
-        replies: list[TelegramMethod[Any]] = []
+        replies: list[Reply] = []
         try:
             async with self.gate.hold():
                 result, claimed = await self._handle(handler, event, data, replies)
@@ -69,9 +68,9 @@ class DbSessionMiddleware(BaseMiddleware):
             self.sender.submit(claimed)
             bot: Bot | None = data.get("bot")
             if replies and bot is not None:
-                chats = {getattr(method, "chat_id", None) for method in replies}
+                chats = reply_chats(replies)
                 await self.sender.attempted([r.id for r in claimed if r.chat_id in chats])
-                await send_collected(bot, replies)
+                await send_collected(bot, replies, self.sender.outcome)
             return result
         finally:
             self.in_flight -= 1
@@ -83,7 +82,7 @@ class DbSessionMiddleware(BaseMiddleware):
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: Update,
         data: dict[str, Any],
-        replies: list[TelegramMethod[Any]],
+        replies: list[Reply],
     ) -> tuple[Any, list[outbox.OutboxMessage]]:
         session = self.sessionmaker()
         session.info[outbox.CLAIMER] = self.sender.claimer

@@ -20,6 +20,7 @@ from handlers.questions.thread import (
     may_answer,
     prompt_for,
     question_in_flow,
+    tell_outcome,
     valid_question,
 )
 from models import questions as qs
@@ -31,11 +32,13 @@ router = Router(name="questions-answering")
 
 async def answer(ctx: Ctx, question: Question, message: Message) -> None:
     assert ctx.user is not None
-    problem = await routing.answer(
+    outcome = await routing.answer(
         ctx.session, question, ctx.user, carried_of(message), ctx.clock.now()
     )
-    if problem is not None:
-        await message.answer(ctx.t(problem, number=question.number))
+    if isinstance(outcome, str):
+        await message.answer(ctx.t(outcome, number=question.number))
+    else:
+        tell_outcome(ctx, message.chat.id, outcome)
 
 
 @router.callback_query(QAnswerCb.filter())

@@ -29,6 +29,7 @@ from handlers.questions.thread import (
     own_question,
     prompt_for,
     question_in_flow,
+    tell_outcome,
     valid_question,
 )
 from models import questions as qs
@@ -120,7 +121,7 @@ async def _new_question(
             await message.answer(ctx.t("fallback-hint"))
             return None
         route = Route(org_id, None, None, "no-mentor")
-    return await routing.ask(
+    question, ack = await routing.ask(
         session,
         route=route,
         mentee=ctx.user,
@@ -130,13 +131,16 @@ async def _new_question(
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
     )
+    tell_outcome(ctx, message.chat.id, ack)
+    return question
 
 
 async def _follow_up(ctx: Ctx, question: Question, message: Message) -> None:
     assert ctx.user is not None
-    await routing.follow_up(
+    ack = await routing.follow_up(
         ctx.session, question, ctx.user, carried_of(message), ctx.clock.now(), *ctx.hours
     )
+    tell_outcome(ctx, message.chat.id, ack)
 
 
 @mentee_router.message()
@@ -247,9 +251,10 @@ async def continue_question(query: CallbackQuery, callback_data: QContinueCb, **
         return
     await query.answer()
     await edit_off(query)
-    await routing.follow_up(
+    ack = await routing.follow_up(
         ctx.session, question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
     )
+    tell_outcome(ctx, query.from_user.id, ack)
 
 
 @router.callback_query(QNewCb.filter())

@@ -19,6 +19,7 @@ from handlers.questions.thread import (
     Ctx,
     age_of,
     is_mentee,
+    tell_outcome,
     valid_question,
 )
 from models import questions as qs
@@ -178,7 +179,7 @@ async def typed_first(message: Message, **data: Any) -> None:
         return
     await ctx.state.set_state(None)
     program, mentee = rows[0]
-    if not await routing.write_first(
+    ack = await routing.write_first(
         ctx.session,
         route=Route(program.org_id, program.id, ctx.user, "mentor"),
         mentor=ctx.user,
@@ -188,5 +189,8 @@ async def typed_first(message: Message, **data: Any) -> None:
         now=ctx.clock.now(),
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
-    ):
+    )
+    if ack is None:
         await message.answer(ctx.t("write-first-undelivered", mentee=mentee.display_name))
+    else:
+        tell_outcome(ctx, message.chat.id, ack)

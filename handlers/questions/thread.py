@@ -16,9 +16,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import SUPPORTED, kind_of
 from bot.i18n import Translator
+from bot.replies import Acknowledgement, acknowledge
 from models import questions as qs
 from models.people import Role, Roles, User, member_of
 from models.questions import Question
+from models.routing import Ack
 
 # Zero-width characters and the BOM: a text of only these (and spaces) says nothing.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -70,6 +72,21 @@ def may_answer(ctx: Ctx, question: Question) -> bool:
         return False
     return qs.may_answer(
         question, ctx.user.id, ctx.roles.orgs_with(Role.CURATOR), ctx.roles.is_admin
+    )
+
+
+def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack) -> None:
+    """After the commit, once the deliveries were tried: tell the person acting that
+    their message went through, is queued, or cannot be delivered."""
+    number = ack.args["number"]
+    acknowledge(
+        Acknowledgement(
+            chat_id,
+            ack.rows,
+            sent=ctx.t(ack.key, **ack.args),
+            queued=ctx.t("delivery-queued", number=number),
+            undelivered=ctx.t("answer-undelivered", number=number),
+        )
     )
 
 

@@ -47,13 +47,13 @@ from bot.i18n import Locales
 from bot.sender import OUTBOX_SEND, OutboxSender
 from bot.storage import DbStorage
 from models.outbox import OutboxMessage
-from models.routing import ACK, CARRY, CARRY_EDIT
+from models.routing import CARRY, CARRY_EDIT
 
 BOT_ID = 42
 BOT_USERNAME = "mentor_test_bot"
 TOKEN = f"{BOT_ID}:TEST-TOKEN-abcdef"
 FAILING_PREFIXES = ("send", "copy", "forward", "edit")
-DELIVERY_KINDS = (CARRY, CARRY_EDIT, ACK)
+DELIVERY_KINDS = (CARRY, CARRY_EDIT)
 
 
 @dataclass
