@@ -49,14 +49,19 @@ def insert_ignore(session: AsyncSession | Session, table: Any) -> Any:
     return insert(table)
 
 
+_claims: dict[str, Any] = {}
+
+
 async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Record the update in the current transaction; False when it was handled already."""
-    stmt = (
-        insert_ignore(session, ProcessedUpdate)
-        .values(update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-    result = await session.execute(stmt)
+    dialect = session.get_bind().dialect.name
+    stmt = _claims.get(dialect)
+    if stmt is None:  # built once per dialect: every update runs it
+        table = ProcessedUpdate.__table__
+        stmt = _claims[dialect] = insert_ignore(session, table).on_conflict_do_nothing(
+            index_elements=["update_id"]
+        )
+    result = await session.execute(stmt, {"update_id": update_id, "processed_at": now})
     return bool(result.rowcount)
 
 
