@@ -141,7 +141,7 @@ def housekeeping(
 
 def build_app(settings: Settings) -> App:
     clock = make_clock(settings.app_env, settings.test_clock_file)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_on_loop=settings.sqlite_on_loop)
     sessionmaker = create_sessionmaker(engine)
     locales = Locales(default=settings.default_language)
     limiter = RateLimiter(

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr
     database_url: str = DEFAULT_DATABASE_URL
+    # SQLite runs on the event loop (models/db.py InlineSqlite); false: in aiosqlite's thread.
+    sqlite_on_loop: bool = True
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     telegram_api_base: str | None = None
     default_timezone: str = "Europe/Moscow"
