@@ -218,15 +218,16 @@ class InlineSqlite(aiosqlite.Connection):
 
 
 def _maybe_checkpoint(path: str) -> None:
+    loop = asyncio.get_running_loop()
     running = _checkpoints.get(path)
-    if running is not None and not running.done():
-        return
+    if running is not None and not running.done() and running.get_loop() is loop:
+        return  # one at a time (a future of a loop since closed never settles)
     try:
         if os.stat(f"{path}-wal").st_size < _CHECKPOINT_WAL_BYTES:
             return
     except OSError:
         return
-    future = asyncio.get_running_loop().run_in_executor(None, _checkpoint, path)
+    future = loop.run_in_executor(None, _checkpoint, path)
     _checkpoints[path] = future
     future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
