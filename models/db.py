@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -257,7 +257,20 @@ def _inline_creator(path: Path) -> Callable[[], Any]:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=KeepingSession)
+
+
+class KeepingSession(Session):
+    pass
+
+
+@event.listens_for(KeepingSession, "loaded_as_persistent")
+def _keep_loaded(session: Any, instance: Any) -> None:
+    """Keep what a session loaded for the session's life. The identity map holds objects
+    weakly: without this, asking twice for the same row in one update (the school, to
+    check quiet hours and to count working hours) queried twice. Sessions live for one
+    update or one short transaction, so nothing piles up."""
+    session.info.setdefault("loaded", []).append(instance)
 
 
 class WriteGate:
