@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import MessageEntity, PhotoSize, Update
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.texts import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
 from models.outbox import OutboxMessage
@@ -622,3 +624,53 @@ async def test_curator_lists_questions_waiting_for_any_curator(client: BotClient
     assert "Без Наставника" in calls[-1].text
     calls = await client.send(w.other_curator.person, "/questions")
     assert "Без Наставника" not in calls[-1].text
+
+
+# Cost ------------------------------------------------------------------------------------
+
+
+async def test_a_new_question_is_one_transaction_and_its_delivery_one_more(
+    client: BotClient, w: World, engine: AsyncEngine
+) -> None:
+    await client.send(w.mentee3.person, "Прогрев: первый вопрос")  # loads the FSM copy
+    transactions: list[list[str]] = []
+
+    def begin(conn: Any) -> None:
+        transactions.append([])
+
+    def statement(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        if sql.split()[0].upper() != "BEGIN":  # SQLite's explicit BEGIN: not a statement
+            transactions[-1].append(sql.split()[0].upper())
+
+    event.listen(engine.sync_engine, "begin", begin)
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        calls = await client.send(w.mentee.person, "Сколько длится урок?")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+        event.remove(engine.sync_engine, "begin", begin)
+    assert to(calls, w.mentor_a)[0].text.startswith("Вопрос №2")
+    # The handler: the update id, the person, the open question, the programs with their
+    # school, the number, the question, its outbox row and the mentee's own link. Then the
+    # sender: the row marked sent and the copy linked, in one more transaction.
+    handler, delivery = transactions
+    assert len(handler) <= 8, handler
+    assert delivery == ["UPDATE", "INSERT"]
+
+
+async def test_a_button_acts_only_on_the_question_of_its_message(
+    client: BotClient, w: World
+) -> None:
+    first = to(await client.send(w.mentee.person, "Первый вопрос"), w.mentor_a)[0]
+    await client.send(w.mentee2.person, "Второй вопрос")
+    [q1, q2] = await questions(client)
+    # Question 2's buttons pressed on the copy of question 1 (a payload moved by hand).
+    for data in (f"qa:{q2.id}", f"qx:{q2.id}", f"qh:{q2.id}"):
+        calls = await client.press(w.mentor_a.person, data, message_id=first.result_id)
+        [alert] = client.callback_answers(calls)
+        assert alert.show_alert and alert.text == client.locales.get("ru")("not-allowed")
+        assert len(calls) == 1  # nothing else happened
+    assert [q.status for q in await questions(client)] == ["open", "open"]
+    # The same buttons on the right message work.
+    calls = await client.press(w.mentor_a.person, f"qa:{q1.id}", message_id=first.result_id)
+    assert "Напишите ответ на вопрос №1" in client.replies(calls)[-1].text
