@@ -38,7 +38,6 @@ from models.runtime import insert_ignore
 # ids so claimed (delivered by the caller after its commit).
 CLAIMER = "outbox_claimer"
 CLAIMED = "outbox_claimed"
-DIRTY = "outbox_dirty"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -148,18 +147,7 @@ async def enqueue(
         copy = OutboxMessage(id=row_id, **values)
         copy.reader_language = language
         session.info.setdefault(CLAIMED, []).append(copy)
-    else:
-        session.info[DIRTY] = True
     return int(row_id)
-
-
-async def load(session: AsyncSession, ids: list[int]) -> list[OutboxMessage]:
-    if not ids:
-        return []
-    rows = await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-    )
-    return list(rows.all())
 
 
 async def drop_expired(session: AsyncSession, now: datetime) -> int:
@@ -369,12 +357,3 @@ async def forget_bodies(session: AsyncSession, before: datetime) -> int:
         .values(args={})
     )
     return result.rowcount or 0
-
-
-async def next_due(session: AsyncSession) -> datetime | None:
-    return await session.scalar(
-        select(OutboxMessage.due_at)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .order_by(OutboxMessage.due_at)
-        .limit(1)
-    )

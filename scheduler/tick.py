@@ -1,8 +1,8 @@
 """The tick: one fixed APScheduler interval job that catches up on time-driven work.
 
 Each run (1) creates what has come due since the last run, idempotently by dedupe key,
-and (2) hands due outbox rows to the sender. A nudge runs it at once, for example right
-after a handler queued a message.
+and (2) hands due outbox rows to the sender. What a handler queues for now does not wait
+for it: the sender takes those rows right after the handler's commit.
 """
 
 from __future__ import annotations
@@ -25,37 +25,23 @@ class Tick:
         self.catch_ups = catch_ups
         self.drain = drain
         self._lock = asyncio.Lock()
-        self._again = False
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def run_once(self) -> None:
         if self._lock.locked():
-            self._again = True
-            return
+            return  # a run is under way; the next interval catches up
         async with self._lock:
-            while True:
-                self._again = False
-                for catch_up in self.catch_ups:
-                    try:
-                        await catch_up()
-                    except Exception:
-                        log.exception("catch-up %s failed", getattr(catch_up, "__name__", "?"))
+            for catch_up in self.catch_ups:
                 try:
-                    await self.drain()
+                    await catch_up()
                 except Exception:
-                    log.exception("outbox drain failed")
-                if not self._again:
-                    return
-
-    def nudge(self) -> None:
-        task = asyncio.get_running_loop().create_task(self.run_once())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+                    log.exception("catch-up %s failed", getattr(catch_up, "__name__", "?"))
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed")
 
     async def wait_tasks(self) -> None:
-        """Wait for nudged runs and for a run in progress to finish."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Wait for a run in progress to finish."""
         async with self._lock:
             return
 
