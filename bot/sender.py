@@ -307,7 +307,12 @@ class OutboxSender:
                         await self._deliver(row)
                 except Exception as exc:  # a bug in a renderer must not kill the worker
                     log.exception("outbox row %s (%s) failed", row.id, row.kind)
-                    await self._failed_attempt(row, f"{type(exc).__name__}: {exc}")
+                    try:
+                        await self._failed_attempt(row, f"{type(exc).__name__}: {exc}")
+                    except Exception:
+                        # Not even the failure could be written: the row stays claimed,
+                        # and the drain releases it once the claim is stale.
+                        log.exception("outbox row %s: outcome not recorded", row.id)
                 finally:
                     self._held.discard(row.id)
                     event = self._tried.pop(row.id, None)
