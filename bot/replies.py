@@ -17,12 +17,13 @@ because Telegram asked us to wait, or cannot be delivered.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -47,8 +48,6 @@ class Acknowledgement:
 
 
 Reply = TelegramMethod[Any] | Acknowledgement
-# Outcome of rows after their first try: "sent", "queued" or "failed".
-Outcome = Callable[[list[int], float], Awaitable[str]]
 
 # The replies collected for the update being handled; None outside a handler.
 COLLECTED: ContextVar[list[Reply] | None] = ContextVar("collected", default=None)
@@ -97,21 +96,44 @@ class CollectRepliesMiddleware(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-async def send_collected(bot: Bot, replies: list[Reply], outcome: Outcome) -> None:
-    """Send what a committed handler said, in order. A failure loses only that reply."""
+class Deliveries(Protocol):
+    """What the sender tells about rows handed to it (bot/sender.py OutboxSender)."""
+
+    async def attempted(self, ids: list[int]) -> None: ...
+
+    async def outcome(self, ids: list[int], wait: float) -> str: ...
+
+
+async def send_collected(
+    bot: Bot, replies: list[Reply], sender: Deliveries, queued: list[Any]
+) -> None:
+    """Send what a committed handler said, in order; a failure loses only that reply.
+
+    Answers to button presses go first (Telegram shows a spinner until then). In a chat
+    that also gets outbox rows from this update, the replies follow the rows' first try
+    (a question shown, then the prompt to answer it), waited for at most ACK_WAIT_SECONDS."""
+    answers = [r for r in replies if getattr(r, "__api_method__", "") == "answerCallbackQuery"]
+    for method in answers:
+        await _send(bot, method)
+    chats = {getattr(r, "chat_id", None) for r in replies}
+    first = [row.id for row in queued if row.chat_id in chats]
+    if first:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ACK_WAIT_SECONDS):
+                await sender.attempted(first)
     for reply in replies:
-        method: TelegramMethod[Any]
+        if any(reply is answer for answer in answers):
+            continue
         if isinstance(reply, Acknowledgement):
-            result = await outcome(reply.rows, ACK_WAIT_SECONDS)
+            result = await sender.outcome(reply.rows, ACK_WAIT_SECONDS)
             text = {"sent": reply.sent, "queued": reply.queued}.get(result, reply.undelivered)
-            method = SendMessage(chat_id=reply.chat_id, text=text)
+            await _send(bot, SendMessage(chat_id=reply.chat_id, text=text))
         else:
-            method = reply
-        try:
-            await bot(method)
-        except TelegramAPIError as exc:
-            log.warning("reply %s not sent: %s", method.__api_method__, exc.message)
+            await _send(bot, reply)
 
 
-def reply_chats(replies: list[Reply]) -> set[Any]:
-    return {getattr(r, "chat_id", None) for r in replies}
+async def _send(bot: Bot, method: TelegramMethod[Any]) -> None:
+    try:
+        await bot(method)
+    except TelegramAPIError as exc:
+        log.warning("reply %s not sent: %s", method.__api_method__, exc.message)

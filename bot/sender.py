@@ -52,6 +52,10 @@ LIMITED_PREFIXES = ("send", "copy", "forward", "edit")
 MAX_DIRECT_WAIT = 15.0
 NETWORK_RETRIES = 3
 MAX_OUTBOX_ATTEMPTS = 8
+# Transient failures (network, 5xx) are tried again at most this far apart, forever.
+MAX_BACKOFF = 300.0
+# How often one outcome's write is tried before it is given up.
+RECORD_TRIES = 5
 # A claim older than this, held by no worker of this process, is released.
 STALE_CLAIM = timedelta(minutes=10)
 # Set while an outbox row is being sent: a 429 is then raised at once, not waited out.
@@ -233,6 +237,9 @@ class OutboxSender:
         self._outcomes: OrderedDict[int, str] = OrderedDict()  # row id → sent/queued/failed
         self._records: list[_Record] = []
         self._recorder: asyncio.Task[None] | None = None
+        # Chats whose rows wait for a moment (a 429, a failed try): every row of the chat
+        # is due at that same moment, so the chat's messages keep their order.
+        self._chat_due: dict[int, datetime] = {}
 
     # Taking rows ---------------------------------------------------------------------
     async def recover(self) -> int:
@@ -257,7 +264,12 @@ class OutboxSender:
         """Claim the rows that are due and hand them to the workers; returns how many.
         It does not wait for them to be sent."""
         now = self.clock.now()
-        paused = frozenset(self.limiter.paused_chats()) if self.limiter else frozenset()
+        # A chat Telegram paused waits; a chat with rows queued here gets no more until
+        # they are through, so one slow chat cannot take every claim.
+        busy = set(self.limiter.paused_chats()) if self.limiter else set()
+        busy |= set(self._queues)
+        for chat_id in [c for c, due in self._chat_due.items() if due <= now]:
+            del self._chat_due[chat_id]
         async with self._gate.hold(), self.sessionmaker() as session, session.begin():
             await outbox.drop_expired(session, now)
             await outbox.release_claims(
@@ -267,7 +279,7 @@ class OutboxSender:
                 keep=self.claimer,
                 keep_ids=frozenset(self._held),
             )
-            rows = await outbox.claim_due(session, now, self.batch, self.claimer, paused)
+            rows = await outbox.claim_due(session, now, self.batch, self.claimer, frozenset(busy))
         self.submit(rows)
         return len(rows)
 
@@ -314,10 +326,7 @@ class OutboxSender:
                         # and the drain releases it once the claim is stale.
                         log.exception("outbox row %s: outcome not recorded", row.id)
                 finally:
-                    self._held.discard(row.id)
-                    event = self._tried.pop(row.id, None)
-                    if event is not None:
-                        event.set()
+                    self._release(row)
         finally:
             self._workers.pop(chat_id, None)
             if not queue:
@@ -340,6 +349,14 @@ class OutboxSender:
         reachable, language = await self._reader_language(row)
         if not reachable:
             await self._finish(row, OutboxStatus.CANCELLED, "recipient unreachable")
+            return
+        waiting = self._chat_due.get(row.chat_id)
+        if waiting is not None and waiting <= self.clock.now():
+            del self._chat_due[row.chat_id]
+            waiting = None
+        if waiting is not None:
+            # An earlier message of this chat waits: this one goes after it.
+            await self._retry(row, 0, "behind an earlier message", False)
             return
         if self.limiter is not None and self.limiter.paused_for(row.chat_id) > 0:
             # Telegram asked us to wait for this chat: come back then.
@@ -366,7 +383,9 @@ class OutboxSender:
             await self._finish(row, OutboxStatus.FAILED, exc.message)
             return
         except (TelegramNetworkError, TelegramServerError) as exc:
-            await self._failed_attempt(row, str(exc))
+            # Telegram or the network is down: try again, for as long as it takes.
+            backoff = min(MAX_BACKOFF, 5.0 * 2 ** min(row.attempts, 8))
+            await self._retry(row, backoff, str(exc), True)
             return
         finally:
             OUTBOX_SEND.reset(token)
@@ -390,7 +409,7 @@ class OutboxSender:
         await self._record(_Record(row, status, error, sent=sent, blocked=blocked))
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
-        """An error worth another try, with backoff, until the attempts run out."""
+        """An unexpected error: another try, with backoff, until the attempts run out."""
         if row.attempts + 1 >= MAX_OUTBOX_ATTEMPTS:
             log.error("outbox row %s (%s) given up: %s", row.id, row.kind, error)
             await self._finish(row, OutboxStatus.FAILED, error)
@@ -398,9 +417,32 @@ class OutboxSender:
             await self._retry(row, min(600.0, 5.0 * 2**row.attempts), error, True)
 
     async def _retry(self, row: OutboxMessage, seconds: float, error: str, count: bool) -> None:
+        """The row is due again later, and so is every row of its chat queued here."""
         self._remember(row.id, "queued")
         due = self.clock.now() + timedelta(seconds=seconds)
-        await self._record(_Record(row, None, error, retry_at=due, count=count))
+        due = max(due, self._chat_due.get(row.chat_id, due))
+        self._chat_due[row.chat_id] = due
+        records = [_Record(row, None, error, retry_at=due, count=count)]
+        queue = self._queues.get(row.chat_id)
+        while queue:
+            later = queue.popleft()
+            self._remember(later.id, "queued")
+            records.append(
+                _Record(later, None, "behind an earlier message", retry_at=due, count=False)
+            )
+            self._release(later)
+        for record in records:
+            self._records.append(record)
+        self._wake_recorder()
+        for record in records:
+            await record.done
+
+    def _release(self, row: OutboxMessage) -> None:
+        """This process is done with the row (sent, finished, or due again later)."""
+        self._held.discard(row.id)
+        event = self._tried.pop(row.id, None)
+        if event is not None:
+            event.set()
 
     def _remember(self, row_id: int, outcome: str) -> None:
         self._outcomes[row_id] = outcome
@@ -409,23 +451,42 @@ class OutboxSender:
 
     async def _record(self, record: _Record) -> None:
         self._records.append(record)
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.get_running_loop().create_task(self._write_records())
+        self._wake_recorder()
         await record.done
 
+    def _wake_recorder(self) -> None:
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.get_running_loop().create_task(self._write_records())
+
     async def _write_records(self) -> None:
+        """Write outcomes until none wait. A failed write is tried again (never the send
+        it records); after a failure each record goes alone, and one that keeps failing
+        is given up with an error line (its row is released once its claim is stale)."""
         await asyncio.sleep(0)  # let the workers that finish in this turn join in
+        pause = 0.2
         while self._records:
             batch, self._records = self._records, []
+            if any(r.failures for r in batch):
+                self._records, batch = batch[1:], batch[:1]
             try:
                 claimed = await self._write(batch)
-            except Exception as exc:
+            except Exception:
                 log.exception("recording %s outbox outcomes failed", len(batch))
                 for record in batch:
-                    record.done.set_exception(exc)
+                    record.failures += 1
+                keep = [r for r in batch if r.failures < RECORD_TRIES]
+                for record in batch:
+                    if record.failures >= RECORD_TRIES and not record.done.done():
+                        log.error("outbox row %s: outcome given up", record.row.id)
+                        record.done.set_result(None)
+                self._records = keep + self._records
+                await asyncio.sleep(pause)
+                pause = min(5.0, pause * 2)
                 continue
+            pause = 0.2
             for record in batch:
-                record.done.set_result(None)
+                if not record.done.done():
+                    record.done.set_result(None)
             self.submit(claimed)
 
     async def _write(self, batch: list[_Record]) -> list[OutboxMessage]:
@@ -435,8 +496,11 @@ class OutboxSender:
             # born claimed here and goes out right away, like a handler's rows.
             session.info[outbox.CLAIMER] = self.claimer
             async with session.begin():
+                # A row cancelled while it was being sent (/forget, a blocked reader) stays
+                # cancelled, and its copy joins no thread.
                 sent = [r for r in batch if r.status == OutboxStatus.SENT]
-                await outbox.finish_sent(session, [r.row.id for r in sent], now)
+                marked = await outbox.finish_sent(session, [r.row.id for r in sent], now)
+                sent = [r for r in sent if r.row.id in marked]
                 links = [link for r in sent if r.sent for link in notices.links(r.row, r.sent, now)]
                 await qs.link_messages(session, links)
                 for record in batch:
@@ -466,6 +530,7 @@ class _Record:
     blocked: bool = False
     retry_at: datetime | None = None
     count: bool = True
+    failures: int = 0
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )

@@ -22,14 +22,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    bindparam,
     cast,
     or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from models.db import Base, UTCDateTime
 from models.runtime import insert_ignore
@@ -203,11 +202,26 @@ async def claim_due(
     claimer: str,
     skip_chats: set[int] | frozenset[int] = frozenset(),
 ) -> list[OutboxMessage]:
-    """Take due rows for sending. PostgreSQL skips rows another process holds."""
+    """Take due rows for sending, oldest first, so each chat gets its messages in the
+    order they were written. A chat whose earlier message waits for another try (it
+    carries the error of its last one) gets nothing before it. PostgreSQL skips rows
+    another process holds."""
+    earlier = aliased(OutboxMessage)
+    waits = (
+        select(earlier.id)
+        .where(
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.id < OutboxMessage.id,
+            earlier.status == OutboxStatus.PENDING,
+            earlier.due_at > now,
+            earlier.last_error.is_not(None),
+        )
+        .exists()
+    )
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now, ~waits)
+        .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -228,7 +242,7 @@ async def claim_due(
             OutboxMessage.status == OutboxStatus.SENDING,
             OutboxMessage.claimed_by == claimer,
         )
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .order_by(OutboxMessage.id)
         .execution_options(populate_existing=True)
     )
     return list(rows.all())
@@ -251,23 +265,25 @@ async def finish(
     )
 
 
-async def finish_sent(session: AsyncSession, ids: list[int], now: datetime) -> None:
-    """Mark rows Telegram accepted, in one statement."""
+async def finish_sent(session: AsyncSession, ids: list[int], now: datetime) -> set[int]:
+    """Mark rows Telegram accepted, in one statement. Returns those it marked: a row
+    cancelled while it was being sent (/forget, a blocked reader) stays cancelled."""
     if not ids:
-        return
+        return set()
     table = OutboxMessage.__table__
-    await session.execute(
+    marked = await session.execute(
         update(table)
-        .where(table.c.id == bindparam("row_id"))
+        .where(table.c.id.in_(ids), table.c.status == OutboxStatus.SENDING)
         .values(
             status=OutboxStatus.SENT,
             attempts=table.c.attempts + 1,
             claimed_by=None,
             sent_at=now,
             last_error=None,
-        ),
-        [{"row_id": row_id} for row_id in ids],
+        )
+        .returning(table.c.id)
     )
+    return set(marked.scalars().all())
 
 
 async def retry_later(

@@ -437,10 +437,11 @@ async def tell(
     person: User | None,
     kind: str,
     now: datetime,
+    author_id: int | None = None,
     **args: Any,
 ) -> bool:
     """A notice about the question to one person (a locale key as its kind); replies
-    and buttons on it act on the question."""
+    and buttons on it act on the question. `author_id`: whose name the arguments carry."""
     if person is None or person.tg_id is None or not person.reachable:
         return False
     row = await enqueue(
@@ -451,6 +452,7 @@ async def tell(
         org_id=question.org_id,
         kind=kind,
         ref=ref(question),
+        author_id=author_id,
         args={"number": question.number, **args},
         now=now,
     )
@@ -477,6 +479,7 @@ async def remind_owner(session: AsyncSession, question: Question, now: datetime)
         owner,
         "question-remind",
         now,
+        author_id=question.mentee_id,
         mentee=mentee.display_name if mentee else "—",
     )
 

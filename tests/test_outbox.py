@@ -23,6 +23,7 @@ from bot.sender import (
     RateLimiter,
     RateLimitMiddleware,
 )
+from models import outbox as outbox_module
 from models.outbox import (
     CLAIMER,
     OutboxMessage,
@@ -294,3 +295,66 @@ async def test_cancel_by_reference_and_forgetting(sessionmaker, clock: FrozenClo
         (44, "sent"),
     ]
     assert [r.args == {} for r in rows] == [True, False, True, True]  # no name is kept
+
+
+async def test_telegram_being_down_never_ends_a_row_failed(
+    sessionmaker, clock: FrozenClock
+) -> None:
+    sender, session = _sender(sessionmaker, clock)
+    # Each try goes through the limiter's own 3 attempts: 40 errors outlast 8 tries.
+    session.fail(505, *[_method_error(TelegramServerError) for _ in range(40)])
+    await _row(sessionmaker, 505, None, clock)
+    for _ in range(14):
+        await _run(sender, session)
+        clock.set(clock.now() + timedelta(minutes=6))
+    [row] = await _rows(sessionmaker)
+    assert row.status == "sent" and row.attempts > MAX_OUTBOX_ATTEMPTS
+    assert [c.chat_id for c in session.calls] == [505]
+
+
+async def test_a_chat_keeps_its_order_through_a_pause(sessionmaker, clock: FrozenClock) -> None:
+    sender, session = _sender(sessionmaker, clock)
+    session.fail(506, _method_error(TelegramRetryAfter, retry_after=30))
+    for number in (1, 2, 3):
+        await _row(sessionmaker, 506, None, clock, args={"number": number, "mentee": "X"})
+    assert await _run(sender, session) == 0
+    rows = await _rows(sessionmaker)
+    assert {r.status for r in rows} == {"pending"} and len({r.due_at for r in rows}) == 1
+    await _row(sessionmaker, 506, None, clock, args={"number": 4, "mentee": "X"})
+    clock.set(clock.now() + timedelta(seconds=31))
+    assert sender.limiter is not None
+    sender.limiter.paused_until.clear()  # the limiter's own clock has moved on too
+    assert await _run(sender, session) == 4
+    assert [c.text.split("№")[1].split()[0] for c in session.calls] == ["1", "2", "3", "4"]
+
+
+async def test_a_failed_record_is_written_again_not_sent_again(
+    sessionmaker, clock: FrozenClock, monkeypatch
+) -> None:
+    sender, session = _sender(sessionmaker, clock)
+    real = outbox_module.finish_sent
+    failures = [RuntimeError("database went away")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(outbox_module, "finish_sent", flaky)
+    await _row(sessionmaker, 507, None, clock)
+    assert await _run(sender, session) == 1
+    [row] = await _rows(sessionmaker)
+    assert row.status == "sent" and len(session.calls) == 1
+
+
+async def test_a_row_cancelled_while_being_sent_stays_cancelled(
+    sessionmaker, clock: FrozenClock
+) -> None:
+    row_id = await _row(sessionmaker, 508, None, clock)
+    assert row_id is not None
+    async with sessionmaker() as s, s.begin():
+        await s.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id).values(status="cancelled")
+        )
+        assert await outbox_module.finish_sent(s, [row_id], clock.now()) == set()
+    assert [r.status for r in await _rows(sessionmaker)] == ["cancelled"]

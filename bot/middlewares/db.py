@@ -24,7 +24,7 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.replies import COLLECTED, Reply, reply_chats, send_collected
+from bot.replies import COLLECTED, Reply, send_collected
 from bot.sender import OutboxSender
 from bot.storage import CURRENT_SESSION
 from models import outbox
@@ -68,9 +68,7 @@ class DbSessionMiddleware(BaseMiddleware):
             self.sender.submit(claimed)
             bot: Bot | None = data.get("bot")
             if replies and bot is not None:
-                chats = reply_chats(replies)
-                await self.sender.attempted([r.id for r in claimed if r.chat_id in chats])
-                await send_collected(bot, replies, self.sender.outcome)
+                await send_collected(bot, replies, self.sender, claimed)
             return result
         finally:
             self.in_flight -= 1

@@ -19,6 +19,30 @@ branch_labels = None
 depends_on = None
 
 
+# What rows written before this revision were about, read from their dedupe keys (the
+# only place the old rows named it): kind → (key prefix, reference kind).
+REFERENCES = {
+    "question-remind": ("remind:", "question"),
+    "question-escalated": ("escalate:", "question"),
+    "pair-offer": ("pair:", "program"),
+    "notice-joined": ("joined:", "user"),
+    "notice-unreachable": ("unreachable:", "user"),
+}
+
+
+def _reference(kind: str, dedupe_key: str | None) -> tuple[str, int] | None:
+    """("question", 12) for a row keyed "escalate:12:…"; ("user", 7) for "joined:3:7:…"."""
+    known = REFERENCES.get(kind)
+    if known is None or not dedupe_key or not dedupe_key.startswith(known[0]):
+        return None
+    parts = dedupe_key.split(":")
+    field = 2 if kind == "notice-joined" else 1  # joined:<org>:<user>:…
+    try:
+        return known[1], int(parts[field])
+    except (IndexError, ValueError):
+        return None
+
+
 def upgrade() -> None:
     op.execute("UPDATE outbox SET kind = key")
     with op.batch_alter_table(
@@ -39,6 +63,19 @@ def upgrade() -> None:
         )
         batch_op.drop_column("key")
         batch_op.drop_column("buttons")
+    # Rows still waiting get their reference, so their buttons are built for the right
+    # question or program when they are sent.
+    bind = op.get_bind()
+    waiting = bind.execute(
+        sa.text("SELECT id, kind, dedupe_key FROM outbox WHERE status IN ('pending', 'sending')")
+    ).all()
+    for row_id, kind, dedupe_key in waiting:
+        reference = _reference(kind, dedupe_key)
+        if reference is not None:
+            bind.execute(
+                sa.text("UPDATE outbox SET ref_kind = :kind, ref_id = :id WHERE id = :row"),
+                {"kind": reference[0], "id": reference[1], "row": row_id},
+            )
 
 
 def downgrade() -> None:
