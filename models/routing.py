@@ -51,6 +51,8 @@ class Ack:
     rows: list[int]
     key: str
     args: dict[str, Any]
+    # When the reader blocked the bot: a mentee's question went on to the curators.
+    undelivered: str = "answer-undelivered"
 
 
 def ref(question: Question) -> tuple[str, int]:
@@ -164,6 +166,13 @@ def ack(question: Question, queued: Queued, key: str, **args: Any) -> Ack:
     return Ack(queued.rows, key, {"number": question.number, **args})
 
 
+def mentee_ack(question: Question, queued: Queued, key: str, **args: Any) -> Ack:
+    """What a mentee is told: a copy their mentor could not take went to the curators."""
+    told = ack(question, queued, key, **args)
+    told.undelivered = "question-sent-curators"
+    return told
+
+
 async def link_own(
     session: AsyncSession, question: Question, chat_id: int, message_id: int, now: datetime
 ) -> None:
@@ -198,11 +207,11 @@ async def ask(
     await link_own(session, question, carried["chat"], carried["mid"], now)
     names = ", ".join(u.display_name for u in queued.readers)
     if route.mentor is not None and queued.readers:
-        return question, ack(question, queued, "question-sent", mentor=names)
+        return question, mentee_ack(question, queued, "question-sent", mentor=names)
     if route.reason == "away":
         until = route.away_until.strftime("%d.%m.%Y") if route.away_until else "—"
-        return question, ack(question, queued, "question-sent-away", until=until)
-    return question, ack(question, queued, "question-sent-curators")
+        return question, mentee_ack(question, queued, "question-sent-away", until=until)
+    return question, mentee_ack(question, queued, "question-sent-curators")
 
 
 async def add_part(
@@ -225,7 +234,7 @@ async def follow_up(
     await qs.reopen(session, question, now, remind_hours, escalate_hours)
     queued = await carry_to_owners(session, question, carried, "followup", now)
     await link_own(session, question, carried["chat"], carried["mid"], now)
-    return ack(question, queued, "followup-sent")
+    return mentee_ack(question, queued, "followup-sent")
 
 
 async def carry_to_mentee(

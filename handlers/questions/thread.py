@@ -85,7 +85,7 @@ def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack) -> None:
             ack.rows,
             sent=ctx.t(ack.key, **ack.args),
             queued=ctx.t("delivery-queued", number=number),
-            undelivered=ctx.t("answer-undelivered", number=number),
+            undelivered=ctx.t(ack.undelivered, number=number),
         )
     )
 
