@@ -62,6 +62,14 @@ def carried_of(message: Message) -> dict[str, Any]:
 
 
 @dataclass
+class Resume:
+    """How far an interrupted delivery of several messages got."""
+
+    done: int  # messages already sent
+    head: int | None  # the first of them: the rest reply to it
+
+
+@dataclass
 class Sent:
     message_id: int
     is_copy: bool  # carries the original's content (edits go here)
@@ -130,10 +138,17 @@ async def deliver(
     silent: bool = False,
     markup: InlineKeyboardMarkup | None = None,
     reply_to: int | None = None,
+    progress: list[Sent] | None = None,
+    resume: Resume | None = None,
 ) -> list[Sent]:
+    """Send the carried message; returns what was sent. When it takes several messages,
+    each is added to `progress` as soon as Telegram took it, and `resume` (what an
+    earlier, interrupted try had sent) makes this try go on from there."""
     kind = carried.get("kind")
     reply = _reply(reply_to)
     shift = utf16_len(header) + 2
+    done = resume.done if resume else 0
+    progress = progress if progress is not None else []
     if kind == "text":
         full = f"{header}\n\n{carried.get('text', '')}"
         if utf16_len(full) <= MESSAGE_LIMIT:
@@ -147,9 +162,10 @@ async def deliver(
                 reply_parameters=reply,
             )
             return [Sent(sent.message_id, True, True)]
-        result: list[Sent] = []
         pieces = split_text(full, MESSAGE_LIMIT)
         for index, piece in enumerate(pieces):
+            if index < done:
+                continue
             sent = await bot.send_message(
                 chat_id,
                 piece,
@@ -159,8 +175,8 @@ async def deliver(
                 reply_markup=markup if index == len(pieces) - 1 else None,
                 reply_parameters=reply if index == 0 else None,
             )
-            result.append(Sent(sent.message_id, index == 0, index == 0))
-        return result
+            progress.append(Sent(sent.message_id, index == 0, index == 0))
+        return list(progress)
     if kind in CAPTIONABLE:
         caption = carried.get("caption") or ""
         full = f"{header}\n\n{caption}" if caption else header
@@ -177,9 +193,16 @@ async def deliver(
                 reply_parameters=reply,
             )
             return [Sent(copied.message_id, True, True)]
-    head = await send_header(bot, chat_id, header, silent=silent, markup=markup, reply_to=reply_to)
-    copy = await copy_plain(bot, chat_id, carried, silent=silent, reply_to=head.message_id)
-    return [head, copy]
+    if resume is not None and resume.done and resume.head is not None:
+        head_id = resume.head
+    else:
+        head = await send_header(
+            bot, chat_id, header, silent=silent, markup=markup, reply_to=reply_to
+        )
+        progress.append(head)
+        head_id = head.message_id
+    progress.append(await copy_plain(bot, chat_id, carried, silent=silent, reply_to=head_id))
+    return list(progress)
 
 
 async def apply_edit(

@@ -9,7 +9,7 @@ with a header, and "carry-edit" updates such a copy after its original was edite
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot
@@ -17,7 +17,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Sent, apply_edit, copy_plain, deliver, send_header
+from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
 from bot.keyboards import questions as qkb
 from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
@@ -35,10 +35,18 @@ class Delivery:
     row: OutboxMessage
     t: Translator
     sessionmaker: async_sessionmaker[AsyncSession]  # reads only; never held across a send
+    # What this try has sent so far: kept (and linked) when a later step fails.
+    progress: list[Sent] = field(default_factory=list)
 
     @property
     def args(self) -> dict[str, Any]:
         return self.row.args or {}
+
+    @property
+    def resume(self) -> Resume | None:
+        """What an earlier try of this row had sent before it was interrupted."""
+        done = self.args.get("resume")
+        return Resume(done["done"], done.get("head")) if done else None
 
 
 Keyboard = Callable[[OutboxMessage, Translator], InlineKeyboardMarkup | None]
@@ -140,7 +148,16 @@ async def render_carry(d: Delivery) -> list[Sent]:
         first = await _album_header(d, carried["album"])
         if first is not None:
             return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=first)]
-    return await deliver(d.bot, d.row.chat_id, carried, header, silent=silent, markup=markup)
+    return await deliver(
+        d.bot,
+        d.row.chat_id,
+        carried,
+        header,
+        silent=silent,
+        markup=markup,
+        progress=d.progress,
+        resume=d.resume,
+    )
 
 
 async def render_edit(d: Delivery) -> list[Sent]:
@@ -174,6 +191,17 @@ def renderer(kind: str, t: Translator) -> Render | None:
     if kind in RENDERERS:
         return RENDERERS[kind]
     return render_notice if t.has(kind) else None
+
+
+def resumed_args(row: OutboxMessage, sent: list[Sent]) -> dict[str, Any]:
+    """The row's arguments, noting what an interrupted try had sent, for the next try."""
+    args = dict(row.args or {})
+    before = args.get("resume") or {"done": 0, "head": None}
+    args["resume"] = {
+        "done": before["done"] + len(sent),
+        "head": before.get("head") or (sent[0].message_id if sent else None),
+    }
+    return args
 
 
 def links(row: OutboxMessage, sent: list[Sent], now: Any) -> list[dict[str, Any]]:

@@ -372,20 +372,24 @@ class OutboxSender:
         token = OUTBOX_SEND.set(True)
         try:
             sent = await render(delivery)
+        # A try that fails part way (the header went, its copy did not) keeps what went:
+        # it is linked to the question, and the next try goes on from there.
         except TelegramRetryAfter as exc:
-            await self._retry(row, exc.retry_after, "retry after", False)
+            await self._retry(row, exc.retry_after, "retry after", False, delivery.progress)
             return
         except TelegramForbiddenError as exc:
-            await self._finish(row, OutboxStatus.FAILED, exc.message, blocked=True)
+            await self._finish(
+                row, OutboxStatus.FAILED, exc.message, blocked=True, partial=delivery.progress
+            )
             return
         except TelegramBadRequest as exc:
             log.error("outbox row %s (%s) refused: %s", row.id, row.kind, exc.message)
-            await self._finish(row, OutboxStatus.FAILED, exc.message)
+            await self._finish(row, OutboxStatus.FAILED, exc.message, partial=delivery.progress)
             return
         except (TelegramNetworkError, TelegramServerError) as exc:
             # Telegram or the network is down: try again, for as long as it takes.
             backoff = min(MAX_BACKOFF, 5.0 * 2 ** min(row.attempts, 8))
-            await self._retry(row, backoff, str(exc), True)
+            await self._retry(row, backoff, str(exc), True, delivery.progress)
             return
         finally:
             OUTBOX_SEND.reset(token)
@@ -404,9 +408,11 @@ class OutboxSender:
         *,
         sent: list[Sent] | None = None,
         blocked: bool = False,
+        partial: list[Sent] | None = None,
     ) -> None:
         self._remember(row.id, "sent" if status == OutboxStatus.SENT else "failed")
-        await self._record(_Record(row, status, error, sent=sent, blocked=blocked))
+        record = _Record(row, status, error, sent=sent, blocked=blocked, partial=partial or [])
+        await self._record(record)
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         """An unexpected error: another try, with backoff, until the attempts run out."""
@@ -416,13 +422,20 @@ class OutboxSender:
         else:
             await self._retry(row, min(600.0, 5.0 * 2**row.attempts), error, True)
 
-    async def _retry(self, row: OutboxMessage, seconds: float, error: str, count: bool) -> None:
+    async def _retry(
+        self,
+        row: OutboxMessage,
+        seconds: float,
+        error: str,
+        count: bool,
+        partial: list[Sent] | None = None,
+    ) -> None:
         """The row is due again later, and so is every row of its chat queued here."""
         self._remember(row.id, "queued")
         due = self.clock.now() + timedelta(seconds=seconds)
         due = max(due, self._chat_due.get(row.chat_id, due))
         self._chat_due[row.chat_id] = due
-        records = [_Record(row, None, error, retry_at=due, count=count)]
+        records = [_Record(row, None, error, retry_at=due, count=count, partial=partial or [])]
         queue = self._queues.get(row.chat_id)
         while queue:
             later = queue.popleft()
@@ -502,6 +515,12 @@ class OutboxSender:
                 marked = await outbox.finish_sent(session, [r.row.id for r in sent], now)
                 sent = [r for r in sent if r.row.id in marked]
                 links = [link for r in sent if r.sent for link in notices.links(r.row, r.sent, now)]
+                links += [
+                    link
+                    for r in batch
+                    if r.partial and r.status != OutboxStatus.SENT
+                    for link in notices.links(r.row, r.partial, now)
+                ]
                 await qs.link_messages(session, links)
                 for record in batch:
                     row = record.row
@@ -509,8 +528,14 @@ class OutboxSender:
                         continue
                     if record.status is None:
                         assert record.retry_at is not None
+                        resumed = notices.resumed_args(row, record.partial)
                         await outbox.retry_later(
-                            session, row.id, record.retry_at, record.error or "", count=record.count
+                            session,
+                            row.id,
+                            record.retry_at,
+                            record.error or "",
+                            count=record.count,
+                            args=resumed if record.partial else None,
                         )
                         continue
                     await outbox.finish(session, row.id, record.status, now, record.error)
@@ -531,6 +556,7 @@ class _Record:
     retry_at: datetime | None = None
     count: bool = True
     failures: int = 0
+    partial: list[Sent] = field(default_factory=list)  # sent before the try failed
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )

@@ -287,7 +287,13 @@ async def finish_sent(session: AsyncSession, ids: list[int], now: datetime) -> s
 
 
 async def retry_later(
-    session: AsyncSession, row_id: int, due_at: datetime, error: str, *, count: bool = True
+    session: AsyncSession,
+    row_id: int,
+    due_at: datetime,
+    error: str,
+    *,
+    count: bool = True,
+    args: dict[str, Any] | None = None,
 ) -> None:
     """Back to pending, due later. A pause Telegram asked for (count=False) is no attempt."""
     values: dict[str, Any] = {
@@ -299,6 +305,8 @@ async def retry_later(
     }
     if count:
         values["attempts"] = OutboxMessage.attempts + 1
+    if args is not None:  # what the next try needs to know (how far this one got)
+        values["args"] = args
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING)

@@ -9,12 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import MessageEntity, PhotoSize, Update
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.texts import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
+from models import questions as qs_module
 from models.outbox import OutboxMessage
 from models.people import Organization, Role, User
 from models.questions import Question, QuestionMessage, sla_catch_up
@@ -675,3 +676,30 @@ async def test_a_button_acts_only_on_the_question_of_its_message(
     # The same buttons on the right message work.
     calls = await client.press(w.mentor_a.person, f"qa:{q1.id}", message_id=first.result_id)
     assert "Напишите ответ на вопрос №1" in client.replies(calls)[-1].text
+
+
+async def test_a_delivery_cut_short_goes_on_from_where_it_stopped(
+    client: BotClient, w: World
+) -> None:
+    real = client.session.make_request
+    failed: list[object] = []
+
+    async def flaky(bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        if method.__api_method__ == "copyMessage" and not failed:
+            failed.append(method)
+            raise TelegramServerError(method=method, message="Bad Gateway")
+        return await real(bot, method, timeout)
+
+    client.session.make_request = flaky  # type: ignore[method-assign]
+    # A video note goes as a header message, then the copy replying to it.
+    calls = await client.send_video_note(w.mentee.person)
+    [head] = to(calls, w.mentor_a)
+    assert head.text.startswith(HEADER) and failed
+    # What went is part of the thread already: replying to the header answers.
+    [question] = await questions(client)
+    async with client.sessionmaker() as s:
+        assert await qs_module.is_linked(s, question.id, w.mentor_a.person.id, head.result_id)
+    client.clock.set(client.clock.now() + timedelta(seconds=10))
+    [copy] = to(await client.tick(), w.mentor_a)  # no second header
+    assert copy.name == "copyMessage"
+    assert copy.method.reply_parameters.message_id == head.result_id
