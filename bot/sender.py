@@ -42,9 +42,10 @@ from bot.delivery import Sent
 from bot.i18n import Locales
 from models import outbox
 from models import questions as qs
+from models.calendar import WorkSchedule
 from models.db import write_gate
 from models.outbox import OutboxMessage, OutboxStatus
-from models.people import User
+from models.people import Organization, User
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ NETWORK_RETRIES = 3
 MAX_OUTBOX_ATTEMPTS = 8
 # Transient failures (network, 5xx) are tried again at most this far apart, forever.
 MAX_BACKOFF = 300.0
+# How long a school's schedule (quiet hours) is used before it is read again.
+SCHEDULE_TTL = 60.0
 # How often one outcome's write is tried before it is given up.
 RECORD_TRIES = 5
 # A claim older than this, held by no worker of this process, is released.
@@ -240,6 +243,7 @@ class OutboxSender:
         # Chats whose rows wait for a moment (a 429, a failed try): every row of the chat
         # is due at that same moment, so the chat's messages keep their order.
         self._chat_due: dict[int, datetime] = {}
+        self._schedules: dict[int, tuple[float, WorkSchedule]] = {}  # org id → (read at, …)
 
     # Taking rows ---------------------------------------------------------------------
     async def recover(self) -> int:
@@ -332,6 +336,21 @@ class OutboxSender:
             if not queue:
                 self._queues.pop(chat_id, None)
 
+    async def _quiet(self, org_id: int | None) -> bool:
+        """Whether the school is in its quiet hours now. Schedules are read at most once
+        a minute per school: a change in /settings takes effect within that."""
+        if org_id is None:
+            return False
+        read_at, schedule = self._schedules.get(org_id, (float("-inf"), None))
+        if schedule is None or time.monotonic() - read_at > SCHEDULE_TTL:
+            async with self.sessionmaker() as session:
+                org = await session.get(Organization, org_id)
+            if org is None:
+                return False
+            schedule = WorkSchedule.of(org)
+            self._schedules[org_id] = (time.monotonic(), schedule)
+        return schedule.is_quiet(self.clock.now())
+
     async def _reader_language(self, row: OutboxMessage) -> tuple[bool, str | None]:
         """(reachable, language) of the row's reader. A row born claimed carries what
         the handler knew a moment ago; a row from the drain asks the database."""
@@ -362,6 +381,8 @@ class OutboxSender:
             # Telegram asked us to wait for this chat: come back then.
             await self._retry(row, self.limiter.paused_for(row.chat_id), "chat paused", False)
             return
+        if not row.silent and await self._quiet(row.org_id):
+            row.silent = True  # the reader's school is in its quiet hours: no sound
         t = self.locales.get(language)
         render = notices.renderer(row.kind, t)
         if render is None:

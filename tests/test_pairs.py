@@ -4,7 +4,7 @@ every refusal of a bad input, and who may do what."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -428,3 +428,14 @@ def test_mentee_keyboard_pages() -> None:
     assert any(x.startswith("◀") for x in labels)
     data = [b.callback_data for row in first + second for b in row]
     assert all(len((d or "").encode()) <= 64 for d in data)
+
+
+@pytest.mark.parametrize(("at", "silent"), [((19, 30), True), ((9, 0), False)])
+async def test_an_offer_made_in_quiet_hours_arrives_silently(
+    client: BotClient, school: School, at: tuple[int, int], silent: bool
+) -> None:
+    w = school
+    client.clock.set(datetime(2026, 11, 23, *at, tzinfo=UTC))  # 22:30 or 12:00 in Moscow
+    await _propose(client, w, w.m2, [w.t1])
+    [offer] = [c for c in client.sent_to(w.m2.person.id) if c.buttons]
+    assert bool(offer.method.disable_notification) is silent
