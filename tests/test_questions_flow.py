@@ -325,6 +325,7 @@ async def test_edits_reach_the_other_side(client: BotClient, w: World) -> None:
     assert edit.method.message_id == copy.result_id
     assert edit.method.text == f"{HEADER}\n\nКак провести открытый урок?"
     assert edit.method.parse_mode is None
+    assert edit.buttons == copy.buttons and edit.buttons  # the mentor keeps the buttons
 
     # the mentor's answer, edited, changes the mentee's copy
     calls = await client.reply(w.mentor_a.person, copy, "Ответ с опечаткой")
@@ -334,6 +335,7 @@ async def test_edits_reach_the_other_side(client: BotClient, w: World) -> None:
     [edit] = to(calls, w.mentee)
     assert edit.name == "editMessageText" and edit.method.message_id == answer.result_id
     assert edit.method.text == "Ответ на вопрос №1 · Наставник А\n\nОтвет без опечатки"
+    assert edit.buttons == answer.buttons and edit.buttons  # and so does the mentee
 
     # an edit that no longer fits under the header comes as a notice and a fresh copy
     long_text = "д" * 4090
