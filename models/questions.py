@@ -362,15 +362,17 @@ async def reopen(
     remind_hours: float,
     escalate_hours: float,
 ) -> None:
-    """A follow-up: the question is open again with fresh SLA times."""
+    """A follow-up: the question is open again with fresh SLA times, whatever its state,
+    so the answer to a follow-up of a resolved or closed question can reach the mentee."""
     org = await session.get(Organization, question.org_id)
     assert org is not None
     remind_at, escalate_at = sla_times(org, now, remind_hours, escalate_hours)
     await session.execute(
         update(Question)
-        .where(Question.id == question.id, Question.status.in_(LIVE_STATUSES))
+        .where(Question.id == question.id)
         .values(
             status=QuestionStatus.OPEN,
+            closed_at=None,
             asked_at=now,
             remind_due_at=remind_at,
             escalate_due_at=escalate_at,

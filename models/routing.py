@@ -44,6 +44,14 @@ class Queued:
 
 
 @dataclass
+class Refusal:
+    """Why a message could not be carried: a locale key and its arguments."""
+
+    key: str
+    args: dict[str, Any]
+
+
+@dataclass
 class Ack:
     """What to tell the person acting once the rows have been tried: `key` with `args`
     when they went through (bot/ says "queued" or "undelivered" otherwise)."""
@@ -270,14 +278,23 @@ async def carry_to_mentee(
 
 async def answer(
     session: AsyncSession, question: Question, author: User, carried: dict[str, Any], now: datetime
-) -> Ack | str:
+) -> Ack | Refusal:
     """An answer: queued for the mentee, the question marked answered. Returns what to
-    tell the author, or the problem's locale key."""
+    tell the author, or why it was refused.
+
+    A question waiting for any curator is taken by the first curator who answers it;
+    another curator's answer is then refused with the name of the one who took it."""
+    number = {"number": question.number}
     if question.status not in qs.LIVE_STATUSES:
-        return "question-not-live"
+        return Refusal("question-not-live", number)
+    if question.owner_id is None and not await qs.claim_by_curator(session, question.id, author.id):
+        await session.refresh(question)
+    if question.curator_claimed_by not in (None, author.id) and question.owner_id != author.id:
+        taker = await session.get(User, question.curator_claimed_by)
+        return Refusal("question-taken", {**number, "name": taker.display_name if taker else "—"})
     queued = await carry_to_mentee(session, question, author, carried, "answer-header", now)
     if queued is None:
-        return "answer-undelivered"
+        return Refusal("answer-undelivered", number)
     await qs.record_answer(session, question.id, now)
     return ack(question, queued, "answer-sent", mentee=queued.readers[0].display_name)
 

@@ -630,6 +630,44 @@ async def test_curator_lists_questions_waiting_for_any_curator(client: BotClient
     assert "Без Наставника" not in calls[-1].text
 
 
+async def test_the_first_curator_to_answer_takes_the_question(client: BotClient, w: World) -> None:
+    second = await make_member(
+        client.sessionmaker, w.org, Person(12, "Cur3"), Role.CURATOR, client.clock.now(), name="Ку"
+    )
+    loner = await make_member(
+        client.sessionmaker, w.org, Person(40, "Lon"), Role.MENTEE, client.clock.now(), name="Л"
+    )
+    calls = await client.send(loner.person, "Вопрос без наставника")
+    [first_copy] = to(calls, w.curator)
+    [second_copy] = to(calls, second)
+    calls = await client.reply(w.curator.person, first_copy, "Отвечаю первой")
+    assert to(calls, loner)[0].text.startswith("Ответ на вопрос №1")
+    calls = await client.reply(second.person, second_copy, "И я отвечу")
+    assert not to(calls, loner)  # the mentee gets one answer
+    assert client.replies(calls)[-1].text == client.locales.get("ru")(
+        "question-taken", number=1, name="Куратор К"
+    )
+    [q] = await questions(client)
+    assert q.curator_claimed_by == w.curator.user_id == q.owner_id
+
+
+async def test_a_follow_up_to_a_resolved_question_can_be_answered(
+    client: BotClient, w: World
+) -> None:
+    [copy] = to(await client.send(w.mentee.person, "Вопрос"), w.mentor_a)
+    [answer] = to(await client.reply(w.mentor_a.person, copy, "Ответ"), w.mentee)
+    [q] = await questions(client)
+    await client.press(w.mentee.person, f"qr:{q.id}")  # resolved
+    assert (await questions(client))[0].status == "resolved"
+    calls = await client.reply(w.mentee.person, answer, "Ещё одно уточнение")
+    [follow] = to(calls, w.mentor_a)
+    assert "Уточнение к вопросу №1" in follow.text
+    [q] = await questions(client)
+    assert q.status == "open" and q.remind_due_at is not None  # reopened, with its SLA
+    calls = await client.reply(w.mentor_a.person, follow, "Ответ на уточнение")
+    assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №1")
+
+
 # Cost ------------------------------------------------------------------------------------
 
 

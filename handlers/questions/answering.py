@@ -35,8 +35,8 @@ async def answer(ctx: Ctx, question: Question, message: Message) -> None:
     outcome = await routing.answer(
         ctx.session, question, ctx.user, carried_of(message), ctx.clock.now()
     )
-    if isinstance(outcome, str):
-        await message.answer(ctx.t(outcome, number=question.number))
+    if isinstance(outcome, routing.Refusal):
+        await message.answer(ctx.t(outcome.key, **outcome.args))
     else:
         tell_outcome(ctx, message.chat.id, outcome)
 
