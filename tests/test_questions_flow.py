@@ -668,6 +668,37 @@ async def test_a_follow_up_to_a_resolved_question_can_be_answered(
     assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №1")
 
 
+async def test_an_explicit_reply_follows_the_reply_not_a_stale_answer_mode(
+    client: BotClient, w: World
+) -> None:
+    [first] = to(await client.send(w.mentee.person, "Первый вопрос"), w.mentor_a)
+    [second] = to(await client.send(w.mentee2.person, "Второй вопрос"), w.mentor_a)
+    q1, _ = await questions(client)
+    await client.press(w.mentor_a.person, f"qa:{q1.id}", message_id=first.result_id)
+    # The mentor then uses Telegram's reply on question 2's copy.
+    calls = await client.reply(w.mentor_a.person, second, "Это про второй")
+    assert to(calls, w.mentee2)[0].text.startswith("Ответ на вопрос №2")
+    assert not to(calls, w.mentee)
+
+
+async def test_an_answer_mode_ends_after_half_an_hour_or_with_cancel(
+    client: BotClient, w: World
+) -> None:
+    [copy] = to(await client.send(w.mentee.person, "Вопрос"), w.mentor_a)
+    [q] = await questions(client)
+    await client.press(w.mentor_a.person, f"qa:{q.id}", message_id=copy.result_id)
+    client.clock.set(client.clock.now() + timedelta(minutes=31))
+    calls = await client.send(w.mentor_a.person, "Поздний ответ")
+    assert not to(calls, w.mentee)
+    assert client.replies(calls)[-1].text == client.locales.get("ru")("flow-expired")
+
+    await client.press(w.mentor_a.person, f"qa:{q.id}", message_id=copy.result_id)
+    await client.send(w.mentor_a.person, "/cancel")
+    calls = await client.send(w.mentor_a.person, "Ответ после отмены")
+    assert not to(calls, w.mentee)
+    assert (await questions(client))[0].status == "open"
+
+
 # Cost ------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from handlers.questions.thread import (
     may_answer,
     prompt_for,
     question_in_flow,
+    still_in_flow,
     tell_outcome,
     valid_question,
 )
@@ -57,6 +58,8 @@ async def press_answer(query: CallbackQuery, callback_data: QAnswerCb, **data: A
 @router.message(AnswerForm.answer, ~F.text.startswith("/"))
 async def typed_answer(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
+    if not await still_in_flow(ctx, message):
+        return
     question = await question_in_flow(ctx)
     if question is None or not may_answer(ctx, question):
         await ctx.state.clear()

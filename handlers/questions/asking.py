@@ -29,6 +29,7 @@ from handlers.questions.thread import (
     own_question,
     prompt_for,
     question_in_flow,
+    still_in_flow,
     tell_outcome,
     valid_question,
 )
@@ -228,6 +229,8 @@ async def press_follow_up(query: CallbackQuery, callback_data: QFollowUpCb, **da
 @router.message(FollowUpForm.text, ~F.text.startswith("/"))
 async def typed_follow_up(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
+    if not await still_in_flow(ctx, message):
+        return
     question = await question_in_flow(ctx)
     if question is None or ctx.user is None or question.mentee_id != ctx.user.id:
         await ctx.state.clear()

@@ -19,6 +19,7 @@ from handlers.questions.thread import (
     Ctx,
     age_of,
     is_mentee,
+    still_in_flow,
     tell_outcome,
     valid_question,
 )
@@ -154,7 +155,9 @@ async def write_first(query: CallbackQuery, callback_data: WriteFirstCb, **data:
         return
     await query.answer()
     await ctx.state.set_state(WriteFirstForm.text)
-    await ctx.state.update_data(mentee=callback_data.mentee_id, program=rows[0][0].id)
+    await ctx.state.update_data(
+        mentee=callback_data.mentee_id, program=rows[0][0].id, since=ctx.clock.now().isoformat()
+    )
     await ctx.bot.send_message(
         query.from_user.id,
         ctx.t("write-first-prompt", mentee=rows[0][1].display_name),
@@ -165,6 +168,8 @@ async def write_first(query: CallbackQuery, callback_data: WriteFirstCb, **data:
 @router.message(WriteFirstForm.text, ~F.text.startswith("/"))
 async def typed_first(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
+    if not await still_in_flow(ctx, message):
+        return
     stored = await ctx.state.get_data()
     rows = [
         (p, u)

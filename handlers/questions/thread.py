@@ -4,9 +4,11 @@ everything for another person goes out after the commit."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, Message
@@ -21,6 +23,9 @@ from models import questions as qs
 from models.people import Role, Roles, User, member_of
 from models.questions import Question
 from models.routing import Ack
+
+# A flow entered by a button (answer, follow up, write first) ends by itself after this.
+FLOW_TTL = timedelta(minutes=30)
 
 # Zero-width characters and the BOM: a text of only these (and spaces) says nothing.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -143,10 +148,29 @@ def age_of(ctx: Ctx, question: Question) -> str:
 async def prompt_for(ctx: Ctx, chat_id: int, question: Question, state: State, key: str) -> None:
     """Enter a flow that takes the next message as part of this question (ForceReply)."""
     await ctx.state.set_state(state)
-    await ctx.state.update_data(q=question.id)
+    await ctx.state.update_data(q=question.id, since=ctx.clock.now().isoformat())
     await ctx.bot.send_message(
         chat_id, ctx.t(key, number=question.number), reply_markup=ForceReply()
     )
+
+
+async def still_in_flow(ctx: Ctx, message: Message) -> bool:
+    """Whether this message belongs to the flow a button started.
+
+    A reply to a message of some question's thread goes by what it replies to, never by
+    a stale flow: the flow ends and the message is handled as a reply. A flow older than
+    FLOW_TTL ends, and the person is told so."""
+    if message.reply_to_message is not None and await qs.question_by_message(
+        ctx.session, message.chat.id, message.reply_to_message.message_id
+    ):
+        await ctx.state.clear()
+        raise SkipHandler  # the catch-all routes it by the message it replies to
+    since = (await ctx.state.get_data()).get("since")
+    if since and ctx.clock.now() - datetime.fromisoformat(since) > FLOW_TTL:
+        await ctx.state.clear()
+        await message.answer(ctx.t("flow-expired"))
+        return False
+    return True
 
 
 async def question_in_flow(ctx: Ctx) -> Question | None:

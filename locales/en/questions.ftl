@@ -73,3 +73,4 @@ q-btn-remind = Remind the mentor
 write-first-undelivered = The message could not be sent: { $mentee } has blocked the bot or has not started a chat with it.
 delivery-queued = Your message about question №{ $number } is accepted and queued: Telegram asked us to wait. It will be delivered as soon as possible — no need to send it again.
 question-taken = { $name } is already answering question №{ $number }.
+flow-expired = More than 30 minutes have passed, so the reply mode has ended. Reply to the question's message or press the button again.
