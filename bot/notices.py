@@ -144,6 +144,15 @@ async def render_carry(d: Delivery) -> list[Sent]:
         return [await send_header(d.bot, d.row.chat_id, header, silent=silent, markup=markup)]
     if args.get("plain"):
         return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=None)]
+    if carried.get("album_first"):
+        # A later part of an album whose first part this chat got already: it replies to
+        # that copy, with no header of its own.
+        async with d.sessionmaker() as session:
+            first = await qs.copy_in_chat(
+                session, q, d.row.chat_id, (carried["chat"], carried["album_first"])
+            )
+        if first is not None:
+            return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=first)]
     if carried.get("album"):
         first = await _album_header(d, carried["album"])
         if first is not None:

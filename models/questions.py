@@ -293,6 +293,23 @@ async def is_linked(session: AsyncSession, question_id: int, chat_id: int, messa
     return found is not None
 
 
+async def copy_in_chat(
+    session: AsyncSession, question_id: int, chat_id: int, origin: tuple[int, int]
+) -> int | None:
+    """The message in this chat that carries that original, in this question's thread."""
+    return await session.scalar(
+        select(QuestionMessage.message_id)
+        .where(
+            QuestionMessage.question_id == question_id,
+            QuestionMessage.chat_id == chat_id,
+            QuestionMessage.origin_chat_id == origin[0],
+            QuestionMessage.origin_message_id == origin[1],
+        )
+        .order_by(QuestionMessage.id)
+        .limit(1)
+    )
+
+
 async def copies_of(session: AsyncSession, chat_id: int, message_id: int) -> list[QuestionMessage]:
     rows = await session.scalars(
         select(QuestionMessage).where(

@@ -230,6 +230,24 @@ async def add_part(
     await link_own(session, question, carried["chat"], carried["mid"], now)
 
 
+async def carry_part(
+    session: AsyncSession,
+    question: Question,
+    author: User,
+    carried: dict[str, Any],
+    role: str,
+    header: str | None,
+    now: datetime,
+) -> None:
+    """A later part of an album whose first part was an answer (or a mentor's first
+    message) or a follow-up: it goes where the first part went, without a header."""
+    if role == "answer":
+        await carry_to_mentee(session, question, author, carried, header or "answer-header", now)
+        return
+    await carry_to_owners(session, question, carried, "followup", now)
+    await link_own(session, question, carried["chat"], carried["mid"], now)
+
+
 async def follow_up(
     session: AsyncSession,
     question: Question,
@@ -310,7 +328,7 @@ async def write_first(
     now: datetime,
     remind_hours: float,
     escalate_hours: float,
-) -> Ack | None:
+) -> tuple[Question, Ack] | None:
     """A mentor writes first: a question thread started by the mentor. None, and
     nothing written, when the mentee cannot be reached."""
     if mentee.tg_id is None or not mentee.reachable:
@@ -330,7 +348,7 @@ async def write_first(
     queued = await carry_to_mentee(session, question, mentor, carried, "mentor-writes-header", now)
     if queued is None:
         return None
-    return ack(question, queued, "write-first-sent", mentee=mentee.display_name)
+    return question, ack(question, queued, "write-first-sent", mentee=mentee.display_name)
 
 
 async def originals(session: AsyncSession, question: Question) -> list[tuple[int, int]]:

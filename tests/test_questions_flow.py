@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
-from aiogram.types import MessageEntity, PhotoSize, Update
+from aiogram.types import Message, MessageEntity, PhotoSize, Update
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -697,6 +697,47 @@ async def test_an_answer_mode_ends_after_half_an_hour_or_with_cancel(
     calls = await client.send(w.mentor_a.person, "Ответ после отмены")
     assert not to(calls, w.mentee)
     assert (await questions(client))[0].status == "open"
+
+
+async def _album_reply(client: BotClient, who: Person, to_call: Any, n: int, group: str) -> list:
+    """n photos sent as one album in reply to the message of `to_call`."""
+    replied = Message(
+        message_id=to_call.result_id, date=client.clock.now(), chat=who.chat, text="(bot)"
+    )
+    calls: list = []
+    for index in range(n):
+        part = client.make_message(
+            who,
+            None,
+            photo=_photo(f"{group}{index}"),
+            media_group_id=group,
+            reply_to_message=replied,
+        )
+        calls += await client.send_message(part)
+    return calls
+
+
+async def test_albums_stay_whole_in_answers_and_follow_ups(client: BotClient, w: World) -> None:
+    [copy] = to(await client.send(w.mentee.person, "Покажите пример доски"), w.mentor_a)
+    [q] = await questions(client)
+    # An answer of three photos after «Ответить».
+    await client.press(w.mentor_a.person, f"qa:{q.id}", message_id=copy.result_id)
+    calls = []
+    for index in range(3):
+        part = client.make_message(
+            w.mentor_a.person, None, photo=_photo(f"a{index}"), media_group_id="ans-album"
+        )
+        calls += await client.send_message(part)
+    first, *rest = to(calls, w.mentee)
+    assert first.text.startswith("Ответ на вопрос №1") and len(rest) == 2
+    assert all(c.method.reply_parameters.message_id == first.result_id for c in rest)
+    assert not [c for c in client.replies(calls) if "Не понял" in c.text]
+    # A follow-up album, replying to the answer: one follow-up, no new question.
+    calls = await _album_reply(client, w.mentee.person, first, 3, "fu-album")
+    head, *parts = to(calls, w.mentor_a)
+    assert "Уточнение к вопросу №1" in head.text and len(parts) == 2
+    assert all(c.method.reply_parameters.message_id == head.result_id for c in parts)
+    assert len(await questions(client)) == 1
 
 
 # Cost ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from handlers.questions.thread import (
     may_answer,
     prompt_for,
     question_in_flow,
+    remember_album,
     still_in_flow,
     tell_outcome,
     valid_question,
@@ -40,6 +41,7 @@ async def answer(ctx: Ctx, question: Question, message: Message) -> None:
         await message.answer(ctx.t(outcome.key, **outcome.args))
     else:
         tell_outcome(ctx, message.chat.id, outcome)
+        await remember_album(ctx, message, question, "answer", "answer-header")
 
 
 @router.callback_query(QAnswerCb.filter())

@@ -22,6 +22,7 @@ from bot.states import FollowUpForm
 from handlers.questions.answering import answer
 from handlers.questions.thread import (
     Ctx,
+    carry_album_part,
     check_and,
     edit_off,
     is_mentee,
@@ -29,6 +30,7 @@ from handlers.questions.thread import (
     own_question,
     prompt_for,
     question_in_flow,
+    remember_album,
     still_in_flow,
     tell_outcome,
     valid_question,
@@ -142,6 +144,7 @@ async def _follow_up(ctx: Ctx, question: Question, message: Message) -> None:
         ctx.session, question, ctx.user, carried_of(message), ctx.clock.now(), *ctx.hours
     )
     tell_outcome(ctx, message.chat.id, ack)
+    await remember_album(ctx, message, question, "followup")
 
 
 @mentee_router.message()
@@ -151,6 +154,8 @@ async def any_message(message: Message, **data: Any) -> None:
         await message.answer(ctx.t("start-no-role"))
         return
     session = ctx.session
+    if await carry_album_part(ctx, message):
+        return
     if message.reply_to_message is not None:
         question = await qs.question_by_message(
             session, message.chat.id, message.reply_to_message.message_id

@@ -19,6 +19,7 @@ from handlers.questions.thread import (
     Ctx,
     age_of,
     is_mentee,
+    remember_album,
     still_in_flow,
     tell_outcome,
     valid_question,
@@ -184,7 +185,7 @@ async def typed_first(message: Message, **data: Any) -> None:
         return
     await ctx.state.set_state(None)
     program, mentee = rows[0]
-    ack = await routing.write_first(
+    written = await routing.write_first(
         ctx.session,
         route=Route(program.org_id, program.id, ctx.user, "mentor"),
         mentor=ctx.user,
@@ -195,7 +196,9 @@ async def typed_first(message: Message, **data: Any) -> None:
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
     )
-    if ack is None:
+    if written is None:
         await message.answer(ctx.t("write-first-undelivered", mentee=mentee.display_name))
-    else:
-        tell_outcome(ctx, message.chat.id, ack)
+        return
+    question, ack = written
+    tell_outcome(ctx, message.chat.id, ack)
+    await remember_album(ctx, message, question, "answer", "mentor-writes-header")

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import SUPPORTED, kind_of
+from bot.delivery import SUPPORTED, carried_of, kind_of
 from bot.i18n import Translator
 from bot.replies import Acknowledgement, acknowledge
 from models import questions as qs
+from models import routing
 from models.people import Role, Roles, User, member_of
 from models.questions import Question
 from models.routing import Ack
@@ -170,6 +171,46 @@ async def still_in_flow(ctx: Ctx, message: Message) -> bool:
         await ctx.state.clear()
         await message.answer(ctx.t("flow-expired"))
         return False
+    return True
+
+
+# FSM data: where the later parts of an album go, by media_group_id.
+ALBUM_ROUTES = "album_routes"
+
+
+async def remember_album(
+    ctx: Ctx, message: Message, question: Question, role: str, header: str | None = None
+) -> None:
+    """The message opens an album that an answer, a follow-up or a mentor's first
+    message started: its later parts (separate updates) go the same way."""
+    if not message.media_group_id:
+        return
+    routes = dict((await ctx.state.get_data()).get(ALBUM_ROUTES, {}))
+    routes[message.media_group_id] = {
+        "q": question.id,
+        "role": role,
+        "first": message.message_id,
+        "header": header,
+    }
+    while len(routes) > 5:
+        routes.pop(next(iter(routes)))
+    await ctx.state.update_data(**{ALBUM_ROUTES: routes})
+
+
+async def carry_album_part(ctx: Ctx, message: Message) -> bool:
+    """A later part of such an album: carried where its first part went."""
+    if not message.media_group_id or ctx.user is None:
+        return False
+    route = (await ctx.state.get_data()).get(ALBUM_ROUTES, {}).get(message.media_group_id)
+    if route is None:
+        return False
+    question = await ctx.session.get(Question, int(route["q"]))
+    if question is None:
+        return False
+    carried = {**carried_of(message), "album_first": route["first"]}
+    await routing.carry_part(
+        ctx.session, question, ctx.user, carried, route["role"], route["header"], ctx.clock.now()
+    )
     return True
 
 
