@@ -17,6 +17,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
+from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, make_clock
@@ -97,20 +98,26 @@ def build_dispatcher(
     return dp, db
 
 
-async def _on_error(event: ErrorEvent, locales: Locales) -> None:
+async def _on_error(
+    event: ErrorEvent,
+    locales: Locales,
+    lang: str | None = None,
+    event_from_user: TgUser | None = None,
+) -> None:
+    """Tells the person something went wrong, in the language the i18n middleware picked
+    (their stored choice when known); before it ran, by Telegram's language."""
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
     chat_id = None
-    language = None
     source = event.update.message or (
         event.update.callback_query.message if event.update.callback_query else None
     )
-    if event.update.message and event.update.message.from_user:
-        language = event.update.message.from_user.language_code
     if source is not None and source.chat.type == "private":
         chat_id = source.chat.id
     if chat_id is None:
         return
-    t = locales.get(locales.pick(None, language))
+    if lang is None:
+        lang = locales.pick(None, event_from_user.language_code if event_from_user else None)
+    t = locales.get(lang)
     try:
         await event.update.bot.send_message(chat_id, t("error-generic"))  # type: ignore[union-attr]
     except Exception:
