@@ -354,6 +354,6 @@ async def org_picked(
         text, markup = await _people_page(session, t, org_id, 0)
         await message.answer(text, reply_markup=markup)
     elif callback_data.command == "settings":
-        await show_settings(message, session, t, org_id)
+        await show_settings(message, session, t, org_id, clock)
     else:
         await query.answer(t("button-outdated"), show_alert=True)

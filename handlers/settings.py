@@ -8,12 +8,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.builders import SETTINGS_FIELDS, org_pick_keyboard, settings_keyboard
 from bot.keyboards.callbacks import SettingsCb
 from bot.states import SettingsForm
+from models.calendar import current_calendar, today_in
 from models.people import Organization, Roles, curator_orgs, may_manage
-from models.settings_input import PARSERS, calendar_lines
+from models.questions import apply_settings
+from models.settings_input import FIELDS, calendar_lines, parse_setting
 
 router = Router(name="settings")
 
@@ -21,10 +24,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 async def show_settings(
-    message: Message, session: AsyncSession, t: Translator, org_id: int
+    message: Message, session: AsyncSession, t: Translator, org_id: int, clock: Clock
 ) -> None:
     org = await session.get(Organization, org_id)
     assert org is not None
+    calendar = current_calendar(org.calendar or {}, today_in(org.timezone, clock.now()))
     days = ", ".join(t.plain(f"weekday-{WEEKDAYS[int(d) - 1]}") for d in org.work_days.split(","))
     await message.answer(
         t(
@@ -34,8 +38,8 @@ async def show_settings(
             days=days,
             work=f"{org.work_start}–{org.work_end}",
             quiet=f"{org.quiet_start}–{org.quiet_end}",
-            year=(org.calendar or {}).get("year", "—"),
-            calendar="\n".join(calendar_lines(org.calendar or {})),
+            year=calendar.get("year", "—"),
+            calendar="\n".join(calendar_lines(calendar)),
         ),
         reply_markup=settings_keyboard(t, org_id),
     )
@@ -43,7 +47,7 @@ async def show_settings(
 
 @router.message(Command("settings"))
 async def settings_command(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator
+    message: Message, session: AsyncSession, roles: Roles, t: Translator, clock: Clock
 ) -> None:
     orgs = await curator_orgs(session, roles)
     if not orgs:
@@ -52,7 +56,7 @@ async def settings_command(
     if len(orgs) > 1:
         await message.answer(t("pick-org"), reply_markup=org_pick_keyboard("settings", "", orgs))
         return
-    await show_settings(message, session, t, orgs[0][0])
+    await show_settings(message, session, t, orgs[0][0], clock)
 
 
 @router.callback_query(SettingsCb.filter())
@@ -83,25 +87,32 @@ async def edit_setting(
 
 @router.message(SettingsForm.value, F.text & ~F.text.startswith("/"))
 async def got_setting(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
 ) -> None:
     data = await state.get_data()
     org_id, field = int(data.get("org", 0)), str(data.get("field", ""))
     org = await session.get(Organization, org_id)
-    if org is None or not may_manage(roles, org_id) or field not in PARSERS:
+    if org is None or not may_manage(roles, org_id) or field not in FIELDS:
         await state.clear()
         await message.answer(t("not-allowed"))
         return
+    now = clock.now()
     try:
-        values = PARSERS[field](message.text or "")
+        values = parse_setting(
+            field, message.text or "", org.calendar or {}, today_in(org.timezone, now)
+        )
     except ValueError as exc:
         await message.answer(t(str(exc)))
         return
-    for column, value in values.items():
-        setattr(org, column, value)
+    await apply_settings(session, org, values, now)
     await state.clear()
     await message.answer(t("settings-saved"))
-    await show_settings(message, session, t, org_id)
+    await show_settings(message, session, t, org_id, clock)
 
 
 @router.message(SettingsForm.value, ~F.text)

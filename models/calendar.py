@@ -11,7 +11,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-PUBLIC_HOLIDAYS = ((1, 1), (1, 2), (1, 7), (2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4))
+# The fixed non-working holidays of the Labour Code, art. 112: 1-6 and 8 January (New Year
+# holidays), 7 January (Christmas), 23 February, 8 March, 1 May, 9 May, 12 June, 4 November.
+# They hold in every year, whatever school year a school's stored calendar describes.
+PUBLIC_HOLIDAYS = frozenset(
+    [(1, d) for d in range(1, 9)] + [(2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4)]
+)
 
 
 def school_year_of(day: date) -> int:
@@ -38,7 +43,7 @@ def default_calendar(start_year: int) -> dict[str, Any]:
         (f"{y}-12-28", f"{n}-01-10"),
         (f"{n}-03-21", f"{n}-03-29"),
     ]
-    holidays = [f"{yy}-{m:02d}-{d:02d}" for yy in (y, n) for m, d in PUBLIC_HOLIDAYS]
+    holidays = [f"{yy}-{m:02d}-{d:02d}" for yy in (y, n) for m, d in sorted(PUBLIC_HOLIDAYS)]
     holidays = [h for h in holidays if f"{y}-09-01" <= h <= f"{n}-08-31"]
     return {
         "year": f"{y}/{str(n)[-2:]}",
@@ -46,6 +51,24 @@ def default_calendar(start_year: int) -> dict[str, Any]:
         "breaks": [{"start": s, "end": e} for s, e in breaks],
         "holidays": sorted(holidays),
     }
+
+
+def calendar_year(calendar: dict[str, Any]) -> int | None:
+    """The start year of the school year a stored calendar describes ("2026/27" → 2026)."""
+    year = str(calendar.get("year", ""))[:4]
+    return int(year) if year.isdigit() else None
+
+
+def current_calendar(calendar: dict[str, Any], today: date) -> dict[str, Any]:
+    """The calendar of the school year `today` falls in: the stored one while it is that
+    year's, else the default one of the new year. The transfers of days off carry over."""
+    year = school_year_of(today)
+    if calendar_year(calendar) == year:
+        return calendar
+    rolled = default_calendar(year)
+    if calendar.get("transfers"):
+        rolled["transfers"] = calendar["transfers"]
+    return rolled
 
 
 def parse_hhmm(text: str) -> time:
@@ -66,6 +89,8 @@ class WorkSchedule:
     quiet_start: time
     quiet_end: time
     days_off: frozenset[date]
+    # Weekend days the government made working days by moving their day off elsewhere.
+    extra_working: frozenset[date] = frozenset()
 
     @classmethod
     def of(cls, org: Any) -> WorkSchedule:
@@ -78,6 +103,10 @@ class WorkSchedule:
             while start <= end:
                 days_off.add(start)
                 start += timedelta(days=1)
+        extra_working: set[date] = set()
+        for transfer in calendar.get("transfers", []):
+            extra_working.add(date.fromisoformat(transfer["from"]))
+            days_off.add(date.fromisoformat(transfer["to"]))
         return cls(
             zone=ZoneInfo(org.timezone),
             work_days=frozenset(int(d) for d in org.work_days.split(",") if d),
@@ -86,10 +115,13 @@ class WorkSchedule:
             quiet_start=parse_hhmm(org.quiet_start),
             quiet_end=parse_hhmm(org.quiet_end),
             days_off=frozenset(days_off),
+            extra_working=frozenset(extra_working - days_off),
         )
 
     def is_working_day(self, day: date) -> bool:
-        return day.isoweekday() in self.work_days and day not in self.days_off
+        if day in self.days_off or (day.month, day.day) in PUBLIC_HOLIDAYS:
+            return False
+        return day in self.extra_working or day.isoweekday() in self.work_days
 
     def is_quiet(self, instant: datetime) -> bool:
         local = instant.astimezone(self.zone).time()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.calendar import WorkSchedule
 from models.db import Base, UTCDateTime
-from models.outbox import cancel_by_ref, enqueue
+from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref, enqueue
 from models.people import Organization, Profile, Role, User, org_user_ids
 from models.programs import Program, ProgramMentee, ProgramStatus
 
@@ -169,6 +169,47 @@ def sla_times(
     return (
         schedule.add_working_time(start, timedelta(hours=remind_hours)),
         schedule.add_working_time(start, timedelta(hours=escalate_hours)),
+    )
+
+
+async def apply_settings(
+    session: AsyncSession, org: Organization, values: dict[str, Any], now: datetime
+) -> None:
+    """Save a school's new time zone, hours or calendar, and move what was timed by the
+    old ones: the SLA deadlines of its open questions and its reminders held for quiet
+    hours. A deadline keeps the working time it allowed since the question was asked
+    (a reassignment's extra time included), now counted in the new schedule."""
+    before = WorkSchedule.of(org)
+    for column, value in values.items():
+        setattr(org, column, value)
+    after = WorkSchedule.of(org)
+    if after == before:
+        return
+    open_questions = await session.scalars(
+        select(Question).where(
+            Question.org_id == org.id,
+            Question.status == QuestionStatus.OPEN,
+            (Question.remind_due_at.is_not(None) & Question.reminded_at.is_(None))
+            | (Question.escalate_due_at.is_not(None) & Question.escalated_at.is_(None)),
+        )
+    )
+    for question in list(open_questions.all()):
+        moved: dict[str, datetime] = {}
+        for due, done in (("remind_due_at", "reminded_at"), ("escalate_due_at", "escalated_at")):
+            old = getattr(question, due)
+            if old is not None and getattr(question, done) is None:
+                allowed = before.working_time_between(question.asked_at, old)
+                moved[due] = after.add_working_time(question.asked_at, allowed)
+        await session.execute(update(Question).where(Question.id == question.id).values(moved))
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.org_id == org.id,
+            OutboxMessage.kind.in_(SLA_NOTICES),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0,
+        )
+        .values(due_at=after.quiet_ends_at(now))
     )
 
 

@@ -360,7 +360,7 @@ def _built_keys() -> set[str]:
     keys |= {f"profile-hint-{f}" for f in fields}
     keys |= {f"profile-{kind}-{f}" for kind in ("ask", "edit") for f in (*fields, "directions")}
     keys |= {"profile-ask-difficulties", "profile-edit-difficulties"}
-    for field in ("timezone", "hours", "quiet", "calendar"):
+    for field in ("timezone", "hours", "quiet", "calendar", "transfers"):
         keys |= {f"settings-{kind}-{field}" for kind in ("ask", "edit", "bad")}
     names = set(EVERYONE) | {n for group in BY_ROLE.values() for n in group}
     keys |= {f"cmd-{n}" for n in names} | {f"lang-name-{code}" for code in LANGUAGES}

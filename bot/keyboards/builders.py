@@ -24,7 +24,7 @@ from bot.keyboards.callbacks import (
 from models.people import Direction, Role
 
 PROFILE_FIELDS = ("name", "position", "subject", "experience", "directions", "difficulties")
-SETTINGS_FIELDS = ("timezone", "hours", "quiet", "calendar")
+SETTINGS_FIELDS = ("timezone", "hours", "quiet", "calendar", "transfers")
 
 
 def consent_keyboard(t: Translator) -> InlineKeyboardMarkup:

@@ -76,6 +76,7 @@ settings-edit-timezone = Time zone
 settings-edit-hours = Working hours
 settings-edit-quiet = Quiet hours
 settings-edit-calendar = Calendar
+settings-edit-transfers = Moved days off
 settings-ask-timezone = Type an IANA time zone, for example Europe/Moscow or Asia/Yekaterinburg:
 settings-ask-hours = Type working days and hours, for example «1-5 08:00-18:00» (1 is Monday), or just hours «08:00-17:00»:
 settings-ask-quiet = Type quiet hours, for example «21:00-08:00»: questions then arrive silently and reminders wait.
@@ -88,6 +89,9 @@ settings-bad-timezone = Unknown time zone. Examples: Europe/Moscow, Asia/Novosib
 settings-bad-hours = I did not understand the hours. Example: «1-5 08:00-18:00» — days 1 (Mon) to 5 (Fri), start before end.
 settings-bad-quiet = I did not understand the quiet hours. Example: «21:00-08:00».
 settings-bad-calendar = I did not understand the calendar: lines Q1–Q4 with dates DD.MM.YYYY-DD.MM.YYYY in order are required, end not before start; B and H are optional.
+settings-ask-transfers =
+    Send the government's transfers of days off, one per line: «02.01→10.05» moves the day off of 2 January to 10 May (10 May is then a day off, 2 January a working day unless it is a holiday). A year may be given: «02.01.2027→10.05.2027». The holidays of art. 112 of the Labour Code (1–8 January, 23 February, 8 March, 1 and 9 May, 12 June, 4 November) always count. «-» removes all transfers.
+settings-bad-transfers = I did not understand the transfers. Example: «02.01→10.05» or «02.01.2027→10.05.2027», one per line; the dates must exist and differ.
 settings-saved = Settings saved.
 mydata-nothing = We hold no data about you.
 mydata-caption = Everything the bot holds about you.
