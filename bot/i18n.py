@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,12 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.types import fluent_number
 
 import locales
+from models.people import NAMELESS
 
 LOCALES_DIR = Path(locales.__file__).resolve().parent
 LANGUAGES = ("ru", "en")
 log = logging.getLogger(__name__)
+NAMELESS_ID = re.compile(re.escape(NAMELESS) + r"(\d+)")
 
 
 class Translator:
@@ -26,11 +29,27 @@ class Translator:
         self._bundle = bundle
 
     def __call__(self, key: str, **args: Any) -> str:
-        return self._render(key, {k: self._prepare(v, escape=True) for k, v in args.items()})
+        return self._render(key, {k: self._argument(v, escape=True) for k, v in args.items()})
 
     def plain(self, key: str, **args: Any) -> str:
         """Rendered without HTML escaping, for files and button labels."""
-        return self._render(key, {k: self._prepare(v, escape=False) for k, v in args.items()})
+        return self._render(key, {k: self._argument(v, escape=False) for k, v in args.items()})
+
+    def _argument(self, value: Any, *, escape: bool) -> Any:
+        value = self._prepare(value, escape=escape)
+        return self.name(value) if isinstance(value, str) else value
+
+    def name(self, text: str) -> str:
+        """`text` with every person who has no name to show (models/people.py
+        User.display_name) written as «без имени #id»; for labels built without a key."""
+        if NAMELESS not in text:
+            return text
+        return NAMELESS_ID.sub(
+            lambda m: self._render(
+                "person-nameless", {"id": self._prepare(int(m[1]), escape=False)}
+            ),
+            text,
+        )
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)

@@ -28,6 +28,10 @@ from models.calendar import default_calendar, school_year_of
 from models.db import Base, UTCDateTime
 from models.outbox import cancel_for_user, enqueue
 
+# Marks a display name that has no name to show (an invisible separator, then the id):
+# the translator renders it in the reader's language; unrendered it reads "#id".
+NAMELESS = "\u2063#"
+
 NAME_MAX = 200
 FIELD_MAX = 200
 
@@ -84,7 +88,13 @@ class User(Base):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.tg_name or f"#{self.id}"
+        """The name from the profile, else the Telegram name; a person with neither (one
+        who left onboarding before giving a name, with a blank Telegram name) is
+        NAMELESS + id, which the translator renders as «без имени #id»."""
+        for name in (self.full_name, self.tg_name):
+            if name and name.strip():
+                return name
+        return f"{NAMELESS}{self.id}"
 
 
 class Membership(Base):

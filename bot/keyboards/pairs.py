@@ -47,8 +47,9 @@ def pair_mentees_keyboard(
     shown = mentees[page * MENTEES_PAGE : (page + 1) * MENTEES_PAGE]
     for user_id, name in shown:
         mark = "✅ " if user_id in chosen else ""
+        label = t.name(name)
         builder.button(
-            text=f"{mark}{name}"[:LABEL_MAX] + f" #{user_id}",
+            text=f"{mark}{label}"[:LABEL_MAX] + ("" if label != name else f" #{user_id}"),
             callback_data=PairMenteeCb(org_id=org_id, user_id=user_id),
         )
     sizes = [1] * len(shown)

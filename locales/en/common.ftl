@@ -51,6 +51,7 @@ not-allowed-curator = Only a mentoring curator can use this command.
 flood-warning = Too many commands at once. Wait a couple of seconds: new commands are not accepted for a moment.
 flood-not-taken = Too many messages arrived at once: some of them were not taken. Please send the missing ones again, more slowly.
 error-generic = Something went wrong. Please try again a little later; if it happens again, tell your curator.
+person-nameless = no name #{ $id }
 group-note = I work in private chats only. Please message me directly: that keeps personal data safe.
 role-curator = curator
 role-mentor = mentor
