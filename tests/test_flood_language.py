@@ -103,6 +103,7 @@ async def english_by_choice(client: BotClient) -> Person:
     org = await make_org(client.sessionmaker, now)
     english = Person(55, "Eng", language_code="ru")
     await make_member(client.sessionmaker, org, english, Role.MENTOR, now, name="Smith J")
+    await client.send(english, "/help")  # in Russian still
     calls = await client.press(english, LangCb(code="en").pack())
     assert client.locales.get("en")("lang-set") in [c.text for c in calls]
     return english

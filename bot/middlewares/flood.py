@@ -60,7 +60,10 @@ class FloodMiddleware(BaseMiddleware):
     ) -> Any:
         message = event.message if isinstance(event, Update) else None
         if message is None or message.chat.type != "private" or message.from_user is None:
-            return await handler(event, data)
+            tg_user = data.get("event_from_user")
+            if tg_user is None:
+                return await handler(event, data)
+            return await self._handle(handler, event, data, tg_user.id)  # buttons: not counted
         user_id = message.from_user.id
         if message.media_group_id and self.albums.get(user_id) == message.media_group_id:
             return await self._handle(handler, event, data, user_id)
