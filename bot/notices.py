@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import InlineKeyboardMarkup, MessageEntity, ReplyParameters
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +21,7 @@ from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_hea
 from bot.i18n import Translator
 from bot.keyboards import questions as qkb
 from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
-from bot.texts import split_text
+from bot.texts import split_text, utf16_len
 from models import questions as qs
 from models import routing
 from models.outbox import OutboxMessage
@@ -94,9 +94,6 @@ KEYBOARDS: dict[str, Keyboard] = {
     "notice-joined": _joined,
     "question-escalated": lambda row, t: qkb.escalation_keyboard(t, int(row.ref_id or 0)),
     "question-resolved": lambda row, t: qkb.rate_keyboard(int(row.ref_id or 0)),
-    "question-continue-or-new": lambda row, t: qkb.continue_keyboard(
-        t, int(row.ref_id or 0), int(row.args["mid"])
-    ),
     "reassign-pick": lambda row, t: qkb.reassign_keyboard(
         int(row.ref_id or 0), [(int(uid), name) for uid, name in row.args["mentors"]]
     ),
@@ -176,6 +173,16 @@ async def render_edit(d: Delivery) -> list[Sent]:
         d.t.plain(args["header"], **args.get("header_args", {})) if args.get("header") else None
     )
     markup = _question_keys(args.get("keyboard"), int(d.row.ref_id or 0), d.t)
+    if args.get("carried") is None:  # a header message of its own: only the header changes
+        await d.bot.edit_message_text(
+            text=header or "",
+            chat_id=d.row.chat_id,
+            message_id=copy_id,
+            parse_mode=None,
+            entities=[MessageEntity(type="bold", offset=0, length=utf16_len(header or ""))],
+            reply_markup=markup,
+        )
+        return []
     if await apply_edit(d.bot, d.row.chat_id, copy_id, args["carried"], header, markup):
         return []
     # The copy cannot take the edit (too long, or a kind Telegram cannot edit): say so

@@ -45,6 +45,7 @@ class Acknowledgement:
     sent: str  # the rows went through
     queued: str  # Telegram made them wait; they will go later
     undelivered: str  # refused for good (the reader blocked the bot)
+    markup: Any = None  # buttons under it, whatever it says
 
 
 Reply = TelegramMethod[Any] | Acknowledgement
@@ -127,7 +128,9 @@ async def send_collected(
         if isinstance(reply, Acknowledgement):
             result = await sender.outcome(reply.rows, ACK_WAIT_SECONDS)
             text = {"sent": reply.sent, "queued": reply.queued}.get(result, reply.undelivered)
-            await _send(bot, SendMessage(chat_id=reply.chat_id, text=text))
+            await _send(
+                bot, SendMessage(chat_id=reply.chat_id, text=text, reply_markup=reply.markup)
+            )
         else:
             await _send(bot, reply)
 

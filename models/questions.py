@@ -16,7 +16,9 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    and_,
     insert,
+    or_,
     select,
     update,
 )
@@ -39,6 +41,7 @@ class QuestionStatus(enum.StrEnum):
     ANSWERED = "answered"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    MERGED = "merged"  # taken for a new question, then made part of an earlier one
 
 
 LIVE_STATUSES = (QuestionStatus.OPEN, QuestionStatus.ANSWERED)
@@ -334,6 +337,35 @@ async def is_linked(session: AsyncSession, question_id: int, chat_id: int, messa
     return found is not None
 
 
+async def opening_message(session: AsyncSession, question_id: int) -> int | None:
+    """The id of the mentee's own message that opened the question."""
+    return await session.scalar(
+        select(QuestionMessage.message_id)
+        .where(QuestionMessage.question_id == question_id, QuestionMessage.role == "own")
+        .order_by(QuestionMessage.id)
+        .limit(1)
+    )
+
+
+async def thread_of(
+    session: AsyncSession, question_id: int, origin: tuple[int, int] | None = None
+) -> list[QuestionMessage]:
+    """The question's thread links; with `origin`, only that message and its copies."""
+    query = select(QuestionMessage).where(QuestionMessage.question_id == question_id)
+    if origin is not None:
+        chat_id, message_id = origin
+        query = query.where(
+            or_(
+                and_(QuestionMessage.chat_id == chat_id, QuestionMessage.message_id == message_id),
+                and_(
+                    QuestionMessage.origin_chat_id == chat_id,
+                    QuestionMessage.origin_message_id == message_id,
+                ),
+            )
+        )
+    return list((await session.scalars(query.order_by(QuestionMessage.id))).all())
+
+
 async def copy_in_chat(
     session: AsyncSession, question_id: int, chat_id: int, origin: tuple[int, int]
 ) -> int | None:
@@ -438,6 +470,19 @@ async def reopen(
             escalated_at=None,
         )
     )
+
+
+async def merge(session: AsyncSession, question: Question, now: datetime) -> None:
+    """The question was never one of its own: it is set aside, and what it still had
+    queued (reminders, escalations) is cancelled."""
+    await session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(
+            status=QuestionStatus.MERGED, closed_at=now, remind_due_at=None, escalate_due_at=None
+        )
+    )
+    await cancel_by_ref(session, "question", question.id)
 
 
 async def set_status(

@@ -428,6 +428,111 @@ async def reader_blocked(session: AsyncSession, user_id: int, now: datetime) -> 
     await mark_unreachable(session, user_id, now)
 
 
+async def _relabel(
+    session: AsyncSession,
+    question: Question,
+    links: list[QuestionMessage],
+    role: str,
+    carried: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Moved messages follow their new question: their role changes, and each copy
+    that carries a header gets the new one (and the new question's buttons)."""
+    args = await header_args(session, question)
+    keyboard = CURATOR_KEYS if question.owner_id is None else MENTOR_KEYS
+    for link in links:
+        link.question_id = question.id
+        if link.role in HEADER_KEYS:
+            link.role = role
+        if not link.with_header:
+            continue
+        reader = await session.scalar(select(User).where(User.tg_id == link.chat_id))
+        if reader is None:
+            continue
+        await enqueue(
+            session,
+            chat_id=link.chat_id,
+            user_id=reader.id,
+            org_id=question.org_id,
+            kind=CARRY_EDIT,
+            ref=ref(question),
+            author_id=question.mentee_id,
+            args={
+                "carried": carried if link.origin_chat_id is not None else None,
+                "copy": link.message_id,
+                "header": HEADER_KEYS[role],
+                "header_args": args,
+                "keyboard": keyboard,
+                "number": question.number,
+            },
+            now=now,
+        )
+
+
+async def split_off(
+    session: AsyncSession,
+    question: Question,
+    route: Route,
+    carried: dict[str, Any],
+    preview: str | None,
+    now: datetime,
+    remind_hours: float,
+    escalate_hours: float,
+) -> Question:
+    """A message taken as a continuation becomes a question of its own, routed as a new
+    question is: its copies are relabelled where they already are, and whoever must
+    answer it now and has no copy yet gets one."""
+    links = await qs.thread_of(session, question.id, (carried["chat"], carried["mid"]))
+    mentee = await session.get(User, question.mentee_id)
+    assert mentee is not None
+    new = await qs.create_question(
+        session,
+        route=route,
+        mentee=mentee,
+        kind=carried["kind"],
+        preview=preview,
+        media_group_id=None,
+        now=now,
+        remind_hours=remind_hours,
+        escalate_hours=escalate_hours,
+    )
+    await _relabel(session, new, links, "question", carried, now)
+    have = {link.chat_id for link in links if link.origin_chat_id is not None}
+    for reader in await owners(session, new):
+        if reader.tg_id not in have:
+            await _carry(
+                session,
+                new,
+                reader,
+                now,
+                carried=carried,
+                role="question",
+                header="question-header",
+                header_args=await header_args(session, new),
+                keyboard=CURATOR_KEYS if new.owner_id is None else MENTOR_KEYS,
+                author_id=new.mentee_id,
+                silent=await quiet_now(session, new.org_id, now),
+            )
+    return new
+
+
+async def merge_into(
+    session: AsyncSession,
+    question: Question,
+    target: Question,
+    carried: dict[str, Any],
+    now: datetime,
+    remind_hours: float,
+    escalate_hours: float,
+) -> None:
+    """A message taken as a new question was a continuation after all: its thread joins
+    the earlier question, which is open again; the taken question is left merged."""
+    links = await qs.thread_of(session, question.id)
+    await qs.merge(session, question, now)
+    await qs.reopen(session, target, now, remind_hours, escalate_hours)
+    await _relabel(session, target, links, "followup", carried, now)
+
+
 async def propagate_edit(
     session: AsyncSession,
     editor: User | None,

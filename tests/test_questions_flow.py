@@ -204,26 +204,40 @@ async def test_answer_follow_up_resolve_and_rate(client: BotClient, w: World) ->
     assert (question.status, question.rating) == ("resolved", 5)
 
 
-async def test_new_message_while_open_asks_continue_or_new(client: BotClient, w: World) -> None:
-    await client.send(w.mentee.person, "Первый вопрос")
+async def test_a_message_while_a_question_is_live_goes_at_once(client: BotClient, w: World) -> None:
+    [first] = to(await client.send(w.mentee.person, "Первый вопрос"), w.mentor_a)
+    # Unanswered: taken as a continuation, delivered at once.
     calls = await client.send(w.mentee.person, "Ещё про это")
-    assert not to(calls, w.mentor_a)
-    [ask] = to(calls, w.mentee)
-    assert "продолжение вопроса №1 или новый вопрос?" in ask.text
-    continue_data = client.button_data(calls, "Продолжение")
-    calls = await client.press(w.mentee.person, continue_data)
     [followup] = to(calls, w.mentor_a)
     assert followup.text.startswith("Уточнение к вопросу №1") and "Ещё про это" in followup.text
-
-    calls = await client.send(w.mentee.person, "Совсем другое")
-    new_data = client.button_data(calls, "Новый вопрос")
-    calls = await client.press(w.mentee.person, new_data)
-    [copy] = to(calls, w.mentor_a)
-    assert copy.text.startswith("Вопрос №2 · Молодой У") and "Совсем другое" in copy.text
+    [told] = to(calls, w.mentee)
+    assert "Уточнение к вопросу №1 отправлено" in told.text
+    # One tap: it was a new question after all; the mentor's copy is relabelled.
+    split = client.button_data([told], "Это новый вопрос")
+    calls = await client.press(w.mentee.person, split)
+    [relabel] = to(calls, w.mentor_a)
+    assert relabel.name == "editMessageText" and relabel.method.message_id == followup.result_id
+    assert relabel.method.text.startswith("Вопрос №2 · Молодой У")
+    assert "вопрос №2" in client.replies(calls)[-1].text
     assert [q.number for q in await questions(client)] == [1, 2]
-    # a pressed choice cannot be replayed
-    calls = await client.press(w.mentee.person, new_data)
+    calls = await client.press(w.mentee.person, split)  # a switch cannot be replayed
     assert not to(calls, w.mentor_a) and len(await questions(client)) == 2
+
+    # Answered: taken as a new question; one tap makes it a continuation of №2.
+    await client.reply(w.mentor_a.person, followup, "Ответ на второй")
+    calls = await client.send(w.mentee.person, "Совсем другое")
+    [copy] = to(calls, w.mentor_a)
+    assert copy.text.startswith("Вопрос №3 · Молодой У")
+    [told] = to(calls, w.mentee)
+    join = client.button_data([told], "Это продолжение вопроса №2")
+    calls = await client.press(w.mentee.person, join)
+    [relabel] = to(calls, w.mentor_a)
+    assert relabel.method.text.startswith("Уточнение к вопросу №2")
+    _, q2, q3 = await questions(client)
+    assert (q2.status, q3.status) == ("open", "merged")
+    # the mentor's reply to the relabelled copy answers question 2
+    calls = await client.reply(w.mentor_a.person, copy, "Про это тоже")
+    assert to(calls, w.mentee)[0].text.startswith("Ответ на вопрос №2")
 
 
 async def test_answer_button_then_a_photo_answer(client: BotClient, w: World) -> None:
@@ -306,11 +320,10 @@ async def test_away_routes_to_the_curator_until_back(client: BotClient, w: World
     calls = await client.send(w.mentee3.person, "Наставник Б?")
     assert to(calls, w.curator) and not to(calls, w.mentor_b)
     client.clock.set(datetime(2026, 11, 24, 21, 30, tzinfo=UTC))  # 00:30 on 25.11 in Moscow
-    calls = await client.press(
-        w.mentee3.person,
-        client.button_data(await client.send(w.mentee3.person, "Уже вернулись?"), "Новый вопрос"),
-    )
-    assert to(calls, w.mentor_b) and not to(calls, w.curator)
+    calls = await client.send(w.mentee3.person, "Уже вернулись?")  # continues the first
+    calls = await client.press(w.mentee3.person, client.button_data(calls, "Это новый вопрос"))
+    assert to(calls, w.mentor_b)[0].text.startswith("Вопрос №")  # a new question goes to B
+    assert [c.name for c in to(calls, w.curator)] == ["editMessageText"]  # relabelled only
 
 
 # Edits ---------------------------------------------------------------------------------

@@ -54,11 +54,20 @@ def rate_keyboard(q: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def continue_keyboard(t: Translator, q: int, mid: int) -> InlineKeyboardMarkup:
+def as_new_keyboard(t: Translator, mid: int) -> InlineKeyboardMarkup:
+    """Under a message taken as a continuation: take it as a new question instead."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("q-btn-continue"), callback_data=QContinueCb(q=q, mid=mid))
-    builder.button(text=t.plain("q-btn-new"), callback_data=QNewCb(mid=mid))
-    builder.adjust(1)
+    builder.button(text=t.plain("q-btn-as-new"), callback_data=QNewCb(mid=mid))
+    return builder.as_markup()
+
+
+def as_continuation_keyboard(t: Translator, q: int, number: int, mid: int) -> InlineKeyboardMarkup:
+    """Under a message taken as a new question: make it part of question №number."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t.plain("q-btn-as-continuation", number=number),
+        callback_data=QContinueCb(q=q, mid=mid),
+    )
     return builder.as_markup()
 
 

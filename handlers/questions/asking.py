@@ -91,8 +91,29 @@ async def _release_album_parts(ctx: Ctx, question: Question, first: dict[str, An
         await routing.add_part(ctx.session, question, carried, ctx.clock.now())
 
 
+async def _route(
+    ctx: Ctx, program_id: int | None, choices: list[tuple[Any, Any]] | None = None
+) -> Route | None:
+    """Where a new question of the current mentee goes: the mentor of `program_id` (or of
+    the first program), else the school's curators; None when the mentee has no school."""
+    assert ctx.user is not None
+    if choices is None:
+        choices = await qs.mentor_choices(ctx.session, ctx.user.id)
+    if program_id is not None:
+        choices = [(p, u) for p, u in choices if p.id == program_id] or choices
+    if choices:
+        program, mentor = choices[0]
+        return await qs.route_for(ctx.session, program.org_id, program, mentor, ctx.clock.now())
+    org_id = await qs.mentee_org(ctx.session, ctx.user.id)
+    return Route(org_id, None, None, "no-mentor") if org_id is not None else None
+
+
 async def _new_question(
-    ctx: Ctx, message: Message, kept: dict[str, Any], program_id: int | None = None
+    ctx: Ctx,
+    message: Message,
+    kept: dict[str, Any],
+    program_id: int | None = None,
+    after: Question | None = None,
 ) -> Question | None:
     """Ask `kept` as a new question; `message` is where the mentee is answered."""
     assert ctx.user is not None
@@ -115,15 +136,10 @@ async def _new_question(
         )
         return None
     now = ctx.clock.now()
-    if choices:
-        program, mentor = choices[0]
-        route = await qs.route_for(session, program.org_id, program, mentor, now)
-    else:
-        org_id = await qs.mentee_org(session, ctx.user.id)
-        if org_id is None:
-            await message.answer(ctx.t("fallback-hint"))
-            return None
-        route = Route(org_id, None, None, "no-mentor")
+    route = await _route(ctx, program_id, choices)
+    if route is None:
+        await message.answer(ctx.t("fallback-hint"))
+        return None
     question, ack = await routing.ask(
         session,
         route=route,
@@ -134,7 +150,10 @@ async def _new_question(
         remind_hours=ctx.hours[0],
         escalate_hours=ctx.hours[1],
     )
-    tell_outcome(ctx, message.chat.id, ack)
+    markup = None
+    if after is not None:  # taken as new while `after` was live: offer to join it
+        markup = kb.as_continuation_keyboard(ctx.t, after.id, after.number, carried["mid"])
+    tell_outcome(ctx, message.chat.id, ack, markup)
     return question
 
 
@@ -181,17 +200,21 @@ async def any_message(message: Message, **data: Any) -> None:
             return
     if not await valid_question(ctx, message):
         return
+    # A message while a question is live goes at once, with its likely reading: a
+    # continuation while the question is unanswered, a new question once it has been
+    # answered. One tap on the button under the confirmation switches the reading.
     open_question = await qs.open_question_of(session, ctx.user.id)
     if open_question is not None and not message.media_group_id:
-        await _remember(ctx, _pending(message))
-        await routing.tell(
-            session,
-            open_question,
-            ctx.user,
-            "question-continue-or-new",
-            ctx.clock.now(),
-            mid=message.message_id,
-        )
+        kept = _pending(message)
+        await _remember(ctx, kept)
+        if open_question.status == QuestionStatus.OPEN:
+            ack = await routing.follow_up(
+                session, open_question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
+            )
+            markup = kb.as_new_keyboard(ctx.t, message.message_id)
+            tell_outcome(ctx, message.chat.id, ack, markup)
+            return
+        await _new_question(ctx, message, kept, after=open_question)
         return
     await _new_question(ctx, message, _pending(message))
 
@@ -247,35 +270,72 @@ async def typed_follow_up(message: Message, **data: Any) -> None:
     await _follow_up(ctx, question, message)
 
 
+async def _switchable(ctx: Ctx, mid: int) -> tuple[Question, dict[str, Any]] | None:
+    """The mentee's own message `mid`, with the question it now belongs to and what it
+    carried: the reading of a message can be switched once."""
+    if ctx.user is None or ctx.user.tg_id is None:
+        return None
+    question = await qs.question_by_message(ctx.session, ctx.user.tg_id, mid)
+    if question is None or question.mentee_id != ctx.user.id:
+        return None
+    kept = await _recall(ctx, mid)
+    return (question, kept) if kept is not None else None
+
+
 @router.callback_query(QContinueCb.filter())
-async def continue_question(query: CallbackQuery, callback_data: QContinueCb, **data: Any) -> None:
+async def as_continuation(query: CallbackQuery, callback_data: QContinueCb, **data: Any) -> None:
+    """A message taken as a new question continues question `q` after all."""
     ctx = Ctx(data)
-    question = await own_question(ctx, query, callback_data.q)
-    if question is None:
+    target = await ctx.session.get(Question, callback_data.q)
+    if target is None or ctx.user is None or target.mentee_id != ctx.user.id:
+        await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
-    kept = await _recall(ctx, callback_data.mid)
-    if kept is None or ctx.user is None:
+    found = await _switchable(ctx, callback_data.mid)
+    if (
+        found is None
+        or target.id == found[0].id
+        or await qs.opening_message(ctx.session, found[0].id) != callback_data.mid
+    ):
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
+    question, kept = found
     await query.answer()
     await edit_off(query)
-    ack = await routing.follow_up(
-        ctx.session, question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
+    await routing.merge_into(
+        ctx.session, question, target, kept["carried"], ctx.clock.now(), *ctx.hours
     )
-    tell_outcome(ctx, query.from_user.id, ack)
+    await ctx.bot.send_message(query.from_user.id, ctx.t("question-merged", number=target.number))
 
 
 @router.callback_query(QNewCb.filter())
-async def new_question(query: CallbackQuery, callback_data: QNewCb, **data: Any) -> None:
+async def as_new(query: CallbackQuery, callback_data: QNewCb, **data: Any) -> None:
+    """A message taken as a continuation is a new question after all."""
     ctx = Ctx(data)
-    kept = await _recall(ctx, callback_data.mid)
-    if kept is None or ctx.user is None or not is_mentee(ctx.roles):
+    found = await _switchable(ctx, callback_data.mid)
+    if (
+        found is None
+        or not is_mentee(ctx.roles)
+        or await qs.opening_message(ctx.session, found[0].id) == callback_data.mid
+    ):
+        await query.answer(ctx.t("button-outdated"), show_alert=True)
+        return
+    question, kept = found
+    route = await _route(ctx, question.program_id)
+    if route is None:
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
     await query.answer()
     await edit_off(query)
-    assert isinstance(query.message, Message)
-    await _new_question(ctx, query.message, kept)
+    new = await routing.split_off(
+        ctx.session,
+        question,
+        route,
+        kept["carried"],
+        kept["preview"],
+        ctx.clock.now(),
+        *ctx.hours,
+    )
+    await ctx.bot.send_message(query.from_user.id, ctx.t("question-split", number=new.number))
 
 
 @router.callback_query(QPickMentorCb.filter())

@@ -81,7 +81,7 @@ def may_answer(ctx: Ctx, question: Question) -> bool:
     )
 
 
-def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack) -> None:
+def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack, markup: Any = None) -> None:
     """After the commit, once the deliveries were tried: tell the person acting that
     their message went through, is queued, or cannot be delivered."""
     number = ack.args["number"]
@@ -92,6 +92,7 @@ def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack) -> None:
             sent=ctx.t(ack.key, **ack.args),
             queued=ctx.t("delivery-queued", number=number),
             undelivered=ctx.t(ack.undelivered, number=number),
+            markup=markup,
         )
     )
 
@@ -101,17 +102,33 @@ def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack) -> None:
 
 async def load_question(ctx: Ctx, query: CallbackQuery, q: int) -> Question | None:
     """The question a button names, when the message it sits on belongs to that
-    question's thread; otherwise one alert and None (a forged or misplaced payload)."""
+    question's thread; otherwise one alert and None (a forged or misplaced payload).
+
+    Telegram hands back the message the button was pressed on, with its keyboard: when
+    the pressed payload is in that keyboard, we put it there, on that question's message.
+    Otherwise (an old message comes without its keyboard) the thread links decide; the
+    message may have been delivered a moment before its link was recorded, which the
+    keyboard check does not depend on."""
     question = await ctx.session.get(Question, q)
     message = query.message
     if (
         question is None
         or message is None
-        or not await qs.is_linked(ctx.session, question.id, message.chat.id, message.message_id)
+        or not (
+            _carries(message, query.data)
+            or await qs.is_linked(ctx.session, question.id, message.chat.id, message.message_id)
+        )
     ):
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return None
     return question
+
+
+def _carries(message: Any, data: str | None) -> bool:
+    markup = getattr(message, "reply_markup", None)
+    if data is None or markup is None:
+        return False
+    return any(button.callback_data == data for row in markup.inline_keyboard for button in row)
 
 
 async def own_question(ctx: Ctx, query: CallbackQuery, q: int) -> Question | None:

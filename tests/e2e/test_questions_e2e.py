@@ -28,20 +28,19 @@ def test_questions_reach_the_right_mentor(school: School, fake: FakeTelegram) ->
     assert doc.kind == "document"
 
     s.vera.wait_for("№2")
-    s.vera.send_video_note()
-    s.vera.wait_for("продолжение вопроса №2")
-    s.vera.press("Новый вопрос")
-    head = s.mentor_b.wait_for(header(4))
+    s.vera.send_video_note()  # question 2 is unanswered: this continues it, at once
+    head = s.mentor_b.wait_for("Уточнение к вопросу №2")
     note = s.mentor_b.wait_for(predicate=lambda m: m.kind == "video_note")
     assert note.reply_to_message_id == head.message_id
+    s.vera.wait_for("Уточнение к вопросу №2 отправлено")
 
     s.boris.wait_for("№3")
     parts = s.boris.send_album(3, caption="Фото доски")
-    first = s.mentor_a.wait_for(header(5))
+    first = s.mentor_a.wait_for(header(4))
     copies = [s.mentor_a.wait_for(predicate=lambda m: m.kind == "photo") for _ in parts[1:]]
     assert all(c.reply_to_message_id == first.message_id for c in copies)
-    s.boris.wait_for("№5")
-    s.boris.assert_no_message(within=0.5, contains="№5")
+    s.boris.wait_for("№4")
+    s.boris.assert_no_message(within=0.5, contains="№4")
 
 
 def test_answer_follow_up_resolve_and_rate(school: School) -> None:
@@ -62,10 +61,12 @@ def test_answer_follow_up_resolve_and_rate(school: School) -> None:
     s.mentor_a.send("Минут сорок")
     s.anna.wait_for("Минут сорок")
 
-    s.anna.send("И ещё: где взять шаблон?")
-    s.anna.wait_for("продолжение вопроса №1")
-    s.anna.press("Продолжение")
-    s.mentor_a.wait_for("Уточнение к вопросу №1")
+    s.anna.send("И ещё: где взять шаблон?")  # question 1 is answered: taken as new, at once
+    taken = s.mentor_a.wait_for(header(2))
+    s.anna.wait_for("№2")
+    s.anna.press("Это продолжение вопроса №1")
+    s.anna.wait_for("добавлено к вопросу №1")
+    assert "Уточнение к вопросу №1" in s.mentor_a.wait_edit(taken, "Уточнение").text
 
     s.anna.press("✅ Вопрос решён")
     s.anna.wait_for("решён")
