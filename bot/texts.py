@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
@@ -42,3 +44,26 @@ def _fit(text: str, limit: int) -> int:
         if units > limit:
             return index
     return len(text)
+
+
+def pack_lines(
+    header: str, lines: Sequence[str], limit: int = MESSAGE_LIMIT, max_lines: int | None = None
+) -> list[tuple[str, range]]:
+    """Whole lines packed into as few messages as fit: (text, indices of its lines).
+
+    The header opens the first message. Lines may carry HTML: a line is never cut, so a
+    tag is never broken (a line is far shorter than a message). At most `max_lines` lines
+    go in one message (a keyboard with a button per line has its own limit).
+    """
+    packed: list[tuple[str, range]] = []
+    text, start = header, 0
+    for index, line in enumerate(lines):
+        joined = f"{text}\n{line}" if text else line
+        full = max_lines is not None and index - start >= max_lines
+        if index > start and (full or utf16_len(joined) > limit):
+            packed.append((text, range(start, index)))
+            text, start = line, index
+        else:
+            text = joined
+    packed.append((text, range(start, len(lines))))
+    return packed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.links import format_local, invite_link
+from bot.lists import send_lines
 from models.invites import create_invite
 from models.people import Role, Roles, clean_text_field, create_organization, list_organizations
 
@@ -72,7 +73,9 @@ async def new_org(
 
 
 @router.message(Command("orgs"))
-async def list_orgs(message: Message, session: AsyncSession, roles: Roles, t: Translator) -> None:
+async def list_orgs(
+    message: Message, session: AsyncSession, roles: Roles, t: Translator, bot: Bot
+) -> None:
     if not roles.is_admin:
         await message.answer(t("not-allowed-admin"))
         return
@@ -83,4 +86,4 @@ async def list_orgs(message: Message, session: AsyncSession, roles: Roles, t: Tr
     lines = [
         t("orgs-line", id=org.id, org=org.name, zone=org.timezone, people=n) for org, n in rows
     ]
-    await message.answer(t("orgs-header", count=len(rows)) + "\n" + "\n".join(lines))
+    await send_lines(bot, message.chat.id, t("orgs-header", count=len(rows)), lines)

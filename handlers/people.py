@@ -26,6 +26,7 @@ from bot.keyboards.callbacks import (
     RemoveRoleCb,
 )
 from bot.links import format_local, invite_link
+from bot.lists import send_lines
 from bot.menus import refresh_menu
 from handlers.settings import show_settings
 from models.invites import Invite, create_invite, list_invites, revoke_invite
@@ -93,7 +94,8 @@ async def invite(
     if parsed is None:
         await message.answer(t("invite-usage", cap=MAX_USES_CAP))
         return
-    arg = (command.args or "").strip().lower().replace(" ", ":")
+    # Button data cannot hold ":" (aiogram's separator): the words are joined with "_".
+    arg = "_".join((command.args or "").lower().split())
     org_id = await _pick_org(message, session, roles, t, "invite", arg)
     if org_id is not None:
         await _make_invite(
@@ -113,7 +115,7 @@ async def _make_invite(
     org_id: int,
     arg: str,
 ) -> None:
-    parsed = parse_invite_args(arg.replace(":", " "))
+    parsed = parse_invite_args(arg.replace("_", " "))
     org = await session.get(Organization, org_id)
     if parsed is None or org is None or not may_manage(roles, org_id):
         await message.answer(t("not-allowed-curator"))
@@ -136,15 +138,15 @@ async def _make_invite(
 
 @router.message(Command("invites"))
 async def invites(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator, clock: Clock
+    message: Message, session: AsyncSession, roles: Roles, t: Translator, clock: Clock, bot: Bot
 ) -> None:
     org_id = await _pick_org(message, session, roles, t, "invites", "")
     if org_id is not None:
-        await _list_invites(message, session, t, clock, org_id)
+        await _list_invites(message, session, t, clock, bot, org_id)
 
 
 async def _list_invites(
-    message: Message, session: AsyncSession, t: Translator, clock: Clock, org_id: int
+    message: Message, session: AsyncSession, t: Translator, clock: Clock, bot: Bot, org_id: int
 ) -> None:
     org = await session.get(Organization, org_id)
     assert org is not None
@@ -163,9 +165,12 @@ async def _list_invites(
         )
         for row in rows
     ]
-    await message.answer(
-        t("invites-header", org=org.name) + "\n" + "\n".join(lines),
-        reply_markup=invites_keyboard(t, [row.id for row in rows]),
+    await send_lines(
+        bot,
+        message.chat.id,
+        t("invites-header", org=org.name),
+        lines,
+        keyboard=lambda part: invites_keyboard(t, [rows[i].id for i in part]),
     )
 
 
@@ -202,6 +207,10 @@ async def _people_page(session: AsyncSession, t: Translator, org_id: int, page: 
     assert org is not None
     rows, total = await list_people(session, org_id, page * PAGE_SIZE, PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
+    if page >= pages:  # a forged or outdated page number: the last page
+        page = pages - 1
+        rows, total = await list_people(session, org_id, page * PAGE_SIZE, PAGE_SIZE)
+        pages = max(1, -(-total // PAGE_SIZE))
     if total == 0:
         return t("people-empty", org=org.name), None
     lines = [_person_line(t, row, org.timezone) for row in rows]
@@ -327,6 +336,7 @@ async def org_picked(
     clock: Clock,
     settings: Settings,
     bot_username: str,
+    bot: Bot,
 ) -> None:
     org_id = callback_data.org_id
     org = await session.get(Organization, org_id)
@@ -349,7 +359,7 @@ async def org_picked(
             callback_data.arg,
         )
     elif callback_data.command == "invites":
-        await _list_invites(message, session, t, clock, org_id)
+        await _list_invites(message, session, t, clock, bot, org_id)
     elif callback_data.command == "people":
         text, markup = await _people_page(session, t, org_id, 0)
         await message.answer(text, reply_markup=markup)

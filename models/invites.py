@@ -136,6 +136,11 @@ async def revoke_invite(session: AsyncSession, invite_id: int, org_id: int, now:
     return bool(result.rowcount)
 
 
+# Live invites /invites lists (newest first), each with its revoke button; a long list
+# goes out as several messages.
+INVITES_SHOWN = 200
+
+
 async def list_invites(session: AsyncSession, org_id: int, now: datetime) -> list[Invite]:
     rows = await session.scalars(
         select(Invite)
@@ -146,7 +151,7 @@ async def list_invites(session: AsyncSession, org_id: int, now: datetime) -> lis
             or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses),
         )
         .order_by(Invite.id.desc())
-        .limit(30)
+        .limit(INVITES_SHOWN)
     )
     return list(rows.all())
 

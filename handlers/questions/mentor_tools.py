@@ -14,6 +14,7 @@ from bot.keyboards import questions as kb
 from bot.keyboards.callbacks import (
     WriteFirstCb,
 )
+from bot.lists import send_lines
 from bot.states import WriteFirstForm
 from handlers.questions.thread import (
     Ctx,
@@ -63,7 +64,7 @@ async def open_questions(message: Message, **data: Any) -> None:
                 preview=(question.preview or "")[:60],
             )
         )
-    await message.answer(ctx.t("questions-header", count=len(rows)) + "\n" + "\n".join(lines))
+    await send_lines(ctx.bot, message.chat.id, ctx.t("questions-header", count=len(rows)), lines)
 
 
 @router.message(Command("myquestions"))
@@ -86,7 +87,7 @@ async def my_questions(message: Message, **data: Any) -> None:
         )
         for q in rows
     ]
-    await message.answer(ctx.t("myquestions-header") + "\n" + "\n".join(lines))
+    await send_lines(ctx.bot, message.chat.id, ctx.t("myquestions-header"), lines)
 
 
 @router.message(Command("away"))
