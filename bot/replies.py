@@ -81,6 +81,13 @@ def _stand_in(method: TelegramMethod[Any]) -> Any:
     return None
 
 
+def _answered_already(collected: list[Reply], method: TelegramMethod[Any]) -> bool:
+    query_id = getattr(method, "callback_query_id", None)
+    if method.__api_method__ != "answerCallbackQuery" or query_id is None:
+        return False
+    return any(getattr(r, "callback_query_id", None) == query_id for r in collected)
+
+
 class CollectRepliesMiddleware(BaseRequestMiddleware):
     async def __call__(
         self,
@@ -92,7 +99,10 @@ class CollectRepliesMiddleware(BaseRequestMiddleware):
         if collected is not None:
             stand_in = _stand_in(method)
             if stand_in is not None:
-                collected.append(method)
+                # Telegram takes one answer per button press: a later one (a fallback
+                # after a refusing filter) would only fail, so it is dropped here.
+                if not _answered_already(collected, method):
+                    collected.append(method)
                 return stand_in  # type: ignore[no-any-return]
         return await make_request(bot, method)
 

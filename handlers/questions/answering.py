@@ -16,7 +16,8 @@ from bot.keyboards.callbacks import (
 from bot.states import AnswerForm
 from handlers.questions.thread import (
     Ctx,
-    load_question,
+    QuestionButton,
+    Who,
     may_answer,
     prompt_for,
     question_in_flow,
@@ -44,15 +45,9 @@ async def answer(ctx: Ctx, question: Question, message: Message) -> None:
         await remember_album(ctx, message, question, "answer", "answer-header")
 
 
-@router.callback_query(QAnswerCb.filter())
-async def press_answer(query: CallbackQuery, callback_data: QAnswerCb, **data: Any) -> None:
+@router.callback_query(QAnswerCb.filter(), QuestionButton(Who.ANSWERER))
+async def press_answer(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
-    if not may_answer(ctx, question):
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     await query.answer()
     await prompt_for(ctx, query.from_user.id, question, AnswerForm.answer, "answer-prompt")
 
@@ -73,15 +68,9 @@ async def typed_answer(message: Message, **data: Any) -> None:
     await answer(ctx, question, message)
 
 
-@router.callback_query(QHandOverCb.filter())
-async def hand_over(query: CallbackQuery, callback_data: QHandOverCb, **data: Any) -> None:
+@router.callback_query(QHandOverCb.filter(), QuestionButton(Who.OWNER))
+async def hand_over(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
-    if ctx.user is None or question.owner_id != ctx.user.id:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     await query.answer()
     await qs.hand_over(ctx.session, question, ctx.clock.now())
     await ctx.bot.send_message(
@@ -89,15 +78,9 @@ async def hand_over(query: CallbackQuery, callback_data: QHandOverCb, **data: An
     )
 
 
-@router.callback_query(QCloseCb.filter())
-async def close_question(query: CallbackQuery, callback_data: QCloseCb, **data: Any) -> None:
+@router.callback_query(QCloseCb.filter(), QuestionButton(Who.ANSWERER))
+async def close_question(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
-    if not may_answer(ctx, question):
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     now = ctx.clock.now()
     done = await qs.set_status(ctx.session, question.id, QuestionStatus.CLOSED, now)
     await query.answer(ctx.t("question-closed", number=question.number))

@@ -22,12 +22,13 @@ from bot.states import FollowUpForm
 from handlers.questions.answering import answer
 from handlers.questions.thread import (
     Ctx,
+    QuestionButton,
+    Who,
     carry_album_part,
     check_and,
     edit_off,
     is_mentee,
     may_answer,
-    own_question,
     prompt_for,
     question_in_flow,
     remember_album,
@@ -219,24 +220,20 @@ async def any_message(message: Message, **data: Any) -> None:
     await _new_question(ctx, message, _pending(message))
 
 
-@router.callback_query(QResolveCb.filter())
-async def resolve(query: CallbackQuery, callback_data: QResolveCb, **data: Any) -> None:
+@router.callback_query(QResolveCb.filter(), QuestionButton(Who.MENTEE))
+async def resolve(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await own_question(ctx, query, callback_data.q)
-    if question is None:
-        return
     now = ctx.clock.now()
     await qs.set_status(ctx.session, question.id, QuestionStatus.RESOLVED, now)
     await query.answer()
     await routing.tell(ctx.session, question, ctx.user, "question-resolved", now)
 
 
-@router.callback_query(QRateCb.filter())
-async def rate(query: CallbackQuery, callback_data: QRateCb, **data: Any) -> None:
+@router.callback_query(QRateCb.filter(), QuestionButton(Who.MENTEE))
+async def rate(
+    query: CallbackQuery, callback_data: QRateCb, question: Question, **data: Any
+) -> None:
     ctx = Ctx(data)
-    question = await own_question(ctx, query, callback_data.q)
-    if question is None:
-        return
     if not 1 <= callback_data.score <= 5:
         await query.answer(ctx.t("button-outdated"), show_alert=True)
         return
@@ -244,12 +241,9 @@ async def rate(query: CallbackQuery, callback_data: QRateCb, **data: Any) -> Non
     await query.answer(ctx.t("question-rated", score=callback_data.score))
 
 
-@router.callback_query(QFollowUpCb.filter())
-async def press_follow_up(query: CallbackQuery, callback_data: QFollowUpCb, **data: Any) -> None:
+@router.callback_query(QFollowUpCb.filter(), QuestionButton(Who.MENTEE))
+async def press_follow_up(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await own_question(ctx, query, callback_data.q)
-    if question is None:
-        return
     await query.answer()
     await prompt_for(ctx, query.from_user.id, question, FollowUpForm.text, "followup-prompt")
 

@@ -16,27 +16,23 @@ from bot.keyboards.callbacks import (
 from bot.states import AnswerForm
 from handlers.questions.thread import (
     Ctx,
-    curates,
-    load_question,
+    QuestionButton,
+    Who,
     prompt_for,
     roles_in,
 )
 from models import questions as qs
 from models import routing
 from models.people import Role, User
+from models.questions import Question
 
 router = Router(name="questions-curator")
 
 
-@router.callback_query(QClaimCb.filter())
-async def claim(query: CallbackQuery, callback_data: QClaimCb, **data: Any) -> None:
+@router.callback_query(QClaimCb.filter(), QuestionButton(Who.CURATOR))
+async def claim(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None or ctx.user is None:
-        return
-    if not curates(ctx, question):
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
+    assert ctx.user is not None
     if not await qs.claim_by_curator(ctx.session, question.id, ctx.user.id):
         await query.answer(ctx.t("question-already-claimed"), show_alert=True)
         return
@@ -46,30 +42,18 @@ async def claim(query: CallbackQuery, callback_data: QClaimCb, **data: Any) -> N
     await prompt_for(ctx, query.from_user.id, question, AnswerForm.answer, "answer-prompt")
 
 
-@router.callback_query(QRemindCb.filter())
-async def remind(query: CallbackQuery, callback_data: QRemindCb, **data: Any) -> None:
+@router.callback_query(QRemindCb.filter(), QuestionButton(Who.CURATOR))
+async def remind(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
-    if not curates(ctx, question) or question.owner_id is None:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     if not await routing.remind_owner(ctx.session, question, ctx.clock.now()):
         await query.answer(ctx.t("answer-undelivered", number=question.number), show_alert=True)
         return
     await query.answer(ctx.t("question-reminded", number=question.number))
 
 
-@router.callback_query(QReassignCb.filter())
-async def reassign_menu(query: CallbackQuery, callback_data: QReassignCb, **data: Any) -> None:
+@router.callback_query(QReassignCb.filter(), QuestionButton(Who.CURATOR))
+async def reassign_menu(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
-    if not curates(ctx, question):
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     await query.answer()
     mentors = await routing.reassign_choices(ctx.session, question)
     if not mentors:
@@ -80,17 +64,16 @@ async def reassign_menu(query: CallbackQuery, callback_data: QReassignCb, **data
     )
 
 
-@router.callback_query(QReassignToCb.filter())
-async def reassign_to(query: CallbackQuery, callback_data: QReassignToCb, **data: Any) -> None:
+@router.callback_query(QReassignToCb.filter(), QuestionButton(Who.CURATOR))
+async def reassign_to(
+    query: CallbackQuery, callback_data: QReassignToCb, question: Question, **data: Any
+) -> None:
     ctx = Ctx(data)
-    question = await load_question(ctx, query, callback_data.q)
-    if question is None:
-        return
     target = await ctx.session.get(User, callback_data.user_id)
     allowed = target is not None and Role.MENTOR in (
         await roles_in(ctx, callback_data.user_id, question.org_id)
     )
-    if not curates(ctx, question) or not allowed or target is None:
+    if not allowed or target is None:
         await query.answer(ctx.t("not-allowed"), show_alert=True)
         return
     now = ctx.clock.now()

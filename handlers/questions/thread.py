@@ -4,11 +4,13 @@ everything for another person goes out after the commit."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, Message
@@ -100,28 +102,57 @@ def tell_outcome(ctx: Ctx, chat_id: int, ack: Ack, markup: Any = None) -> None:
 # Buttons ----------------------------------------------------------------------------
 
 
-async def load_question(ctx: Ctx, query: CallbackQuery, q: int) -> Question | None:
-    """The question a button names, when the message it sits on belongs to that
-    question's thread; otherwise one alert and None (a forged or misplaced payload).
+class Who(enum.Enum):
+    """Who may press a question's button."""
 
-    Telegram hands back the message the button was pressed on, with its keyboard: when
-    the pressed payload is in that keyboard, we put it there, on that question's message.
-    Otherwise (an old message comes without its keyboard) the thread links decide; the
-    message may have been delivered a moment before its link was recorded, which the
-    keyboard check does not depend on."""
-    question = await ctx.session.get(Question, q)
-    message = query.message
-    if (
-        question is None
-        or message is None
-        or not (
-            _carries(message, query.data)
-            or await qs.is_linked(ctx.session, question.id, message.chat.id, message.message_id)
-        )
-    ):
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return None
-    return question
+    ANSWERER = "answerer"  # its owner, the school's curators, an admin
+    OWNER = "owner"  # only the person who must answer it now
+    MENTEE = "mentee"  # the mentee who asked it
+    CURATOR = "curator"  # the school's curators and admins
+
+
+class QuestionButton(Filter):
+    """Loads the question a button names and gives it to the handler as `question`, when
+    the message the button sits on belongs to that question and the person may press it;
+    otherwise one alert, and no handler runs.
+
+    Telegram hands back the pressed message with its keyboard: a payload found in that
+    keyboard was put there by us, on that question's message. Otherwise (an old message
+    comes without its keyboard) the thread links decide. The keyboard check also covers a
+    message delivered a moment before its link was recorded."""
+
+    def __init__(self, who: Who) -> None:
+        self.who = who
+
+    async def __call__(
+        self, query: CallbackQuery, callback_data: Any, **data: Any
+    ) -> bool | dict[str, Any]:
+        ctx = Ctx(data)
+        question = await ctx.session.get(Question, int(callback_data.q))
+        message = query.message
+        if (
+            question is None
+            or message is None
+            or not (
+                _carries(message, query.data)
+                or await qs.is_linked(ctx.session, question.id, message.chat.id, message.message_id)
+            )
+            or not self._may(ctx, question)
+        ):
+            await query.answer(ctx.t("not-allowed"), show_alert=True)
+            return False
+        return {"question": question}
+
+    def _may(self, ctx: Ctx, question: Question) -> bool:
+        if ctx.user is None:
+            return False
+        if self.who is Who.ANSWERER:
+            return may_answer(ctx, question)
+        if self.who is Who.OWNER:
+            return question.owner_id == ctx.user.id
+        if self.who is Who.MENTEE:
+            return question.mentee_id == ctx.user.id
+        return curates(ctx, question)
 
 
 def _carries(message: Any, data: str | None) -> bool:
@@ -129,17 +160,6 @@ def _carries(message: Any, data: str | None) -> bool:
     if data is None or markup is None:
         return False
     return any(button.callback_data == data for row in markup.inline_keyboard for button in row)
-
-
-async def own_question(ctx: Ctx, query: CallbackQuery, q: int) -> Question | None:
-    """load_question, for the mentee who asked it."""
-    question = await load_question(ctx, query, q)
-    if question is None:
-        return None
-    if ctx.user is None or question.mentee_id != ctx.user.id:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return None
-    return question
 
 
 async def edit_off(query: CallbackQuery) -> None:
