@@ -7,8 +7,10 @@ SQL statements and transactions per update (SQLAlchemy events on the engine), la
 The kinds, in this order:
 
 - new question: each mentee's first message;
-- prompt: each further message that replies to nothing (``--questions`` - 1 per mentee);
-  while the mentee has an open question, the bot asks "continue it or a new question?";
+- prompt: each further message that replies to nothing (``--questions`` - 1 per mentee).
+  Until issue 13 the bot asked "continue it or a new question?"; now the message goes at
+  once as a continuation of the unanswered question (the row name is kept so that
+  figures compare);
 - follow-up: a reply to the mentee's own question message (``--follow-ups`` per mentee),
   which goes to the mentor.
 
