@@ -17,9 +17,30 @@ EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.MENTEE: ("myquestions",),
     Role.MENTOR: ("questions", "mentees", "away", "back"),
-    Role.CURATOR: ("invite", "invites", "people", "pair", "settings"),
+    Role.CURATOR: ("invite", "invites", "people", "pair", "questions", "settings"),
     "admin": ("neworg", "orgs"),
 }
+# Admins coordinate every school: what a curator may do, they may do too.
+ADMIN_ALSO = (Role.CURATOR, "admin")
+
+
+def role_commands() -> list[str]:
+    """Every command that some role holds (the rest are everyone's)."""
+    return sorted({name for names in BY_ROLE.values() for name in names} - set(EVERYONE))
+
+
+def refusal_for(roles: Roles, command: str) -> str | None:
+    """None when the person may use the command; else the role to name in the refusal
+    (the first one the command belongs to)."""
+    owners = [role for role, names in BY_ROLE.items() if command in names]
+    if not owners:
+        return None
+    for role in owners:
+        if role in ADMIN_ALSO and roles.is_admin:
+            return None
+        if role != "admin" and roles.has(Role(role)):
+            return None
+    return str(owners[0].value if isinstance(owners[0], Role) else owners[0])
 
 
 def command_names(roles: Roles) -> list[str]:

@@ -15,6 +15,7 @@ from handlers import (
     people,
     profile,
     questions,
+    roles,
     settings,
     start,
 )
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
         *(
             _detached(r)
             for r in (
+                roles.router,
                 start.router,
                 common.router,
                 admin.router,

@@ -45,9 +45,6 @@ async def new_org(
     settings: Settings,
     bot_username: str,
 ) -> None:
-    if not roles.is_admin:
-        await message.answer(t("not-allowed-admin"))
-        return
     raw_name, zone = split_name_and_zone(command.args or "", settings.default_timezone)
     if zone is None:
         await message.answer(t("neworg-bad-zone", zone=(command.args or "").split()[-1]))
@@ -76,9 +73,6 @@ async def new_org(
 async def list_orgs(
     message: Message, session: AsyncSession, roles: Roles, t: Translator, bot: Bot
 ) -> None:
-    if not roles.is_admin:
-        await message.answer(t("not-allowed-admin"))
-        return
     rows = await list_organizations(session)
     if not rows:
         await message.answer(t("orgs-empty"))

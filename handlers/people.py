@@ -87,9 +87,6 @@ async def invite(
     settings: Settings,
     bot_username: str,
 ) -> None:
-    if not (roles.is_admin or roles.has(Role.CURATOR)):
-        await message.answer(t("not-allowed-curator"))
-        return
     parsed = parse_invite_args(command.args or "")
     if parsed is None:
         await message.answer(t("invite-usage", cap=MAX_USES_CAP))

@@ -19,7 +19,6 @@ from bot.states import WriteFirstForm
 from handlers.questions.thread import (
     Ctx,
     age_of,
-    is_mentee,
     remember_album,
     still_in_flow,
     tell_outcome,
@@ -43,9 +42,7 @@ router = Router(name="questions-mentor-tools")
 @router.message(Command("questions"))
 async def open_questions(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None or not (ctx.roles.has(Role.MENTOR) or ctx.roles.has(Role.CURATOR)):
-        await message.answer(ctx.t("not-allowed-mentor"))
-        return
+    assert ctx.user is not None  # handlers/roles.py let only mentors and curators in
     rows = await qs.questions_for_owner(ctx.session, ctx.user.id)
     rows += await qs.questions_for_curators(ctx.session, ctx.roles.orgs_with(Role.CURATOR))
     if not rows:
@@ -70,9 +67,7 @@ async def open_questions(message: Message, **data: Any) -> None:
 @router.message(Command("myquestions"))
 async def my_questions(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None or not is_mentee(ctx.roles):
-        await message.answer(ctx.t("not-allowed-mentee"))
-        return
+    assert ctx.user is not None  # handlers/roles.py let only mentees in
     rows = await qs.questions_of_mentee(ctx.session, ctx.user.id)
     if not rows:
         await message.answer(ctx.t("myquestions-none"))
@@ -93,9 +88,7 @@ async def my_questions(message: Message, **data: Any) -> None:
 @router.message(Command("away"))
 async def away(message: Message, command: CommandObject, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
-        await message.answer(ctx.t("not-allowed-mentor"))
-        return
+    assert ctx.user is not None  # handlers/roles.py let only mentors in
     org = await ctx.session.get(Organization, ctx.roles.orgs_with(Role.MENTOR)[0])
     assert org is not None
     today = today_in(org.timezone, ctx.clock.now())
@@ -110,9 +103,7 @@ async def away(message: Message, command: CommandObject, **data: Any) -> None:
 @router.message(Command("back"))
 async def back(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
-        await message.answer(ctx.t("not-allowed-mentor"))
-        return
+    assert ctx.user is not None  # handlers/roles.py let only mentors in
     await set_away(ctx.session, ctx.user.id, None)
     await message.answer(ctx.t("away-cleared"))
 
@@ -132,9 +123,7 @@ async def _my_mentees(ctx: Ctx) -> list[tuple[Program, User]]:
 @router.message(Command("mentees"))
 async def mentees(message: Message, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None or not ctx.roles.has(Role.MENTOR):
-        await message.answer(ctx.t("not-allowed-mentor"))
-        return
+    assert ctx.user is not None  # handlers/roles.py let only mentors in
     rows = await _my_mentees(ctx)
     if not rows:
         await message.answer(ctx.t("mentees-none"))
