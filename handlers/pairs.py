@@ -43,6 +43,7 @@ from bot.keyboards.pairs import (
     pair_org_keyboard,
 )
 from bot.states import PairForm
+from handlers.access import ManagedOrg
 from models.calendar import today_in
 from models.people import (
     Organization,
@@ -167,7 +168,7 @@ async def pair_command(
     await _start_guided(message, session, t, state, orgs[0][0])
 
 
-@router.callback_query(PairOrgCb.filter())
+@router.callback_query(PairOrgCb.filter(), ManagedOrg())
 async def org_picked(
     query: CallbackQuery,
     callback_data: PairOrgCb,
@@ -176,9 +177,6 @@ async def org_picked(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    if not may_manage(roles, callback_data.org_id):
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
     await query.answer()
     await _start_guided(query, session, t, state, callback_data.org_id)
 

@@ -28,6 +28,7 @@ from bot.keyboards.callbacks import (
 from bot.links import format_local, invite_link
 from bot.lists import send_lines
 from bot.menus import refresh_menu
+from handlers.access import ManagedOrg
 from handlers.settings import show_settings
 from models.invites import Invite, create_invite, list_invites, revoke_invite
 from models.outbox import enqueue
@@ -233,7 +234,7 @@ def _person_line(t: Translator, row: PersonRow, zone: str) -> str:
     )
 
 
-@router.callback_query(PeoplePageCb.filter())
+@router.callback_query(PeoplePageCb.filter(), ManagedOrg())
 async def people_page(
     query: CallbackQuery,
     callback_data: PeoplePageCb,
@@ -241,8 +242,7 @@ async def people_page(
     roles: Roles,
     t: Translator,
 ) -> None:
-    org = await session.get(Organization, callback_data.org_id)
-    if not may_manage(roles, callback_data.org_id) or callback_data.page < 0 or org is None:
+    if callback_data.page < 0:
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()
@@ -251,19 +251,18 @@ async def people_page(
         await query.message.edit_text(text, reply_markup=markup)
 
 
-@router.callback_query(PersonCb.filter())
+@router.callback_query(PersonCb.filter(), ManagedOrg())
 async def person_card(
     query: CallbackQuery,
     callback_data: PersonCb,
+    org: Organization,
     session: AsyncSession,
-    roles: Roles,
     t: Translator,
     bot: Bot,
 ) -> None:
     org_id, user_id = callback_data.org_id, callback_data.user_id
     held = (await load_roles(session, user_id)).get(org_id, set())
-    org = await session.get(Organization, org_id)
-    if not may_manage(roles, org_id) or not held or org is None:
+    if not held:
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()
@@ -276,7 +275,7 @@ async def person_card(
     )
 
 
-@router.callback_query(RemoveRoleCb.filter())
+@router.callback_query(RemoveRoleCb.filter(), ManagedOrg())
 async def remove_person_role(
     query: CallbackQuery,
     callback_data: RemoveRoleCb,
@@ -289,7 +288,7 @@ async def remove_person_role(
     locales: Locales,
 ) -> None:
     org_id, user_id = callback_data.org_id, callback_data.user_id
-    if not may_manage(roles, org_id) or callback_data.role not in {r.value for r in Role}:
+    if callback_data.role not in {r.value for r in Role}:
         await query.answer(t("not-allowed"), show_alert=True)
         return
     role = Role(callback_data.role)
@@ -322,7 +321,7 @@ async def remove_person_role(
         )
 
 
-@router.callback_query(OrgPickCb.filter())
+@router.callback_query(OrgPickCb.filter(), ManagedOrg())
 async def org_picked(
     query: CallbackQuery,
     callback_data: OrgPickCb,
@@ -336,8 +335,7 @@ async def org_picked(
     bot: Bot,
 ) -> None:
     org_id = callback_data.org_id
-    org = await session.get(Organization, org_id)
-    if not may_manage(roles, org_id) or org is None or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()

@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.keyboards.builders import SETTINGS_FIELDS, org_pick_keyboard, settings_keyboard
 from bot.keyboards.callbacks import SettingsCb
 from bot.states import SettingsForm
+from handlers.access import ManagedOrg
 from models.calendar import current_calendar, today_in
 from models.people import Organization, Roles, curator_orgs, may_manage
 from models.questions import apply_settings
@@ -59,7 +60,7 @@ async def settings_command(
     await show_settings(message, session, t, orgs[0][0], clock)
 
 
-@router.callback_query(SettingsCb.filter())
+@router.callback_query(SettingsCb.filter(), ManagedOrg())
 async def edit_setting(
     query: CallbackQuery,
     callback_data: SettingsCb,
@@ -68,12 +69,7 @@ async def edit_setting(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    org = await session.get(Organization, callback_data.org_id)
-    if (
-        not may_manage(roles, callback_data.org_id)
-        or callback_data.field not in SETTINGS_FIELDS
-        or org is None
-    ):
+    if callback_data.field not in SETTINGS_FIELDS:
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()
