@@ -205,16 +205,21 @@ async def any_message(message: Message, **data: Any) -> None:
     # continuation while the question is unanswered, a new question once it has been
     # answered. One tap on the button under the confirmation switches the reading.
     open_question = await qs.open_question_of(session, ctx.user.id)
+    if open_question is not None and open_question.status == QuestionStatus.OPEN:
+        kept = _pending(message)
+        ack = await routing.follow_up(
+            session, open_question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
+        )
+        if message.media_group_id:  # the album's other parts follow it, as one unit
+            tell_outcome(ctx, message.chat.id, ack)
+            await remember_album(ctx, message, open_question, "followup")
+            return
+        await _remember(ctx, kept)
+        tell_outcome(ctx, message.chat.id, ack, kb.as_new_keyboard(ctx.t, message.message_id))
+        return
     if open_question is not None and not message.media_group_id:
         kept = _pending(message)
         await _remember(ctx, kept)
-        if open_question.status == QuestionStatus.OPEN:
-            ack = await routing.follow_up(
-                session, open_question, ctx.user, kept["carried"], ctx.clock.now(), *ctx.hours
-            )
-            markup = kb.as_new_keyboard(ctx.t, message.message_id)
-            tell_outcome(ctx, message.chat.id, ack, markup)
-            return
         await _new_question(ctx, message, kept, after=open_question)
         return
     await _new_question(ctx, message, _pending(message))
