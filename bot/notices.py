@@ -95,7 +95,7 @@ KEYBOARDS: dict[str, Keyboard] = {
     "question-escalated": lambda row, t: qkb.escalation_keyboard(t, int(row.ref_id or 0)),
     "question-resolved": lambda row, t: qkb.rate_keyboard(int(row.ref_id or 0)),
     "reassign-pick": lambda row, t: qkb.reassign_keyboard(
-        int(row.ref_id or 0), [(int(uid), name) for uid, name in row.args["mentors"]]
+        int(row.ref_id or 0), [(int(uid), t.name(name)) for uid, name in row.args["mentors"]]
     ),
 }
 

@@ -132,7 +132,7 @@ async def _new_question(
         await message.answer(
             ctx.t("question-pick-mentor"),
             reply_markup=kb.pick_mentor_keyboard(
-                [(p.id, u.display_name) for p, u in choices], carried["mid"]
+                [(p.id, ctx.t.name(u.display_name)) for p, u in choices], carried["mid"]
             ),
         )
         return None

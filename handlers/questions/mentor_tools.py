@@ -130,7 +130,7 @@ async def mentees(message: Message, **data: Any) -> None:
         return
     await message.answer(
         ctx.t("mentees-pick"),
-        reply_markup=kb.mentees_keyboard([(u.id, u.display_name) for _, u in rows]),
+        reply_markup=kb.mentees_keyboard([(u.id, ctx.t.name(u.display_name)) for _, u in rows]),
     )
 
 
