@@ -45,7 +45,7 @@ from tests.e2e import conftest as harness
 from tests.e2e.conftest import TOKEN, BotProcess
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.support.botclient import Person
-from tests.support.world import make_member, make_org, make_program
+from tests.support.seed import seed
 
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow, working hours
 MENTOR_BASE = 100_000
@@ -138,17 +138,17 @@ class Side:
 async def _seed(database_url: str, pairs: int) -> None:
     engine = create_engine(database_url)
     sm = create_sessionmaker(engine)
-    now = MONDAY_NOON - timedelta(days=30)
-    org = await make_org(sm, now)
-    await make_member(sm, org, Person(10, "Curator"), Role.CURATOR, now, name="Curator")
-    for index in range(pairs):
-        mentor = await make_member(
-            sm, org, Person(MENTOR_BASE + index, "M"), Role.MENTOR, now, name=f"Mentor {index}"
-        )
-        mentee = await make_member(
-            sm, org, Person(MENTEE_BASE + index, "E"), Role.MENTEE, now, name=f"Mentee {index}"
-        )
-        await make_program(sm, org, mentor, [mentee], now)
+    async with seed(sm, MONDAY_NOON - timedelta(days=30)) as s:
+        org = await s.org()
+        await s.member(org, Person(10, "Curator"), Role.CURATOR, name="Curator")
+        for index in range(pairs):
+            mentor = await s.member(
+                org, Person(MENTOR_BASE + index, "M"), Role.MENTOR, name=f"Mentor {index}"
+            )
+            mentee = await s.member(
+                org, Person(MENTEE_BASE + index, "E"), Role.MENTEE, name=f"Mentee {index}"
+            )
+            await s.program(org, mentor, [mentee])
     await engine.dispose()
 
 

@@ -51,7 +51,7 @@ from models.migrate import upgrade
 from models.people import Role
 from models.questions import sla_catch_up
 from tests.support.botclient import TOKEN, BotClient, Person
-from tests.support.world import Member, make_member, make_org, make_program
+from tests.support.seed import Member, seed
 
 
 class SqlCounter:
@@ -216,23 +216,22 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
         settings = Settings(bot_token=TOKEN, _env_file=None)  # type: ignore[call-arg]
         client = BotClient(sessionmaker=sessionmaker, clock=clock, settings=settings)
     now = clock.now()
-    org = await make_org(sessionmaker, now)
-    await make_member(sessionmaker, org, Person(5, "c"), Role.CURATOR, now, name="Curator")
     people: list[Member] = []
-    for index in range(args.mentees // 10 or 1):
-        mentor = await make_member(
-            sessionmaker, org, Person(1000 + index, "m"), Role.MENTOR, now, name=f"Mentor {index}"
-        )
-        group = []
-        for j in range(10):
-            pid = 100_000 + index * 10 + j
-            group.append(
-                await make_member(
-                    sessionmaker, org, Person(pid, "e"), Role.MENTEE, now, name=f"Mentee {pid}"
-                )
+    async with seed(sessionmaker, now) as s:
+        org = await s.org()
+        await s.member(org, Person(5, "c"), Role.CURATOR, name="Curator")
+        for index in range(args.mentees // 10 or 1):
+            mentor = await s.member(
+                org, Person(1000 + index, "m"), Role.MENTOR, name=f"Mentor {index}"
             )
-        await make_program(sessionmaker, org, mentor, group, now)
-        people.extend(group)
+            group = []
+            for j in range(10):
+                pid = 100_000 + index * 10 + j
+                group.append(
+                    await s.member(org, Person(pid, "e"), Role.MENTEE, name=f"Mentee {pid}")
+                )
+            await s.program(org, mentor, group)
+            people.extend(group)
     if server is not None:
         server.fake.user(5, "c")
         for index in range(args.mentees // 10 or 1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -21,6 +22,7 @@ from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade
 from tests.support.botclient import TOKEN, BotClient, Person
 from tests.support.postgres import PgServer, start_pg
+from tests.support.seed import World, build_world
 
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
@@ -144,3 +146,20 @@ async def client(
     client = BotClient(sessionmaker=sessionmaker, clock=clock, settings=settings)
     yield client
     await client.dp.storage.close()
+
+
+@pytest.fixture
+def no_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fails the test when anything is logged at ERROR; a module turns it on for all its
+    tests with `pytestmark = pytest.mark.usefixtures("no_errors")`."""
+    caplog.set_level(logging.WARNING)
+    yield
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    errors = [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.ERROR]
+    assert not errors, errors
+
+
+@pytest.fixture
+async def w(client: BotClient) -> World:
+    """The school of the question tests (tests/support/seed.py `World`)."""
+    return await build_world(client)

@@ -13,8 +13,7 @@ from bot.keyboards.callbacks import LangCb
 from bot.middlewares.flood import FloodMiddleware
 from models.people import Role
 from tests.support.botclient import BotClient, Person
-from tests.support.qworld import build_world, questions, to
-from tests.support.world import make_member, make_org
+from tests.support.seed import build_world, questions, seed, to
 
 
 class FakeTime:
@@ -100,9 +99,9 @@ async def test_a_burst_too_long_is_cut_off_and_the_person_told(
 async def english_by_choice(client: BotClient) -> Person:
     """A member whose Telegram is in Russian and who chose English with /lang."""
     now = client.clock.now()
-    org = await make_org(client.sessionmaker, now)
     english = Person(55, "Eng", language_code="ru")
-    await make_member(client.sessionmaker, org, english, Role.MENTOR, now, name="Smith J")
+    async with seed(client.sessionmaker, now) as s:
+        await s.member(await s.org(), english, Role.MENTOR, name="Smith J")
     await client.send(english, "/help")  # in Russian still
     calls = await client.press(english, LangCb(code="en").pack())
     assert client.locales.get("en")("lang-set") in [c.text for c in calls]

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -31,27 +29,20 @@ from models.runtime import FsmState
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.onboard import alerted, count, said, user_of
-from tests.support.world import Member, make_member, make_org
+from tests.support.seed import Member, seed
 
 CURATOR = Person(10, "Cur")
 STRANGER = Person(40, "Str")
 
 
-@pytest.fixture(autouse=True)
-def no_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    caplog.set_level(logging.WARNING)
-    yield
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    errors = [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.ERROR]
-    assert not errors, errors
+pytestmark = pytest.mark.usefixtures("no_errors")
 
 
 async def school(client: BotClient, curator: Person = CURATOR) -> tuple[int, Member]:
     now = client.clock.now()
-    org = await make_org(client.sessionmaker, now, "Школа 5")
-    member = await make_member(
-        client.sessionmaker, org, curator, Role.CURATOR, now, name="Петрова Ольга"
-    )
+    async with seed(client.sessionmaker, now) as s:
+        org = await s.org("Школа 5")
+        member = await s.member(org, curator, Role.CURATOR, name="Петрова Ольга")
     return org, member
 
 
@@ -221,10 +212,9 @@ async def test_settings_valid_and_invalid(client: BotClient) -> None:
 async def test_people_pages(client: BotClient) -> None:
     org_id, curator = await school(client)
     now = client.clock.now()
-    for n in range(22):
-        await make_member(
-            client.sessionmaker, org_id, Person(100 + n, "P"), Role.MENTEE, now, name=f"Уч {n:02d}"
-        )
+    async with seed(client.sessionmaker, now) as s:
+        for n in range(22):
+            await s.member(org_id, Person(100 + n, "P"), Role.MENTEE, name=f"Уч {n:02d}")
     ru = client.locales.get("ru")
     me = curator.person
 
@@ -253,12 +243,9 @@ async def test_people_pages(client: BotClient) -> None:
 async def test_person_card_and_removing_a_role(client: BotClient) -> None:
     org_id, curator = await school(client)
     now = client.clock.now()
-    target = await make_member(
-        client.sessionmaker, org_id, Person(30, "T", "en"), Role.MENTOR, now, name="Снимаемый"
-    )
-    await make_member(
-        client.sessionmaker, org_id, target.person, Role.MENTEE, now, name="Снимаемый"
-    )
+    async with seed(client.sessionmaker, now) as s:
+        target = await s.member(org_id, Person(30, "T", "en"), Role.MENTOR, name="Снимаемый")
+        await s.member(org_id, target.person, Role.MENTEE, name="Снимаемый")
     me = curator.person
     card = await client.press(me, f"pc:{org_id}:{target.user_id}")
     assert "Снимаемый" in card[-1].text

@@ -4,8 +4,6 @@ cap works through the school picker; a forged page number shows the last page.""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,24 +11,17 @@ from sqlalchemy import select
 
 from bot.texts import MESSAGE_LIMIT, pack_lines, utf16_len
 from models.invites import Invite, create_invite
-from models.people import Role, User, create_organization
-from models.questions import Route, create_question
+from models.people import Role, create_organization
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.onboard import said
-from tests.support.world import Member, make_member, make_org
+from tests.support.seed import Member, seed
 
 CURATOR = Person(10, "Cur")
 MENTOR = Person(20, "Men")
 
 
-@pytest.fixture(autouse=True)
-def no_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    caplog.set_level(logging.WARNING)
-    yield
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    errors = [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.ERROR]
-    assert not errors, errors
+pytestmark = pytest.mark.usefixtures("no_errors")
 
 
 def texts_to(client: BotClient, calls: list[Call], chat_id: int) -> list[str]:
@@ -56,34 +47,15 @@ def test_pack_lines_keeps_lines_whole_and_under_the_limit() -> None:
 
 async def test_questions_list_of_fifty_is_split(client: BotClient) -> None:
     now = client.clock.now()
-    org_id = await make_org(client.sessionmaker, now)
-    mentor = await make_member(client.sessionmaker, org_id, MENTOR, Role.MENTOR, now, name="Н")
-    tees = [
-        await make_member(
-            client.sessionmaker,
-            org_id,
-            Person(1000 + n, "T"),
-            Role.MENTEE,
-            now,
-            name=f"Учитель {n:02d}",
-        )
-        for n in range(50)
-    ]
-    async with client.sessionmaker() as s, s.begin():
-        owner = await s.get(User, mentor.user_id)
-        for n, tee in enumerate(tees):
-            mentee = await s.get(User, tee.user_id)
-            await create_question(
-                s,
-                route=Route(org_id, None, owner, "mentor"),
-                mentee=mentee,
-                kind="text",
-                preview=f"Вопрос {n:02d} " + "о длинном уроке и дисциплине в классе " * 3,
-                media_group_id=None,
-                now=now,
-                remind_hours=4,
-                escalate_hours=24,
+    async with seed(client.sessionmaker, now) as s:
+        org_id = await s.org()
+        mentor = await s.member(org_id, MENTOR, Role.MENTOR, name="Н")
+        for n in range(50):
+            tee = await s.member(
+                org_id, Person(1000 + n, "T"), Role.MENTEE, name=f"Учитель {n:02d}"
             )
+            preview = f"Вопрос {n:02d} " + "о длинном уроке и дисциплине в классе " * 3
+            await s.question(org_id, tee, mentor, preview)
     calls = await client.send(MENTOR, "/questions")
     texts = texts_to(client, calls, MENTOR.id)
     assert len(texts) > 1
@@ -108,11 +80,11 @@ async def test_invites_list_is_split_with_each_part_keeping_its_revoke_buttons(
     client: BotClient,
 ) -> None:
     now = client.clock.now()
-    org_id = await make_org(client.sessionmaker, now)
-    await make_member(client.sessionmaker, org_id, CURATOR, Role.CURATOR, now, name="К")
-    async with client.sessionmaker() as s, s.begin():
+    async with seed(client.sessionmaker, now) as s:
+        org_id = await s.org()
+        await s.member(org_id, CURATOR, Role.CURATOR, name="К")
         for _ in range(120):
-            await create_invite(s, org_id, Role.MENTEE, None, now, timedelta(days=7), 5)
+            await create_invite(s.session, org_id, Role.MENTEE, None, now, timedelta(days=7), 5)
     async with client.sessionmaker() as s:
         ids = list(await s.scalars(select(Invite.id).order_by(Invite.id.desc())))
     calls = await client.send(CURATOR, "/invites")
@@ -129,10 +101,11 @@ async def test_invites_list_is_split_with_each_part_keeping_its_revoke_buttons(
 
 async def test_invite_with_a_cap_through_the_school_picker(client: BotClient) -> None:
     now = client.clock.now()
-    first = await make_org(client.sessionmaker, now, "Школа 1")
-    second = await make_org(client.sessionmaker, now, "Школа 2")
-    for org_id in (first, second):
-        await make_member(client.sessionmaker, org_id, CURATOR, Role.CURATOR, now, name="К")
+    async with seed(client.sessionmaker, now) as s:
+        first = await s.org("Школа 1")
+        second = await s.org("Школа 2")
+        for org_id in (first, second):
+            await s.member(org_id, CURATOR, Role.CURATOR, name="К")
     for who in (CURATOR, ADMIN):
         calls = await client.send(who, "/invite mentee 5")
         buttons = client.replies(calls)[-1].buttons
@@ -147,14 +120,11 @@ async def test_invite_with_a_cap_through_the_school_picker(client: BotClient) ->
 
 async def test_people_page_past_the_end_shows_the_last_page(client: BotClient) -> None:
     now = client.clock.now()
-    org_id = await make_org(client.sessionmaker, now)
-    curator: Member = await make_member(
-        client.sessionmaker, org_id, CURATOR, Role.CURATOR, now, name="Петрова Ольга"
-    )
-    for n in range(22):
-        await make_member(
-            client.sessionmaker, org_id, Person(100 + n, "P"), Role.MENTEE, now, name=f"Уч {n:02d}"
-        )
+    async with seed(client.sessionmaker, now) as s:
+        org_id = await s.org()
+        curator: Member = await s.member(org_id, CURATOR, Role.CURATOR, name="Петрова Ольга")
+        for n in range(22):
+            await s.member(org_id, Person(100 + n, "P"), Role.MENTEE, name=f"Уч {n:02d}")
     ru = client.locales.get("ru")
     first = await client.send(curator.person, "/people")
     message_id = client.replies(first)[-1].result_id
@@ -169,7 +139,8 @@ async def test_people_page_past_the_end_shows_the_last_page(client: BotClient) -
 
 async def test_invite_usage_still_refuses_bad_arguments(client: BotClient) -> None:
     now = client.clock.now()
-    await make_org(client.sessionmaker, now, "Школа 1")
-    await make_org(client.sessionmaker, now, "Школа 2")
+    async with seed(client.sessionmaker, now) as s:
+        await s.org("Школа 1")
+        await s.org("Школа 2")
     calls = await client.send(ADMIN, "/invite mentee 5 6")
     said(client, calls, "ru", "invite-usage", cap=1000)

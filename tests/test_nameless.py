@@ -6,7 +6,7 @@ from __future__ import annotations
 from models.people import NAMELESS, Role
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.onboard import code_in, user_of
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 CURATOR = Person(10, "Cur")
 ENGLISH_CURATOR = Person(12, "Cur2", "en")
@@ -21,11 +21,10 @@ async def test_a_person_who_cancelled_onboarding_without_a_name_is_shown_as_name
     client: BotClient,
 ) -> None:
     now = client.clock.now()
-    org = await make_org(client.sessionmaker, now, "Школа 5")
-    await make_member(client.sessionmaker, org, CURATOR, Role.CURATOR, now, name="Петрова Ольга")
-    await make_member(
-        client.sessionmaker, org, ENGLISH_CURATOR, Role.CURATOR, now, name="Smith Jane"
-    )
+    async with seed(client.sessionmaker, now) as s:
+        org = await s.org("Школа 5")
+        await s.member(org, CURATOR, Role.CURATOR, name="Петрова Ольга")
+        await s.member(org, ENGLISH_CURATOR, Role.CURATOR, name="Smith Jane")
     code = code_in((await client.send(CURATOR, "/invite mentee"))[-1].text)
     blank = Person(61, " ")  # a Telegram name of blanks
     await client.send(blank, f"/start {code}")

@@ -5,8 +5,6 @@ logged as an error, and no row is written that should not be."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -20,30 +18,24 @@ from models.runtime import FsmState
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient, Person
 from tests.support.onboard import alerted, code_in, count, join, new_org, said, user_of
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 RU = Person(50, "Стас")
 EN = Person(51, "Eve", "en")
 CURATOR = Person(10, "Cur")
 
 
-@pytest.fixture(autouse=True)
-def no_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    caplog.set_level(logging.WARNING)
-    yield
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    errors = [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.ERROR]
-    assert not errors, errors
+pytestmark = pytest.mark.usefixtures("no_errors")
 
 
 async def school(client: BotClient) -> Person:
     """An organization with its first curator, written straight to the database (and
     one unused curator link, as /neworg would leave)."""
     now = client.clock.now()
-    org = await make_org(client.sessionmaker, now, "Школа 5")
-    await make_member(client.sessionmaker, org, CURATOR, Role.CURATOR, now, name="Куратор Первая")
-    async with client.sessionmaker() as s, s.begin():
-        await create_invite(s, org, Role.CURATOR, None, now, timedelta(days=14), 1)
+    async with seed(client.sessionmaker, now) as s:
+        org = await s.org("Школа 5")
+        await s.member(org, CURATOR, Role.CURATOR, name="Куратор Первая")
+        await create_invite(s.session, org, Role.CURATOR, None, now, timedelta(days=14), 1)
     return CURATOR
 
 

@@ -34,7 +34,7 @@ from models.outbox import (
 )
 from models.people import Role, User
 from tests.support.botclient import TOKEN, Person, RecordingSession
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 
 class ScriptedSession(RecordingSession):
@@ -150,9 +150,10 @@ async def test_blocked_recipient_is_marked_and_curator_told_once(
     sessionmaker, clock: FrozenClock
 ) -> None:
     now = clock.now()
-    org = await make_org(sessionmaker, now)
-    curator = await make_member(sessionmaker, org, Person(10, "c"), Role.CURATOR, now, name="Кур")
-    mentor = await make_member(sessionmaker, org, Person(20, "m"), Role.MENTOR, now, name="Нас")
+    async with seed(sessionmaker, now) as s:
+        org = await s.org()
+        curator = await s.member(org, Person(10, "c"), Role.CURATOR, name="Кур")
+        mentor = await s.member(org, Person(20, "m"), Role.MENTOR, name="Нас")
     sender, session = _sender(sessionmaker, clock)
     session.fail(20, _method_error(TelegramForbiddenError), _method_error(TelegramForbiddenError))
     await _row(sessionmaker, 20, mentor.user_id, clock)
@@ -265,8 +266,9 @@ async def test_restart_takes_up_what_a_killed_process_had_claimed(
 
 async def test_cancel_by_reference_and_forgetting(sessionmaker, clock: FrozenClock) -> None:
     now = clock.now()
-    org = await make_org(sessionmaker, now)
-    mentee = await make_member(sessionmaker, org, Person(40, "e"), Role.MENTEE, now, name="Анна")
+    async with seed(sessionmaker, now) as s:
+        org = await s.org()
+        mentee = await s.member(org, Person(40, "e"), Role.MENTEE, name="Анна")
     await _row(sessionmaker, 41, None, clock, ref=("question", 5), due_at=now + timedelta(hours=1))
     await _row(sessionmaker, 42, None, clock, ref=("question", 6), due_at=now + timedelta(hours=1))
     await _row(

@@ -8,13 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Locales
 from bot.keyboards.pairs import pair_mentees_keyboard
-from models.invites import record_consent
 from models.outbox import OutboxMessage
-from models.people import Role, add_role, create_organization, ensure_user, get_profile
+from models.people import Role
 from models.programs import (
     Form,
     Program,
@@ -28,7 +26,7 @@ from models.programs import (
 )
 from tests.conftest import START
 from tests.support.botclient import BotClient, Call, Person
-from tests.support.world import Member
+from tests.support.seed import Member, seed
 
 GOOD_DATES = "01.12.2026-31.05.2027"
 
@@ -45,64 +43,40 @@ class School:
     other_mentee: Member
 
 
-async def _member(
-    s: AsyncSession,
-    org_id: int,
-    person: Person,
-    role: Role,
-    name: str,
-    subject: str = "математика",
-    **profile_values: object,
-) -> Member:
-    now = START
-    user = await ensure_user(s, person.id, person.first_name, person.language_code, now)
-    user.full_name = name
-    await record_consent(s, user.id, org_id, now)
-    await add_role(s, user.id, org_id, role, now)
-    profile = await get_profile(s, user.id)
-    profile.subject, profile.position, profile.experience_years = subject, "учитель", 5
-    for field, value in profile_values.items():
-        setattr(profile, field, value)
-    return Member(person, user.id)
-
-
 @pytest.fixture
 async def school(client: BotClient) -> School:
     """Written in one transaction: setting up must stay cheap on PostgreSQL too."""
-    async with client.sessionmaker() as s, s.begin():
-        org = (await create_organization(s, "Школа 1", "Europe/Moscow", START)).id
-        other = (await create_organization(s, "Школа 2", "Europe/Moscow", START)).id
+    async with seed(client.sessionmaker, START) as s:
+        org = await s.org()
+        other = await s.org("Школа 2")
         return School(
             org,
-            await _member(s, org, Person(10, "Cur"), Role.CURATOR, "Куратор К"),
-            await _member(s, org, Person(20, "M1"), Role.MENTOR, "Наставник Один"),
-            await _member(
-                s,
+            await s.member(org, Person(10, "Cur"), Role.CURATOR, name="Куратор К"),
+            await s.member(org, Person(20, "M1"), Role.MENTOR, name="Наставник Один"),
+            await s.member(
                 org,
                 Person(21, "M2"),
                 Role.MENTOR,
-                "Наставник Два",
+                name="Наставник Два",
                 subject="физика",
                 mentor_directions=["method", "psych", "ict"],
             ),
-            await _member(
-                s,
+            await s.member(
                 org,
                 Person(30, "T1"),
                 Role.MENTEE,
-                "Молодой Первый",
+                name="Молодой Первый",
                 mentee_difficulties=["method", "psych", "ict"],
             ),
-            await _member(
-                s,
+            await s.member(
                 org,
                 Person(31, "T2"),
                 Role.MENTEE,
-                "Молодой Второй",
+                name="Молодой Второй",
                 mentee_difficulties=["method"],
             ),
-            await _member(s, other, Person(11, "Cur2"), Role.CURATOR, "Чужой Куратор"),
-            await _member(s, other, Person(40, "T9"), Role.MENTEE, "Чужой Наставляемый"),
+            await s.member(other, Person(11, "Cur2"), Role.CURATOR, name="Чужой Куратор"),
+            await s.member(other, Person(40, "T9"), Role.MENTEE, name="Чужой Наставляемый"),
         )
 
 

@@ -13,28 +13,22 @@ from models.people import Role
 from models.programs import Program
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Person
-from tests.support.world import Member, make_member, make_org, make_program
+from tests.support.seed import Member, seed
 
 
 @pytest.fixture
 async def world(client: BotClient):
-    sm, now = client.sessionmaker, client.clock.now()
-    org = await make_org(sm, now)
-    w = {
-        "org": org,
-        "curator": await make_member(
-            sm, org, Person(10, "Cur"), Role.CURATOR, now, name="Куратор К"
-        ),
-        "mentor": await make_member(
-            sm, org, Person(20, "MenA"), Role.MENTOR, now, name="Наставник А"
-        ),
-        "mentor_b": await make_member(
-            sm, org, Person(21, "MenB"), Role.MENTOR, now, name="Наставник Б"
-        ),
-        "mentee": await make_member(sm, org, Person(30, "Tee"), Role.MENTEE, now, name="Молодой У"),
-        "loner": await make_member(sm, org, Person(31, "Lon"), Role.MENTEE, now, name="Без Пары"),
-    }
-    await make_program(sm, org, w["mentor"], [w["mentee"]], now)
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org()
+        w = {
+            "org": org,
+            "curator": await s.member(org, Person(10, "Cur"), Role.CURATOR, name="Куратор К"),
+            "mentor": await s.member(org, Person(20, "MenA"), Role.MENTOR, name="Наставник А"),
+            "mentor_b": await s.member(org, Person(21, "MenB"), Role.MENTOR, name="Наставник Б"),
+            "mentee": await s.member(org, Person(30, "Tee"), Role.MENTEE, name="Молодой У"),
+            "loner": await s.member(org, Person(31, "Lon"), Role.MENTEE, name="Без Пары"),
+        }
+        await s.program(org, w["mentor"], [w["mentee"]])
     return w
 
 

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from models.people import Role
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Call, Person
-from tests.support.qworld import World, build_world, named, questions, to
-from tests.support.world import Member, make_member
+from tests.support.seed import Member, World, named, questions, seed, to
 
 REFUSED = "Это действие вам недоступно."
-
-
-@pytest.fixture
-async def w(client: BotClient) -> World:
-    return await build_world(client)
 
 
 async def _snapshot(client: BotClient) -> list[tuple]:
@@ -135,14 +127,10 @@ async def test_curator_of_another_school_cannot_act(client: BotClient, w: World)
 
 async def test_reassign_target_must_be_a_mentor_of_the_school(client: BotClient, w: World) -> None:
     q = await _escalated(client, w)
-    outsider = await make_member(
-        client.sessionmaker,
-        w.other_org,
-        Person(25, "MenX"),
-        Role.MENTOR,
-        client.clock.now(),
-        name="Чужой Наставник",
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        outsider = await s.member(
+            w.other_org, Person(25, "MenX"), Role.MENTOR, name="Чужой Наставник"
+        )
     before = await _snapshot(client)
     calls = await client.press(w.curator.person, f"qg:{q.id}")
     offered = [d for c in calls for _, d in c.buttons]

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import Message, MessageEntity, PhotoSize, Update
 from sqlalchemy import event, select, update
@@ -20,15 +19,9 @@ from models.outbox import OutboxMessage
 from models.people import Organization, Role, User
 from models.questions import Question, QuestionMessage, sla_catch_up
 from tests.support.botclient import BotClient, Person
-from tests.support.qworld import World, build_world, named, questions, to
-from tests.support.world import make_member, make_program
+from tests.support.seed import World, named, questions, seed, to
 
 HEADER = "Вопрос №1 · Молодой У · математика"
-
-
-@pytest.fixture
-async def w(client: BotClient) -> World:
-    return await build_world(client)
 
 
 async def outbox_rows(client: BotClient) -> list[OutboxMessage]:
@@ -205,7 +198,7 @@ async def test_answer_follow_up_resolve_and_rate(client: BotClient, w: World) ->
 
 
 async def test_a_message_while_a_question_is_live_goes_at_once(client: BotClient, w: World) -> None:
-    [first] = to(await client.send(w.mentee.person, "Первый вопрос"), w.mentor_a)
+    [_first] = to(await client.send(w.mentee.person, "Первый вопрос"), w.mentor_a)
     # Unanswered: taken as a continuation, delivered at once.
     calls = await client.send(w.mentee.person, "Ещё про это")
     [followup] = to(calls, w.mentor_a)
@@ -271,9 +264,8 @@ async def test_mentor_writes_first_and_the_reply_threads_back(client: BotClient,
 
 
 async def test_several_programs_mentee_picks_the_mentor(client: BotClient, w: World) -> None:
-    second = await make_program(
-        client.sessionmaker, w.org, w.mentor_b, [w.mentee], client.clock.now()
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        second = await s.program(w.org, w.mentor_b, [w.mentee])
     calls = await client.send(w.mentee.person, "Кому-нибудь")
     assert not to(calls, w.mentor_a) and not to(calls, w.mentor_b)
     assert await questions(client) == []
@@ -482,9 +474,8 @@ async def _escalated(client: BotClient, w: World) -> Question:
 
 
 async def test_two_curators_claim_at_once_one_wins(client: BotClient, w: World) -> None:
-    second = await make_member(
-        client.sessionmaker, w.org, Person(12, "Cur3"), Role.CURATOR, client.clock.now(), name="Ку"
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        second = await s.member(w.org, Person(12, "Cur3"), Role.CURATOR, name="Ку")
     question = await _escalated(client, w)
     data = f"qm:{question.id}"
     start = len(client.session.calls)
@@ -605,7 +596,8 @@ async def test_flood_wait_queues_the_question_and_delivers_it_once(
 async def test_album_waits_for_the_mentor_choice_and_arrives_whole(
     client: BotClient, w: World
 ) -> None:
-    await make_program(client.sessionmaker, w.org, w.mentor_b, [w.mentee], client.clock.now())
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.program(w.org, w.mentor_b, [w.mentee])
     calls = await client.send_album(w.mentee.person, 3, "grp-choice", caption="Доска")
     prompts = [c for c in to(calls, w.mentee) if "Кому задать вопрос" in c.text]
     assert len(prompts) == 1
@@ -628,14 +620,8 @@ async def test_answers_in_quiet_hours_arrive_silently(client: BotClient, w: Worl
 
 
 async def test_curator_lists_questions_waiting_for_any_curator(client: BotClient, w: World) -> None:
-    loner = await make_member(
-        client.sessionmaker,
-        w.org,
-        Person(40, "Lon"),
-        Role.MENTEE,
-        client.clock.now(),
-        name="Без Наставника",
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        loner = await s.member(w.org, Person(40, "Lon"), Role.MENTEE, name="Без Наставника")
     await client.send(loner.person, "Вопрос без наставника")
     calls = await client.send(w.curator.person, "/questions")
     assert "Без Наставника" in calls[-1].text
@@ -644,12 +630,9 @@ async def test_curator_lists_questions_waiting_for_any_curator(client: BotClient
 
 
 async def test_the_first_curator_to_answer_takes_the_question(client: BotClient, w: World) -> None:
-    second = await make_member(
-        client.sessionmaker, w.org, Person(12, "Cur3"), Role.CURATOR, client.clock.now(), name="Ку"
-    )
-    loner = await make_member(
-        client.sessionmaker, w.org, Person(40, "Lon"), Role.MENTEE, client.clock.now(), name="Л"
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        second = await s.member(w.org, Person(12, "Cur3"), Role.CURATOR, name="Ку")
+        loner = await s.member(w.org, Person(40, "Lon"), Role.MENTEE, name="Л")
     calls = await client.send(loner.person, "Вопрос без наставника")
     [first_copy] = to(calls, w.curator)
     [second_copy] = to(calls, second)
@@ -828,3 +811,14 @@ async def test_a_delivery_cut_short_goes_on_from_where_it_stopped(
     [copy] = to(await client.tick(), w.mentor_a)  # no second header
     assert copy.name == "copyMessage"
     assert copy.method.reply_parameters.message_id == head.result_id
+
+
+async def test_an_album_continuing_an_unanswered_question_stays_whole(
+    client: BotClient, w: World
+) -> None:
+    await client.send(w.mentee.person, "Вопрос без ответа")
+    calls = await client.send_album(w.mentee.person, 3, "cont-album", caption="Ещё фото")
+    head, *parts = to(calls, w.mentor_a)
+    assert "Уточнение к вопросу №1" in head.text and len(parts) == 2
+    assert all(c.method.reply_parameters.message_id == head.result_id for c in parts)
+    assert len(await questions(client)) == 1

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from models.people import Organization
 from models.questions import sla_catch_up, sla_times
 from tests.support.botclient import BotClient
 from tests.support.onboard import said
-from tests.support.qworld import World, build_world, questions, to
+from tests.support.seed import World, questions, to
 
 REMIND, ESCALATE = 4, 16  # the SLA hours of the test settings
 
 
 def msk(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC) - timedelta(hours=3)
-
-
-@pytest.fixture
-async def w(client: BotClient) -> World:
-    return await build_world(client)
 
 
 async def _set(client: BotClient, w: World, field: str, text: str) -> None:

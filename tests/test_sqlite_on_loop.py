@@ -19,7 +19,7 @@ from bot.config import Settings
 from models.db import InlineSqlite, create_engine, create_sessionmaker
 from models.people import Role
 from tests.support.botclient import BotClient, Person
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 CURATOR = Person(10, "Cur")
 
@@ -50,8 +50,8 @@ async def test_an_update_waits_for_another_process_lock_with_the_loop_free(
 ) -> None:
     sessionmaker = create_sessionmaker(on_loop)
     client = BotClient(sessionmaker=sessionmaker, clock=clock, settings=settings)
-    org = await make_org(sessionmaker, clock.now())
-    await make_member(sessionmaker, org, CURATOR, Role.CURATOR, clock.now(), name="Cur")
+    async with seed(sessionmaker, clock.now()) as s:
+        await s.member(await s.org(), CURATOR, Role.CURATOR, name="Cur")
 
     other = sqlite3.connect(db_file, isolation_level=None)  # another process, in effect
     other.execute("BEGIN IMMEDIATE")

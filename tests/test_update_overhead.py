@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.people import Role
 from tests.support.botclient import BotClient, Person
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 CURATOR = Person(10, "Cur")
 
@@ -20,10 +20,8 @@ CURATOR = Person(10, "Cur")
 async def test_a_plain_command_costs_one_transaction_and_three_statements(
     client: BotClient, engine: AsyncEngine
 ) -> None:
-    org = await make_org(client.sessionmaker, client.clock.now())
-    await make_member(
-        client.sessionmaker, org, CURATOR, Role.CURATOR, client.clock.now(), name="Cur"
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.member(await s.org(), CURATOR, Role.CURATOR, name="Cur")
     await client.send(CURATOR, "/help")  # the first read of FSM state loads its copy
     seen: list[str] = []
     commits: list[object] = []
@@ -58,10 +56,8 @@ async def test_no_filter_runs_in_a_thread(
 
     # aiogram's CallableObject.call is where a sync callable goes to a thread.
     monkeypatch.setattr(aiogram_handler.asyncio, "to_thread", to_thread)
-    org = await make_org(client.sessionmaker, client.clock.now())
-    await make_member(
-        client.sessionmaker, org, CURATOR, Role.CURATOR, client.clock.now(), name="Cur"
-    )
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.member(await s.org(), CURATOR, Role.CURATOR, name="Cur")
     # Commands, free text through every State and F filter to the fallbacks, a profile
     # flow step (state filters that match) and a button.
     await client.send(CURATOR, "/help")

@@ -12,7 +12,7 @@ from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.fake_telegram import FakeUser
 from tests.support.botclient import Person
-from tests.support.world import make_member, make_org, make_program
+from tests.support.seed import seed
 
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
 FRIDAY_1730 = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)  # 17:30 in Moscow
@@ -33,23 +33,21 @@ def populate(database_url: str) -> None:
     async def run() -> None:
         engine = create_engine(database_url)
         sm = create_sessionmaker(engine)
-        now = MONDAY_NOON - timedelta(days=30)
-        org = await make_org(sm, now, "Школа №7")
+        async with seed(sm, MONDAY_NOON - timedelta(days=30)) as s:
+            org = await s.org("Школа №7")
 
-        async def member(tg: int, role: Role, name: str, subject: str = "математика"):
-            return await make_member(
-                sm, org, Person(tg, name), role, now, name=name, subject=subject
-            )
+            async def member(tg: int, role: Role, name: str, subject: str = "математика"):
+                return await s.member(org, Person(tg, name), role, name=name, subject=subject)
 
-        await member(10, Role.CURATOR, "Куратор Ольга")
-        a = await member(20, Role.MENTOR, "Наставник Андрей")
-        b = await member(21, Role.MENTOR, "Наставник Белла")
-        anna = await member(30, Role.MENTEE, "Анна Молодая", "физика")
-        boris = await member(31, Role.MENTEE, "Борис Новый", "химия")
-        vera = await member(32, Role.MENTEE, "Вера Юная")
-        await member(33, Role.MENTEE, "Галина Безпары")
-        await make_program(sm, org, a, [anna, boris], now)
-        await make_program(sm, org, b, [vera], now)
+            await member(10, Role.CURATOR, "Куратор Ольга")
+            a = await member(20, Role.MENTOR, "Наставник Андрей")
+            b = await member(21, Role.MENTOR, "Наставник Белла")
+            anna = await member(30, Role.MENTEE, "Анна Молодая", "физика")
+            boris = await member(31, Role.MENTEE, "Борис Новый", "химия")
+            vera = await member(32, Role.MENTEE, "Вера Юная")
+            await member(33, Role.MENTEE, "Галина Безпары")
+            await s.program(org, a, [anna, boris])
+            await s.program(org, b, [vera])
         await engine.dispose()
 
     with ThreadPoolExecutor(1) as pool:

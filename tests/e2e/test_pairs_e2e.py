@@ -11,7 +11,7 @@ from models.people import Role
 from tests.e2e.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
-from tests.support.world import make_member, make_org
+from tests.support.seed import seed
 
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -20,11 +20,11 @@ def _populate(database_url: str) -> dict[str, int]:
     async def run() -> dict[str, int]:
         engine = create_engine(database_url)
         sm = create_sessionmaker(engine)
-        now = MONDAY_NOON - timedelta(days=10)
-        org = await make_org(sm, now, "Лицей")
-        await make_member(sm, org, Person(10, "c"), Role.CURATOR, now, name="Куратор Ольга")
-        mentor = await make_member(sm, org, Person(20, "m"), Role.MENTOR, now, name="Иван Опытный")
-        mentee = await make_member(sm, org, Person(30, "e"), Role.MENTEE, now, name="Анна Новая")
+        async with seed(sm, MONDAY_NOON - timedelta(days=10)) as s:
+            org = await s.org("Лицей")
+            await s.member(org, Person(10, "c"), Role.CURATOR, name="Куратор Ольга")
+            mentor = await s.member(org, Person(20, "m"), Role.MENTOR, name="Иван Опытный")
+            mentee = await s.member(org, Person(30, "e"), Role.MENTEE, name="Анна Новая")
         await engine.dispose()
         return {"mentor": mentor.user_id, "mentee": mentee.user_id}
 

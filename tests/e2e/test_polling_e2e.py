@@ -26,7 +26,7 @@ from models.questions import Question, QuestionMessage
 from tests.e2e.conftest import ROOT, TOKEN, BotProcess
 from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
-from tests.support.world import make_member, make_org, make_program
+from tests.support.seed import seed
 
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PAIRS = 50
@@ -53,19 +53,19 @@ def run_async(work: Callable[[Any], Awaitable[T]], database_url: str) -> T:
 
 
 def seed_pairs(database_url: str, pairs: int) -> None:
-    async def seed(sm: Any) -> None:
-        now = MONDAY_NOON - timedelta(days=30)
-        org = await make_org(sm, now, "Школа №9")
-        for i in range(pairs):
-            mentor = await make_member(
-                sm, org, Person(MENTOR + i, "m"), Role.MENTOR, now, name=f"Наставник {i}"
-            )
-            mentee = await make_member(
-                sm, org, Person(MENTEE + i, "e"), Role.MENTEE, now, name=f"Молодой {i}"
-            )
-            await make_program(sm, org, mentor, [mentee], now)
+    async def populate(sm: Any) -> None:
+        async with seed(sm, MONDAY_NOON - timedelta(days=30)) as s:
+            org = await s.org("Школа №9")
+            for i in range(pairs):
+                mentor = await s.member(
+                    org, Person(MENTOR + i, "m"), Role.MENTOR, name=f"Наставник {i}"
+                )
+                mentee = await s.member(
+                    org, Person(MENTEE + i, "e"), Role.MENTEE, name=f"Молодой {i}"
+                )
+                await s.program(org, mentor, [mentee])
 
-    run_async(seed, database_url)
+    run_async(populate, database_url)
 
 
 def kill(bot: BotProcess) -> None:
