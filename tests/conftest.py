@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import FrozenClock
 from bot.config import Settings
 from models.db import create_engine, create_sessionmaker
+from models.invites import create_invite
 from models.migrate import upgrade
+from models.people import Role
 from tests.support.botclient import TOKEN, BotClient, Person
 from tests.support.postgres import PgServer, start_pg
-from tests.support.seed import World, build_world
+from tests.support.seed import Member, PairSchool, World, build_pair_school, build_world, seed
 
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
@@ -126,6 +128,7 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 
 ADMIN = Person(1, "Admin")
+CURATOR = Person(10, "Cur")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 12:00 in Moscow
 
 
@@ -163,3 +166,29 @@ def no_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 async def w(client: BotClient) -> World:
     """The school of the question tests (tests/support/seed.py `World`)."""
     return await build_world(client)
+
+
+@pytest.fixture
+async def pair_school(client: BotClient) -> PairSchool:
+    """The school of the /pair tests (tests/support/seed.py `PairSchool`)."""
+    return await build_pair_school(client)
+
+
+@pytest.fixture
+async def school5(client: BotClient) -> tuple[int, Member]:
+    """«Школа 5» with its curator CURATOR, «Петрова Ольга»: (the school's id, the curator)."""
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org("Школа 5")
+        return org, await s.member(org, CURATOR, Role.CURATOR, name="Петрова Ольга")
+
+
+@pytest.fixture
+async def new_school(client: BotClient) -> Person:
+    """«Школа 5» as /neworg leaves it: its first curator CURATOR, «Куратор Первая», who has
+    joined, and one unused curator link. Returns the curator."""
+    now = client.clock.now()
+    async with seed(client.sessionmaker, now) as s:
+        org = await s.org("Школа 5")
+        await s.member(org, CURATOR, Role.CURATOR, name="Куратор Первая")
+        await create_invite(s.session, org, Role.CURATOR, None, now, timedelta(days=14), 1)
+    return CURATOR

@@ -26,24 +26,15 @@ from models.outbox import OutboxMessage
 from models.people import Membership, Organization, Profile, Role, User
 from models.personal_data import PERSONAL
 from models.runtime import FsmState
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, CURATOR
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.onboard import alerted, count, said, user_of
 from tests.support.seed import Member, seed
 
-CURATOR = Person(10, "Cur")
 STRANGER = Person(40, "Str")
 
 
 pytestmark = pytest.mark.usefixtures("no_errors")
-
-
-async def school(client: BotClient, curator: Person = CURATOR) -> tuple[int, Member]:
-    now = client.clock.now()
-    async with seed(client.sessionmaker, now) as s:
-        org = await s.org("Школа 5")
-        member = await s.member(org, curator, Role.CURATOR, name="Петрова Ольга")
-    return org, member
 
 
 async def user_org(client: BotClient, member: Member) -> Organization:
@@ -73,8 +64,8 @@ def menu_of(calls: list[Call], chat_id: int) -> list[str] | None:
     return [cmd.command for cmd in menus[-1].commands] if menus else None
 
 
-async def test_cancel_leaves_a_flow(client: BotClient) -> None:
-    _, curator = await school(client)
+async def test_cancel_leaves_a_flow(client: BotClient, school5: tuple[int, Member]) -> None:
+    _, curator = school5
     person = Person(20, "New")
     org_id = (await user_org(client, curator)).id
     async with client.sessionmaker() as s, s.begin():
@@ -101,8 +92,10 @@ async def test_cancel_leaves_a_flow(client: BotClient) -> None:
         assert (await s.get(Organization, org_id)).timezone == "Europe/Moscow"
 
 
-async def test_profile_shows_and_edits_a_field(client: BotClient) -> None:
-    _, curator = await school(client)
+async def test_profile_shows_and_edits_a_field(
+    client: BotClient, school5: tuple[int, Member]
+) -> None:
+    _, curator = school5
     me = curator.person
     ru = client.locales.get("ru")
     card = (await client.send(me, "/profile"))[-1]
@@ -126,8 +119,8 @@ async def test_profile_shows_and_edits_a_field(client: BotClient) -> None:
     alerted(client, await client.press(STRANGER, "pe:name"), "ru", "not-allowed")
 
 
-async def test_lang_switches_to_english(client: BotClient) -> None:
-    _, curator = await school(client)
+async def test_lang_switches_to_english(client: BotClient, school5: tuple[int, Member]) -> None:
+    _, curator = school5
     me = curator.person
     calls = await client.send(me, "/lang")
     assert [d for _, d in calls[-1].buttons] == ["lg:ru", "lg:en"]
@@ -153,7 +146,8 @@ async def test_help_and_start_per_role(client: BotClient) -> None:
     said(client, await client.send(Person(41, "E", "en"), "/start"), "en", "start-no-role")
     admin_help = (await client.send(ADMIN, "/help"))[-1].text
     assert admin_help == ru("help-everyone") + "\n\n" + ru("help-admin")
-    await school(client)
+    async with seed(client.sessionmaker, client.clock.now()) as s:  # a school only now
+        await s.member(await s.org("Школа 5"), CURATOR, Role.CURATOR, name="Петрова Ольга")
     curator_help = (await client.send(CURATOR, "/help"))[-1].text
     assert curator_help == ru("help-everyone") + "\n\n" + ru("help-curator")
     assert "/neworg" not in curator_help and "/myquestions" not in curator_help
@@ -168,8 +162,8 @@ CALENDAR = (
 )
 
 
-async def test_settings_valid_and_invalid(client: BotClient) -> None:
-    org_id, curator = await school(client)
+async def test_settings_valid_and_invalid(client: BotClient, school5: tuple[int, Member]) -> None:
+    org_id, curator = school5
     me = curator.person
     card = (await client.send(me, "/settings"))[-1]
     assert "Europe/Moscow" in card.text and "08:00–18:00" in card.text
@@ -209,8 +203,8 @@ async def test_settings_valid_and_invalid(client: BotClient) -> None:
     assert "пн, вт, ср, чт, пт, сб" in card
 
 
-async def test_people_pages(client: BotClient) -> None:
-    org_id, curator = await school(client)
+async def test_people_pages(client: BotClient, school5: tuple[int, Member]) -> None:
+    org_id, curator = school5
     now = client.clock.now()
     async with seed(client.sessionmaker, now) as s:
         for n in range(22):
@@ -240,8 +234,10 @@ async def test_people_pages(client: BotClient) -> None:
     page(back, 2, 10)
 
 
-async def test_person_card_and_removing_a_role(client: BotClient) -> None:
-    org_id, curator = await school(client)
+async def test_person_card_and_removing_a_role(
+    client: BotClient, school5: tuple[int, Member]
+) -> None:
+    org_id, curator = school5
     now = client.clock.now()
     async with seed(client.sessionmaker, now) as s:
         target = await s.member(org_id, Person(30, "T", "en"), Role.MENTOR, name="Снимаемый")
@@ -279,8 +275,8 @@ async def test_person_card_and_removing_a_role(client: BotClient) -> None:
     alerted(client, again, "ru", "role-already-removed")
 
 
-async def test_mydata_and_forget(client: BotClient) -> None:
-    _, curator = await school(client)
+async def test_mydata_and_forget(client: BotClient, school5: tuple[int, Member]) -> None:
+    _, curator = school5
     me = curator.person
     said(client, await client.send(STRANGER, "/mydata"), "ru", "mydata-nothing")
     said(client, await client.send(STRANGER, "/forget"), "ru", "mydata-nothing")
@@ -327,8 +323,7 @@ def _member_update(chat: Chat, client: BotClient, old: object, new: object) -> U
     return Update(update_id=next(client.update_ids), my_chat_member=event)
 
 
-async def test_group_chats(client: BotClient) -> None:
-    await school(client)
+async def test_group_chats(client: BotClient, school5: tuple[int, Member]) -> None:
     group = Chat(id=-100500, type="group", title="Учительская")
     for text in ("/neworg В группе", "/help", "/people", "Здравствуйте", "/start abcdefghijk"):
         assert await client.send(ADMIN, text, chat=group) == []

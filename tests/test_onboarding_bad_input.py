@@ -11,32 +11,19 @@ import pytest
 from aiogram.types import Update
 from sqlalchemy import select
 
-from models.invites import Consent, Invite, create_invite
+from models.invites import Consent, Invite
 from models.outbox import OutboxMessage
 from models.people import Membership, Organization, Profile, Role, User
 from models.runtime import FsmState
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient, Person
 from tests.support.onboard import alerted, code_in, count, join, new_org, said, user_of
-from tests.support.seed import seed
 
 RU = Person(50, "Стас")
 EN = Person(51, "Eve", "en")
-CURATOR = Person(10, "Cur")
 
 
 pytestmark = pytest.mark.usefixtures("no_errors")
-
-
-async def school(client: BotClient) -> Person:
-    """An organization with its first curator, written straight to the database (and
-    one unused curator link, as /neworg would leave)."""
-    now = client.clock.now()
-    async with seed(client.sessionmaker, now) as s:
-        org = await s.org("Школа 5")
-        await s.member(org, CURATOR, Role.CURATOR, name="Куратор Первая")
-        await create_invite(s.session, org, Role.CURATOR, None, now, timedelta(days=14), 1)
-    return CURATOR
 
 
 async def invite(client: BotClient, curator: Person, args: str) -> str:
@@ -51,16 +38,15 @@ async def nothing_stored_for(client: BotClient, *people: Person) -> None:
     assert not [k for k in keys for who in people if f":{who.id}:{who.id}:" in k], keys
 
 
-async def test_garbage_codes(client: BotClient) -> None:
-    await school(client)
+async def test_garbage_codes(client: BotClient, new_school: Person) -> None:
     for code in ("garbage!!", "x" * 64, "abc", "zzzzzzzzzzzz", "ab cd ef gh"):
         said(client, await client.send(RU, f"/start {code}"), "ru", "invite-unknown")
     said(client, await client.send(EN, "/start zzzzzzzzzzzz"), "en", "invite-unknown")
     await nothing_stored_for(client, RU, EN)
 
 
-async def test_expired_code(client: BotClient) -> None:
-    curator = await school(client)
+async def test_expired_code(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentee")
     ttl = timedelta(days=client.settings.invite_ttl_days)
     client.clock.set(client.clock.now() + ttl + timedelta(minutes=1))
@@ -69,8 +55,10 @@ async def test_expired_code(client: BotClient) -> None:
     await nothing_stored_for(client, RU, EN)
 
 
-async def test_expiring_between_the_link_and_the_consent(client: BotClient) -> None:
-    curator = await school(client)
+async def test_expiring_between_the_link_and_the_consent(
+    client: BotClient, new_school: Person
+) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentor")
     await client.send(EN, f"/start {code}")
     client.clock.set(client.clock.now() + timedelta(days=client.settings.invite_ttl_days))
@@ -78,8 +66,8 @@ async def test_expiring_between_the_link_and_the_consent(client: BotClient) -> N
     await nothing_stored_for(client, EN)
 
 
-async def test_revoked_code(client: BotClient) -> None:
-    curator = await school(client)
+async def test_revoked_code(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentor")
     await client.send(RU, f"/start {code}")  # RU opens it before the curator revokes it
     listing = await client.send(curator, "/invites")
@@ -96,8 +84,8 @@ async def test_revoked_code(client: BotClient) -> None:
     await nothing_stored_for(client, RU, EN)
 
 
-async def test_used_up_code(client: BotClient) -> None:
-    curator = await school(client)
+async def test_used_up_code(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentee 1")
     first = Person(60, "First")
     await client.send(first, f"/start {code}")
@@ -112,8 +100,10 @@ async def test_used_up_code(client: BotClient) -> None:
 
 
 @pytest.mark.parametrize("who", [RU, EN], ids=["ru", "en"])
-async def test_declining_consent_stores_nothing(client: BotClient, who: Person) -> None:
-    curator = await school(client)
+async def test_declining_consent_stores_nothing(
+    client: BotClient, new_school: Person, who: Person
+) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentor")
     before = [await count(client, m) for m in (User, Consent, Membership)]
     calls = await client.send(who, f"/start {code}")
@@ -131,9 +121,11 @@ async def test_declining_consent_stores_nothing(client: BotClient, who: Person) 
 
 
 @pytest.mark.parametrize("who", [RU, EN], ids=["ru", "en"])
-async def test_profile_answers_are_checked(client: BotClient, who: Person) -> None:
+async def test_profile_answers_are_checked(
+    client: BotClient, new_school: Person, who: Person
+) -> None:
     lang = who.language_code
-    curator = await school(client)
+    curator = new_school
     code = await invite(client, curator, "mentor")
     await client.send(who, f"/start {code}")
     calls = await client.press(who, "cs:1")
@@ -173,8 +165,8 @@ async def test_profile_answers_are_checked(client: BotClient, who: Person) -> No
     assert user.language == lang
 
 
-async def test_a_sticker_while_the_consent_waits(client: BotClient) -> None:
-    curator = await school(client)
+async def test_a_sticker_while_the_consent_waits(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     code = await invite(client, curator, "mentee")
     await client.send(EN, f"/start {code}")
     said(client, await client.send_sticker(EN), "en", "consent-press-button")
@@ -182,16 +174,16 @@ async def test_a_sticker_while_the_consent_waits(client: BotClient) -> None:
     assert await user_of(client, EN) is None
 
 
-async def test_unknown_commands(client: BotClient) -> None:
-    curator = await school(client)
+async def test_unknown_commands(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     said(client, await client.send(RU, "/nosuchcommand"), "ru", "unknown-command")
     said(client, await client.send(EN, "/nosuchcommand arg"), "en", "unknown-command")
     said(client, await client.send(curator, "/orgs_and_more"), "ru", "unknown-command")
     await nothing_stored_for(client, RU, EN)
 
 
-async def test_curator_commands_without_the_role(client: BotClient) -> None:
-    curator = await school(client)
+async def test_curator_commands_without_the_role(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     mentee = Person(90, "Tee", "en")
     await join(client, mentee, await invite(client, curator, "mentee"), name="Mentee One")
     invites_before = await count(client, Invite)
@@ -205,8 +197,8 @@ async def test_curator_commands_without_the_role(client: BotClient) -> None:
     assert await count(client, Invite) == invites_before
 
 
-async def test_neworg_refused_and_checked(client: BotClient) -> None:
-    curator = await school(client)
+async def test_neworg_refused_and_checked(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     for who, lang in ((curator, "ru"), (EN, "en"), (RU, "ru")):
         said(client, await client.send(who, "/neworg Школа 7"), lang, "not-allowed-admin")
     said(
@@ -230,8 +222,8 @@ async def test_neworg_refused_and_checked(client: BotClient) -> None:
     assert await count(client, Invite) == 1
 
 
-async def test_forged_callbacks_change_nothing(client: BotClient) -> None:
-    curator = await school(client)
+async def test_forged_callbacks_change_nothing(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     mentor = Person(20, "Men")
     await join(client, mentor, await invite(client, curator, "mentor"), name="Наставник Свой")
     other_curator = Person(12, "Other", "en")
@@ -312,8 +304,8 @@ async def _query(client: BotClient, who: Person, data: str):  # type: ignore[no-
     return CallbackQuery(id="dup", from_user=who.tg, chat_instance="ci", message=message, data=data)
 
 
-async def test_a_link_for_a_role_already_held(client: BotClient) -> None:
-    curator = await school(client)
+async def test_a_link_for_a_role_already_held(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     mentor = Person(20, "Men", "en")
     await join(client, mentor, await invite(client, curator, "mentor"), name="Mentor Two")
     again = await invite(client, curator, "mentor 1")
@@ -331,8 +323,8 @@ async def test_a_link_for_a_role_already_held(client: BotClient) -> None:
     assert await count(client, Consent) == 2
 
 
-async def test_a_link_for_a_new_role_adds_it(client: BotClient) -> None:
-    curator = await school(client)
+async def test_a_link_for_a_new_role_adds_it(client: BotClient, new_school: Person) -> None:
+    curator = new_school
     person = Person(30, "Both")
     await join(client, person, await invite(client, curator, "mentor"), name="Двойная Роль")
     outbox_before = await count(client, OutboxMessage)
@@ -362,8 +354,10 @@ async def test_a_link_for_a_new_role_adds_it(client: BotClient) -> None:
     assert "/myquestions" in help_text and "/mentees" in help_text
 
 
-async def test_a_second_curator_joins_and_the_first_is_told(client: BotClient) -> None:
-    first = await school(client)
+async def test_a_second_curator_joins_and_the_first_is_told(
+    client: BotClient, new_school: Person
+) -> None:
+    first = new_school
     second = Person(11, "Second", "en")
     code = await invite(client, first, "curator")
     calls = await join(client, second, code, name="Second Curator")

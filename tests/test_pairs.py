@@ -3,7 +3,6 @@ every refusal of a bad input, and who may do what."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from sqlalchemy import select
 from bot.i18n import Locales
 from bot.keyboards.pairs import pair_mentees_keyboard
 from models.outbox import OutboxMessage
-from models.people import Role
 from models.programs import (
     Form,
     Program,
@@ -24,60 +22,10 @@ from models.programs import (
     parse_date_range,
     validate_dates,
 )
-from tests.conftest import START
-from tests.support.botclient import BotClient, Call, Person
-from tests.support.seed import Member, seed
+from tests.support.botclient import BotClient, Call
+from tests.support.seed import Member, PairSchool
 
 GOOD_DATES = "01.12.2026-31.05.2027"
-
-
-@dataclass
-class School:
-    org: int
-    curator: Member
-    m1: Member  # mathematics, no directions
-    m2: Member  # physics, directions cover the mentees' difficulties
-    t1: Member
-    t2: Member
-    other_curator: Member
-    other_mentee: Member
-
-
-@pytest.fixture
-async def school(client: BotClient) -> School:
-    """Written in one transaction: setting up must stay cheap on PostgreSQL too."""
-    async with seed(client.sessionmaker, START) as s:
-        org = await s.org()
-        other = await s.org("Школа 2")
-        return School(
-            org,
-            await s.member(org, Person(10, "Cur"), Role.CURATOR, name="Куратор К"),
-            await s.member(org, Person(20, "M1"), Role.MENTOR, name="Наставник Один"),
-            await s.member(
-                org,
-                Person(21, "M2"),
-                Role.MENTOR,
-                name="Наставник Два",
-                subject="физика",
-                mentor_directions=["method", "psych", "ict"],
-            ),
-            await s.member(
-                org,
-                Person(30, "T1"),
-                Role.MENTEE,
-                name="Молодой Первый",
-                mentee_difficulties=["method", "psych", "ict"],
-            ),
-            await s.member(
-                org,
-                Person(31, "T2"),
-                Role.MENTEE,
-                name="Молодой Второй",
-                mentee_difficulties=["method"],
-            ),
-            await s.member(other, Person(11, "Cur2"), Role.CURATOR, name="Чужой Куратор"),
-            await s.member(other, Person(40, "T9"), Role.MENTEE, name="Чужой Наставляемый"),
-        )
 
 
 def _ids(*members: Member) -> str:
@@ -109,7 +57,7 @@ def _alert(client: BotClient, calls: list[Call]) -> str:
     return answers[-1].text or ""
 
 
-async def _propose(client: BotClient, w: School, mentor: Member, mentees: list[Member]) -> int:
+async def _propose(client: BotClient, w: PairSchool, mentor: Member, mentees: list[Member]) -> int:
     """The power form with everything on the line, then Confirm; returns the program id."""
     who = w.curator.person
     calls = await client.send(
@@ -121,8 +69,8 @@ async def _propose(client: BotClient, w: School, mentor: Member, mentees: list[M
     return (await _programs(client))[-1].id
 
 
-async def test_guided_flow_end_to_end(client: BotClient, school: School) -> None:
-    w, who = school, school.curator.person
+async def test_guided_flow_end_to_end(client: BotClient, pair_school: PairSchool) -> None:
+    w, who = pair_school, pair_school.curator.person
     calls = await client.send(who, "/pair")
     assert "Шаг 1" in calls[-1].text
     labels = [text for text, _ in calls[-1].buttons]
@@ -191,8 +139,8 @@ async def test_guided_flow_end_to_end(client: BotClient, school: School) -> None
         assert sorted(u.id for _, u in pairs) == [w.t1.user_id, w.t2.user_id]
 
 
-async def test_ranking_and_the_power_form(client: BotClient, school: School) -> None:
-    w, who = school, school.curator.person
+async def test_ranking_and_the_power_form(client: BotClient, pair_school: PairSchool) -> None:
+    w, who = pair_school, pair_school.curator.person
     await client.send(who, "/pair")
     calls = await client.press(who, f"pm:{w.org}:{w.t2.user_id}")  # difficulty: method
     calls = await client.press(who, f"pk:{w.org}")
@@ -227,8 +175,8 @@ async def test_ranking_and_the_power_form(client: BotClient, school: School) -> 
     assert "нет наставляемых без программы" in calls[-1].text
 
 
-async def test_mentor_decisions(client: BotClient, school: School) -> None:
-    w = school
+async def test_mentor_decisions(client: BotClient, pair_school: PairSchool) -> None:
+    w = pair_school
     # a refusal goes back to the curator
     refused_id = await _propose(client, w, w.m1, [w.t1])
     calls = await client.press(w.m1.person, f"pz:{refused_id}:0")
@@ -261,8 +209,8 @@ async def test_mentor_decisions(client: BotClient, school: School) -> None:
     assert "недоступно" in _alert(client, calls)
 
 
-async def test_bad_people_are_refused(client: BotClient, school: School) -> None:
-    w, who = school, school.curator.person
+async def test_bad_people_are_refused(client: BotClient, pair_school: PairSchool) -> None:
+    w, who = pair_school, pair_school.curator.person
     cases = [
         (f"/pair #999 #{w.t1.user_id}", "нет участника #999"),
         (f"/pair #{w.m1.user_id} #{w.other_mentee.user_id}", "нет участника"),
@@ -295,8 +243,8 @@ async def test_bad_people_are_refused(client: BotClient, school: School) -> None
     assert len(await _programs(client)) == 1
 
 
-async def test_bad_dates_are_refused(client: BotClient, school: School) -> None:
-    w, who = school, school.curator.person
+async def test_bad_dates_are_refused(client: BotClient, pair_school: PairSchool) -> None:
+    w, who = pair_school, pair_school.curator.person
     await client.send(who, f"/pair #{w.m1.user_id} #{w.t1.user_id} situational mixed")
     cases = [
         ("31.02.2027-31.05.2027", "Такой даты нет"),
@@ -335,8 +283,8 @@ async def test_bad_dates_are_refused(client: BotClient, school: School) -> None:
     assert await _programs(client) == []
 
 
-async def test_other_organization_sees_nothing(client: BotClient, school: School) -> None:
-    w = school
+async def test_other_organization_sees_nothing(client: BotClient, pair_school: PairSchool) -> None:
+    w = pair_school
     stranger = w.other_curator.person
     calls = await client.send(stranger, "/pair")
     labels = [text for text, _ in calls[-1].buttons]
@@ -406,9 +354,9 @@ def test_mentee_keyboard_pages() -> None:
 
 @pytest.mark.parametrize(("at", "silent"), [((19, 30), True), ((9, 0), False)])
 async def test_an_offer_made_in_quiet_hours_arrives_silently(
-    client: BotClient, school: School, at: tuple[int, int], silent: bool
+    client: BotClient, pair_school: PairSchool, at: tuple[int, int], silent: bool
 ) -> None:
-    w = school
+    w = pair_school
     client.clock.set(datetime(2026, 11, 23, *at, tzinfo=UTC))  # 22:30 or 12:00 in Moscow
     await _propose(client, w, w.m2, [w.t1])
     [offer] = [c for c in client.sent_to(w.m2.person.id) if c.buttons]

@@ -5,8 +5,8 @@ questions, written straight to the database in one transaction.
         org = await s.org("Школа 5")
         curator = await s.member(org, Person(10, "Cur"), Role.CURATOR, name="Петрова Ольга")
 
-The standard school of the question tests (`World`, `build_world`) is built here too; its
-fixture `w` lives in tests/conftest.py.
+The schools that several tests share are built here too (`World` of the question tests,
+`PairSchool` of the /pair tests); their fixtures live in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -166,6 +166,59 @@ async def build_world(client: BotClient) -> World:
         program_a,
         program_b,
     )
+
+
+# The school of the /pair tests --------------------------------------------------------
+
+
+@dataclass
+class PairSchool:
+    org: int
+    curator: Member
+    m1: Member  # mathematics, no directions
+    m2: Member  # physics, directions cover the mentees' difficulties
+    t1: Member
+    t2: Member
+    other_curator: Member
+    other_mentee: Member
+
+
+async def build_pair_school(client: BotClient) -> PairSchool:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org()
+        other = await s.org("Школа 2")
+        return PairSchool(
+            org,
+            await s.member(org, Person(10, "Cur"), Role.CURATOR, name="Куратор К"),
+            await s.member(org, Person(20, "M1"), Role.MENTOR, name="Наставник Один"),
+            await s.member(
+                org,
+                Person(21, "M2"),
+                Role.MENTOR,
+                name="Наставник Два",
+                subject="физика",
+                mentor_directions=["method", "psych", "ict"],
+            ),
+            await s.member(
+                org,
+                Person(30, "T1"),
+                Role.MENTEE,
+                name="Молодой Первый",
+                mentee_difficulties=["method", "psych", "ict"],
+            ),
+            await s.member(
+                org,
+                Person(31, "T2"),
+                Role.MENTEE,
+                name="Молодой Второй",
+                mentee_difficulties=["method"],
+            ),
+            await s.member(other, Person(11, "Cur2"), Role.CURATOR, name="Чужой Куратор"),
+            await s.member(other, Person(40, "T9"), Role.MENTEE, name="Чужой Наставляемый"),
+        )
+
+
+# Reading back -------------------------------------------------------------------------
 
 
 def to(calls: list[Call], member: Member) -> list[Call]:
