@@ -43,7 +43,7 @@ from bot.keyboards.pairs import (
     pair_org_keyboard,
 )
 from bot.states import PairForm
-from handlers.access import ManagedOrg
+from handlers.access import ManagedOrg, OfferedProgram
 from models.calendar import today_in
 from models.people import (
     Organization,
@@ -598,19 +598,16 @@ async def confirmed(
 # The mentor's decision ---------------------------------------------------------------
 
 
-@router.callback_query(PairDecideCb.filter())
+@router.callback_query(PairDecideCb.filter(), OfferedProgram())
 async def mentor_decides(
     query: CallbackQuery,
     callback_data: PairDecideCb,
+    program: Program,
     session: AsyncSession,
-    user: User | None,
+    user: User,
     t: Translator,
     clock: Clock,
 ) -> None:
-    program = await session.get(Program, callback_data.program_id)
-    if program is None or user is None or program.mentor_id != user.id:
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
     decide = accept_program if callback_data.accept else refuse_program
     done = await decide(session, program.id, user.id, clock.now())
     if done is None:

@@ -28,7 +28,7 @@ from bot.keyboards.callbacks import (
 from bot.links import format_local, invite_link
 from bot.lists import send_lines
 from bot.menus import refresh_menu
-from handlers.access import ManagedOrg
+from handlers.access import ManagedInvite, ManagedOrg
 from handlers.settings import show_settings
 from models.invites import Invite, create_invite, list_invites, revoke_invite
 from models.outbox import enqueue
@@ -172,24 +172,19 @@ async def _list_invites(
     )
 
 
-@router.callback_query(InviteRevokeCb.filter())
+@router.callback_query(InviteRevokeCb.filter(), ManagedInvite())
 async def revoke(
     query: CallbackQuery,
-    callback_data: InviteRevokeCb,
+    invite: Invite,
     session: AsyncSession,
-    roles: Roles,
     t: Translator,
     clock: Clock,
     bot: Bot,
 ) -> None:
-    row = await session.get(Invite, callback_data.invite_id)
-    if row is None or not may_manage(roles, row.org_id):
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
-    done = await revoke_invite(session, row.id, row.org_id, clock.now())
-    await query.answer(t("invite-revoke-done" if done else "invite-already-revoked", id=row.id))
+    done = await revoke_invite(session, invite.id, invite.org_id, clock.now())
+    await query.answer(t("invite-revoke-done" if done else "invite-already-revoked", id=invite.id))
     if done:
-        await bot.send_message(query.from_user.id, t("invite-revoke-done", id=row.id))
+        await bot.send_message(query.from_user.id, t("invite-revoke-done", id=invite.id))
 
 
 @router.message(Command("people"))

@@ -19,6 +19,7 @@ from bot.keyboards.callbacks import (
     QResolveCb,
 )
 from bot.states import FollowUpForm
+from handlers.access import Granted
 from handlers.questions.answering import answer
 from handlers.questions.thread import (
     Ctx,
@@ -337,16 +338,18 @@ async def as_new(query: CallbackQuery, callback_data: QNewCb, **data: Any) -> No
     await ctx.bot.send_message(query.from_user.id, ctx.t("question-split", number=new.number))
 
 
-@router.callback_query(QPickMentorCb.filter())
+async def _my_program(callback_data: Any, data: dict[str, Any]) -> int | None:
+    """The program a mentor-choice button names, when it is one of the mentee's."""
+    user = data.get("user")
+    if user is None:
+        return None
+    mine = {p.id for p, _ in await qs.mentor_choices(data["session"], user.id)}
+    return callback_data.program_id if callback_data.program_id in mine else None
+
+
+@router.callback_query(QPickMentorCb.filter(), Granted("program_id", _my_program))
 async def pick_mentor(query: CallbackQuery, callback_data: QPickMentorCb, **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
-    mine = {p.id for p, _ in await qs.mentor_choices(ctx.session, ctx.user.id)}
-    if callback_data.program_id not in mine:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
     kept = await _recall(ctx, callback_data.mid)
     if kept is None:
         await query.answer(ctx.t("button-outdated"), show_alert=True)

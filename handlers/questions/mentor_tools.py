@@ -16,6 +16,7 @@ from bot.keyboards.callbacks import (
 )
 from bot.lists import send_lines
 from bot.states import WriteFirstForm
+from handlers.access import Granted
 from handlers.questions.thread import (
     Ctx,
     age_of,
@@ -134,24 +135,26 @@ async def mentees(message: Message, **data: Any) -> None:
     )
 
 
-@router.callback_query(WriteFirstCb.filter())
-async def write_first(query: CallbackQuery, callback_data: WriteFirstCb, **data: Any) -> None:
+async def _my_mentee(callback_data: Any, data: dict[str, Any]) -> tuple[Program, User] | None:
+    """The mentor's program with the mentee a write-first button names."""
+    if data.get("user") is None:
+        return None
+    pairs = await _my_mentees(Ctx(data))
+    return next(((p, u) for p, u in pairs if u.id == callback_data.mentee_id), None)
+
+
+@router.callback_query(WriteFirstCb.filter(), Granted("pair", _my_mentee))
+async def write_first(query: CallbackQuery, pair: tuple[Program, User], **data: Any) -> None:
     ctx = Ctx(data)
-    if ctx.user is None:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
-    rows = [(p, u) for p, u in await _my_mentees(ctx) if u.id == callback_data.mentee_id]
-    if not rows:
-        await query.answer(ctx.t("not-allowed"), show_alert=True)
-        return
+    program, mentee = pair
     await query.answer()
     await ctx.state.set_state(WriteFirstForm.text)
     await ctx.state.update_data(
-        mentee=callback_data.mentee_id, program=rows[0][0].id, since=ctx.clock.now().isoformat()
+        mentee=mentee.id, program=program.id, since=ctx.clock.now().isoformat()
     )
     await ctx.bot.send_message(
         query.from_user.id,
-        ctx.t("write-first-prompt", mentee=rows[0][1].display_name),
+        ctx.t("write-first-prompt", mentee=mentee.display_name),
         reply_markup=ForceReply(),
     )
 
