@@ -120,16 +120,6 @@ async def render_notice(d: Delivery) -> list[Sent]:
     return await _text(d, d.t(d.row.kind, **d.args), markup)
 
 
-async def _album_header(d: Delivery, album: str) -> int | None:
-    """The first message of the question in this chat, when the question was opened by
-    this album: later parts reply to it instead of carrying a header each."""
-    async with d.sessionmaker() as session:
-        question = await session.get(qs.Question, d.row.ref_id)
-        if question is None or question.media_group_id != album:
-            return None
-        return await qs.album_header(session, question.id, d.row.chat_id)
-
-
 async def render_carry(d: Delivery) -> list[Sent]:
     args = d.args
     carried = args.get("carried")
@@ -148,10 +138,6 @@ async def render_carry(d: Delivery) -> list[Sent]:
             first = await qs.copy_in_chat(
                 session, q, d.row.chat_id, (carried["chat"], carried["album_first"])
             )
-        if first is not None:
-            return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=first)]
-    if carried.get("album"):
-        first = await _album_header(d, carried["album"])
         if first is not None:
             return [await copy_plain(d.bot, d.row.chat_id, carried, silent=silent, reply_to=first)]
     return await deliver(

@@ -403,18 +403,6 @@ async def album_question(
     )
 
 
-async def album_header(session: AsyncSession, question_id: int, chat_id: int) -> int | None:
-    return await session.scalar(
-        select(QuestionMessage.message_id)
-        .where(
-            QuestionMessage.question_id == question_id,
-            QuestionMessage.chat_id == chat_id,
-        )
-        .order_by(QuestionMessage.id)
-        .limit(1)
-    )
-
-
 async def open_question_of(session: AsyncSession, mentee_id: int) -> Question | None:
     return await session.scalar(
         select(Question)

@@ -225,7 +225,11 @@ async def ask(
 async def add_part(
     session: AsyncSession, question: Question, carried: dict[str, Any], now: datetime
 ) -> None:
-    """A later part of the album that opened the question."""
+    """A later part of the album that opened the question: it replies to the copy of
+    the album's first part, like the later parts of any album."""
+    first = await qs.opening_message(session, question.id)
+    if first is not None:
+        carried = {**carried, "album_first": first}
     await carry_to_owners(session, question, carried, "question", now)
     await link_own(session, question, carried["chat"], carried["mid"], now)
 
