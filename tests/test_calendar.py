@@ -4,8 +4,6 @@ year rolling over, and the government's transfers of days off."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
@@ -13,25 +11,14 @@ from bot.config import Settings
 from models.calendar import WorkSchedule, current_calendar, default_calendar
 from models.questions import sla_times
 from models.settings_input import calendar_lines, parse_calendar, parse_setting, parse_transfers
+from tests.support.seed import school_hours
 
 TODAY = date(2026, 11, 30)
 REMIND_HOURS = Settings.model_fields["question_remind_hours"].default
 ESCALATE_HOURS = Settings.model_fields["question_escalate_hours"].default
 
 
-def school(**overrides: Any) -> SimpleNamespace:
-    org = SimpleNamespace(
-        timezone="Europe/Moscow",
-        work_days="1,2,3,4,5",
-        work_start="08:00",
-        work_end="18:00",
-        quiet_start="21:00",
-        quiet_end="08:00",
-        calendar=default_calendar(2026),
-    )
-    for key, value in overrides.items():
-        setattr(org, key, value)
-    return org
+school = school_hours
 
 
 def msk(*args: int) -> datetime:

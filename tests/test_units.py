@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,24 +32,14 @@ from models.settings_input import (
     parse_timezone,
     parse_work_hours,
 )
+from tests.support.seed import school_hours
 
 ROOT = Path(__file__).resolve().parents[1]
 MSK = 3  # Moscow is UTC+3 all year
 
 
 def schedule(**overrides: Any) -> WorkSchedule:
-    org = SimpleNamespace(
-        timezone="Europe/Moscow",
-        work_days="1,2,3,4,5",
-        work_start="08:00",
-        work_end="18:00",
-        quiet_start="21:00",
-        quiet_end="08:00",
-        calendar=default_calendar(2026),
-    )
-    for key, value in overrides.items():
-        setattr(org, key, value)
-    return WorkSchedule.of(org)
+    return WorkSchedule.of(school_hours(**overrides))
 
 
 def msk(*args: int) -> datetime:

@@ -15,10 +15,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.calendar import default_calendar
 from models.invites import record_consent
 from models.people import Role, User, add_role, create_organization, ensure_user, get_profile
 from models.programs import Program, ProgramMentee, ProgramStatus
@@ -232,3 +235,20 @@ def named(calls: list[Call], name: str) -> list[Call]:
 async def questions(client: BotClient) -> list[Question]:
     async with client.sessionmaker() as s:
         return list((await s.scalars(select(Question).order_by(Question.id))).all())
+
+
+def school_hours(**overrides: Any) -> SimpleNamespace:
+    """An organization's time settings (the defaults of a new school), without a
+    database: what WorkSchedule.of and sla_times read."""
+    org = SimpleNamespace(
+        timezone="Europe/Moscow",
+        work_days="1,2,3,4,5",
+        work_start="08:00",
+        work_end="18:00",
+        quiet_start="21:00",
+        quiet_end="08:00",
+        calendar=default_calendar(2026),
+    )
+    for key, value in overrides.items():
+        setattr(org, key, value)
+    return org
