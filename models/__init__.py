@@ -1,3 +1,14 @@
 """The domain model. Importing the package registers every table."""
 
-from models import invites, outbox, people, programs, questions, runtime  # noqa: F401
+from models import (  # noqa: F401
+    audit,
+    changes,
+    invites,
+    meetings,
+    outbox,
+    people,
+    plans,
+    programs,
+    questions,
+    runtime,
+)

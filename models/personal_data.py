@@ -35,6 +35,16 @@ PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
         "chat_id",
         ("chat_id", "message_id", "origin_chat_id", "origin_message_id"),
     ),
+    # A program's texts describe its mentees' difficulties and the pair's work.
+    "programs": ("mentor_id", ("problem", "goals", "tasks", "results_mid", "results_final")),
+    "plan_items": (
+        "program_id",
+        ("title", "activity_form", "expected_result", "criteria", "risks", "prevention"),
+    ),
+    "plan_occurrences": ("done_by", ("note",)),
+    "meetings": ("proposed_by", ("place", "topic")),
+    "program_audit": ("actor_id", ("reason", "details")),
+    "program_proposals": ("proposed_by", ("reason", "payload")),
 }
 
 # Columns that are not personal: codes, statuses, settings and technical ids.
@@ -65,6 +75,13 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
         "claimed_by",
     ),
     "programs": ("form", "mode", "status", "end_reason", "starts_on", "ends_on"),
+    "program_mentees": ("live_form",),
+    "plan_items": ("direction", "deadline_kind", "deadline_spec", "template_key"),
+    "plan_occurrences": ("window_start", "due_on"),
+    "meetings": ("mode", "status"),
+    "program_audit": ("action",),
+    "program_proposals": ("kind", "status"),
+    "proposal_votes": ("party", "decision"),
     "questions": ("status", "kind", "media_group_id"),
     "question_messages": ("role",),
 }

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,10 +70,22 @@ class Program(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str | None] = mapped_column(Text)
+    # The explanatory note of seed 000: the problem, goals, tasks, expected results.
+    problem: Mapped[str | None] = mapped_column(Text)
+    goals: Mapped[str | None] = mapped_column(Text)
+    tasks: Mapped[str | None] = mapped_column(Text)
+    results_mid: Mapped[str | None] = mapped_column(Text)
+    results_final: Mapped[str | None] = mapped_column(Text)
+    # When the tick asked the curator to confirm completion at the end date.
+    completion_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProgramMentee(Base):
     __tablename__ = "program_mentees"
+    # A mentee is in at most one live program of a form: `live_form` holds the form while
+    # the program is proposed or active and NULL after, and this index makes a second
+    # live pairing fail in the database, whatever two curators press at once.
+    __table_args__ = (Index("uq_program_mentees_live_form", "mentee_id", "live_form", unique=True),)
 
     program_id: Mapped[int] = mapped_column(
         ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
@@ -81,6 +93,9 @@ class ProgramMentee(Base):
     mentee_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    live_form: Mapped[str | None] = mapped_column(String(32))
+    # When the mentee confirmed «ознакомлен» (has read the program).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 LIVE = (ProgramStatus.PROPOSED, ProgramStatus.ACTIVE)
