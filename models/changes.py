@@ -10,10 +10,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base, UTCDateTime
+from models.programs import ProgramMentee
 
 
 class ProposalKind(enum.StrEnum):
@@ -77,3 +79,37 @@ class ProposalVote(Base):
     party: Mapped[str] = mapped_column(String(16))  # mentor | mentee | curator
     decision: Mapped[str | None] = mapped_column(String(16))  # agree | decline
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+async def plan_locked(session: AsyncSession, program_id: int) -> bool:
+    """True once any mentee confirmed «ознакомлен»: from then on a plan change is a proposal."""
+    found = await session.scalar(
+        select(ProgramMentee.mentee_id)
+        .where(
+            ProgramMentee.program_id == program_id,
+            ProgramMentee.acknowledged_at.is_not(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def propose(
+    session: AsyncSession,
+    *,
+    program_id: int,
+    kind: str,
+    proposer_id: int,
+    reason: str | None,
+    payload: dict[str, Any],
+    now: datetime,
+) -> Proposal:
+    """Open a proposal; the parties that must agree are asked by outbox notices."""
+    raise NotImplementedError
+
+
+async def complete_if_done(
+    session: AsyncSession, program_id: int, actor_id: int | None, now: datetime
+) -> bool:
+    """End the program as completed when every occurrence of its plan is done."""
+    return False
