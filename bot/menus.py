@@ -15,9 +15,9 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MENTEE: ("myquestions",),
-    Role.MENTOR: ("questions", "mentees", "away", "back"),
-    Role.CURATOR: ("invite", "invites", "people", "pair", "questions", "settings"),
+    Role.MENTEE: ("myquestions", "program"),
+    Role.MENTOR: ("questions", "mentees", "program", "away", "back"),
+    Role.CURATOR: ("invite", "invites", "people", "pair", "program", "questions", "settings"),
     "admin": ("neworg", "orgs"),
 }
 # Admins coordinate every school: what a curator may do, they may do too.

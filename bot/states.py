@@ -32,6 +32,12 @@ class WriteFirstForm(StatesGroup):
     text = State()
 
 
+class NoteForm(StatesGroup):
+    """Editing one field of a program's explanatory note (handlers/program.py)."""
+
+    text = State()
+
+
 class PairForm(StatesGroup):
     mentees = State()
     mentor = State()

@@ -103,16 +103,31 @@ def _curated(org_ids: list[int]) -> ColumnElement[bool]:
     return or_(Program.org_id.in_(org_ids), Program.mentor_id.in_(members))
 
 
-async def programs_visible_to(session: AsyncSession, user_id: int, roles: Roles) -> list[Program]:
+async def programs_visible_to(
+    session: AsyncSession,
+    user_id: int | None,
+    roles: Roles,
+    *,
+    live_only: bool = False,
+    limit: int | None = None,
+) -> list[Program]:
     """Every program the person may open: their own (as mentor or mentee), their schools'
     as curator (with inter-school programs of their mentors), all for an admin. Newest
     first."""
     query = select(Program).order_by(Program.id.desc())
+    if live_only:
+        query = query.where(Program.status.in_(LIVE))
+    if limit is not None:
+        query = query.limit(limit)
     if not roles.is_admin:
-        conditions = [Program.mentor_id == user_id, Program.id.in_(_mentee_programs(user_id))]
+        conditions: list[ColumnElement[bool]] = []
+        if user_id is not None:
+            conditions += [Program.mentor_id == user_id, Program.id.in_(_mentee_programs(user_id))]
         curated = roles.orgs_with(Role.CURATOR)
         if curated:
             conditions.append(_curated(curated))
+        if not conditions:
+            return []
         query = query.where(or_(*conditions))
     return list((await session.scalars(query)).all())
 
@@ -281,6 +296,28 @@ def _line(entry: AuditEntry, names: dict[int, str]) -> HistoryLine:
     if entry.actor_id is not None:
         actor = names.get(entry.actor_id, f"#{entry.actor_id}")
     return HistoryLine(entry.at, actor, entry.action, entry.reason, dict(entry.details or {}))
+
+
+async def people_of(
+    session: AsyncSession, programs: list[Program]
+) -> dict[int, tuple[str, list[str]]]:
+    """For a list of programs: program id -> (the mentor's name, the mentees' names)."""
+    ids = [p.id for p in programs]
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ProgramMentee.program_id, User)
+        .join(User, User.id == ProgramMentee.mentee_id)
+        .where(ProgramMentee.program_id.in_(ids))
+        .order_by(User.id)
+    )
+    mentees: dict[int, list[str]] = {}
+    for program_id, user in rows.all():
+        mentees.setdefault(program_id, []).append(user.display_name)
+    mentors = await _names(session, [p.mentor_id for p in programs])
+    return {
+        p.id: (mentors.get(p.mentor_id, f"#{p.mentor_id}"), mentees.get(p.id, [])) for p in programs
+    }
 
 
 # What the pair does on the card ------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The program card's buttons: open a card, edit a note field, confirm «ознакомлен»."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Translator
+from models.program_card import NOTE_FIELDS
+
+LABEL_MAX = 60
+
+
+class CardOpenCb(CallbackData, prefix="pcv"):
+    program_id: int
+
+
+class CardNoteCb(CallbackData, prefix="pcn"):
+    program_id: int
+    field: str  # a NOTE_FIELDS name, or "" for the choice of field
+
+
+class CardAckCb(CallbackData, prefix="pca"):
+    program_id: int
+    notice: bool  # pressed under the "pair-active-mentee" notice, not on a card
+
+
+def card_keyboard(
+    t: Translator,
+    program_id: int,
+    *,
+    can_edit: bool,
+    can_ack: bool,
+    extra: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup | None:
+    """The card's buttons for one viewer; `extra` are the change actions of their role."""
+    builder = InlineKeyboardBuilder()
+    if can_ack:
+        builder.button(
+            text=t.plain("card-btn-ack"),
+            callback_data=CardAckCb(program_id=program_id, notice=False),
+        )
+    if can_edit:
+        builder.button(
+            text=t.plain("card-btn-edit-note"),
+            callback_data=CardNoteCb(program_id=program_id, field=""),
+        )
+    for button in extra:
+        builder.add(button)
+    if not can_ack and not can_edit and not extra:
+        return None
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def note_fields_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for name in NOTE_FIELDS:
+        builder.button(
+            text=t.plain("card-field", field=name),
+            callback_data=CardNoteCb(program_id=program_id, field=name),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def programs_keyboard(
+    t: Translator, programs: Sequence[tuple[int, str, list[str]]]
+) -> InlineKeyboardMarkup:
+    """One button per program: (id, mentor's name, mentees' names)."""
+    builder = InlineKeyboardBuilder()
+    for program_id, mentor, mentees in programs:
+        label = t.plain(
+            "card-btn-program", program=program_id, mentor=mentor, mentees=", ".join(mentees)
+        )
+        builder.button(text=label[:LABEL_MAX], callback_data=CardOpenCb(program_id=program_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def active_notice_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
+    """Under the mentee's "your program is active" notice: «Ознакомлен» and the card."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t.plain("card-btn-ack"), callback_data=CardAckCb(program_id=program_id, notice=True)
+    )
+    builder.button(text=t.plain("card-btn-open"), callback_data=CardOpenCb(program_id=program_id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def open_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("card-btn-open"), callback_data=CardOpenCb(program_id=program_id))
+    return builder.as_markup()

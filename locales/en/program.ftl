@@ -1,0 +1,85 @@
+## /program: the card of a personalized mentoring program
+
+cmd-program = Program card
+card-status = { $status ->
+        [proposed] awaiting the mentor's consent
+        [active] active
+        [refused] refused by the mentor
+        [ended] ended
+       *[other] { $status }
+    }
+card-header =
+    📘 <b>Program #{ $program }</b> — { card-status }
+    Form: { pair-form-label } · mode: { pair-mode-label }
+    Dates: { $start } — { $end }
+    School: { $org }
+card-end-reason = { $reason ->
+        [completed] the plan is done
+        [mentor-initiative] at the mentor's initiative
+        [mentee-initiative] at the mentee's initiative
+        [agreement] by agreement of both
+        [non-fulfilment] the curator's decision: the program is not carried out
+        [consent-withdrawn] a participant withdrew consent to data processing
+       *[other] { $reason }
+    }
+card-ended = Ended { $date }: { card-end-reason }
+card-mentor = 👤 Mentor: { $name }
+card-mentor-elsewhere = 👤 Mentor: { $name } (from another school: { $org })
+card-mentees = 🎓 Mentees:
+card-mentee-ack = • { $name } — has read the program, { $at }
+card-mentee-no-ack = • { $name } — has not confirmed reading it yet
+card-note-title = 📝 <b>Explanatory note</b>
+card-field = { $field ->
+        [problem] Problem
+        [goals] Goals
+        [tasks] Tasks
+        [results_mid] Expected intermediate results
+       *[results_final] Expected final results
+    }
+card-note-line = <b>{ card-field }:</b> { $text }
+card-note-empty = —
+card-progress = 📊 Plan: { $done } of { $total } done, { $overdue } overdue, { $ahead } ahead
+card-progress-empty = 📊 Plan: no items yet
+card-meetings = 🤝 Meetings: { $held } held, { $planned } planned
+card-history-title = 🕓 <b>Change log</b> (latest entries; times in { $zone }):
+card-history-none = 🕓 The change log is empty so far.
+card-history-line = • { $at } — { $who }: { $what }
+card-history-reason = (reason: { $reason })
+card-history-bot = the bot
+card-action = { $action ->
+        [created] program created
+        [accepted] the mentor accepted the program
+        [refused] the mentor refused
+        [note-edited] note field edited
+        [acknowledged] confirmed having read the program
+        [item-added] plan item added
+        [item-done] plan item done
+        [extended] program extended
+        [shortened] program shortened
+        [plan-changed] plan changed
+        [terminated] program terminated early
+        [completed] program completed
+        [mentor-changed] mentor changed
+       *[other] { $action }
+    }
+card-action-field = { card-action } “{ card-field }”
+card-btn-edit-note = ✏️ Edit the note
+card-btn-ack = ✅ I have read it
+card-btn-open = 📘 Program
+card-btn-program = #{ $program } · { $mentor } → { $mentees }
+card-pick = Your programs ({ $count }) — pick one to open:
+card-pick-more = The latest { $count } are shown. Open any program with /program #number.
+card-none = You have no mentoring programs yet.
+card-not-found = The program is not found or not available to you.
+card-usage = Usage: /program — your programs; /program #number — a program's card.
+card-note-pick = Which field of the explanatory note do you want to edit?
+card-note-ask = Send the new text of “{ card-field }” — up to { $max } characters. A single “-” clears the field, /cancel leaves without changes.
+card-note-too-long = The text is too long: { $length } characters, at most { $max } allowed. Shorten it and send again (or /cancel).
+card-note-saved = “{ card-field }” of program #{ $program } is saved.
+card-note-cleared = “{ card-field }” of program #{ $program } is cleared.
+card-note-not-allowed = Only the mentor and the mentees of a live program may edit its explanatory note.
+card-note-bad-field = The explanatory note has no such field.
+card-ack-done = Thank you! You have confirmed reading program #{ $program }.
+card-ack-already = You already confirmed reading program #{ $program } ({ $at }).
+card-ack-not-allowed = Only a mentee of a live program can confirm reading it.
+card-acknowledged-mentor = { $mentee } confirmed having read program #{ $program }.

@@ -1,0 +1,85 @@
+## /program: карточка персонализированной программы наставничества
+
+cmd-program = Карточка программы
+card-status = { $status ->
+        [proposed] ждёт согласия наставника
+        [active] действует
+        [refused] отклонена наставником
+        [ended] завершена
+       *[other] { $status }
+    }
+card-header =
+    📘 <b>Программа #{ $program }</b> — { card-status }
+    Форма: { pair-form-label } · формат: { pair-mode-label }
+    Сроки: { $start } — { $end }
+    Школа: { $org }
+card-end-reason = { $reason ->
+        [completed] план выполнен
+        [mentor-initiative] по инициативе наставника
+        [mentee-initiative] по инициативе наставляемого
+        [agreement] по соглашению сторон
+        [non-fulfilment] решение куратора: программа не выполняется
+        [consent-withdrawn] участник отозвал согласие на обработку данных
+       *[other] { $reason }
+    }
+card-ended = Завершена { $date }: { card-end-reason }
+card-mentor = 👤 Наставник: { $name }
+card-mentor-elsewhere = 👤 Наставник: { $name } (из другой школы: { $org })
+card-mentees = 🎓 Наставляемые:
+card-mentee-ack = • { $name } — ознакомлен(а) { $at }
+card-mentee-no-ack = • { $name } — ещё не подтвердил(а) «ознакомлен»
+card-note-title = 📝 <b>Пояснительная записка</b>
+card-field = { $field ->
+        [problem] Проблема
+        [goals] Цели
+        [tasks] Задачи
+        [results_mid] Ожидаемые промежуточные результаты
+       *[results_final] Ожидаемые итоговые результаты
+    }
+card-note-line = <b>{ card-field }:</b> { $text }
+card-note-empty = —
+card-progress = 📊 План: выполнено { $done } из { $total }, просрочено { $overdue }, впереди { $ahead }
+card-progress-empty = 📊 План: пунктов пока нет
+card-meetings = 🤝 Встречи: проведено { $held }, запланировано { $planned }
+card-history-title = 🕓 <b>Журнал изменений</b> (последние записи; время — { $zone }):
+card-history-none = 🕓 Журнал изменений пока пуст.
+card-history-line = • { $at } — { $who }: { $what }
+card-history-reason = (причина: { $reason })
+card-history-bot = бот
+card-action = { $action ->
+        [created] программа создана
+        [accepted] наставник принял программу
+        [refused] наставник отказался
+        [note-edited] изменено поле записки
+        [acknowledged] подтверждено «ознакомлен»
+        [item-added] добавлен пункт плана
+        [item-done] пункт плана выполнен
+        [extended] программа продлена
+        [shortened] программа сокращена
+        [plan-changed] план изменён
+        [terminated] программа прекращена досрочно
+        [completed] программа завершена
+        [mentor-changed] сменился наставник
+       *[other] { $action }
+    }
+card-action-field = { card-action } «{ card-field }»
+card-btn-edit-note = ✏️ Изменить записку
+card-btn-ack = ✅ Ознакомлен
+card-btn-open = 📘 Программа
+card-btn-program = #{ $program } · { $mentor } → { $mentees }
+card-pick = Ваши программы ({ $count }) — выберите, какую открыть:
+card-pick-more = Показаны последние { $count }. Любую программу можно открыть командой /program #номер.
+card-none = У вас пока нет программ наставничества.
+card-not-found = Программа не найдена или недоступна вам.
+card-usage = Команда: /program — ваши программы; /program #номер — карточка программы.
+card-note-pick = Какое поле пояснительной записки изменить?
+card-note-ask = Пришлите новый текст поля «{ card-field }» — до { $max } знаков. Знак «-» очищает поле, /cancel — выйти без изменений.
+card-note-too-long = Слишком длинный текст: { $length } знаков, а можно не больше { $max }. Сократите и пришлите снова (или /cancel).
+card-note-saved = Поле «{ card-field }» программы #{ $program } сохранено.
+card-note-cleared = Поле «{ card-field }» программы #{ $program } очищено.
+card-note-not-allowed = Изменять пояснительную записку могут наставник и наставляемые действующей программы.
+card-note-bad-field = Такого поля в пояснительной записке нет.
+card-ack-done = Спасибо! Отмечено, что вы ознакомлены с программой #{ $program }.
+card-ack-already = Вы уже подтвердили ознакомление с программой #{ $program } ({ $at }).
+card-ack-not-allowed = Подтвердить ознакомление может только наставляемый действующей программы.
+card-acknowledged-mentor = { $mentee } подтвердил(а) ознакомление с программой #{ $program }.
