@@ -160,3 +160,48 @@ class PairConfirmCb(CallbackData, prefix="py"):
 class PairDecideCb(CallbackData, prefix="pz"):
     program_id: int
     accept: bool
+
+
+class MeetProgramCb(CallbackData, prefix="mp"):
+    program_id: int
+
+
+class MeetDayCb(CallbackData, prefix="md"):
+    day: str  # ISO date, or "type" to type the moment instead
+
+
+class MeetTimeCb(CallbackData, prefix="mh"):
+    hhmm: str  # "1530"
+
+
+class MeetModeCb(CallbackData, prefix="mo"):
+    mode: str
+
+
+class MeetSkipCb(CallbackData, prefix="mk"):
+    step: str  # place | topic
+
+
+class MeetWeeklyCb(CallbackData, prefix="mw"):
+    weekly: bool
+
+
+class MeetOkCb(CallbackData, prefix="my"):
+    ok: bool
+
+
+class MeetConfirmCb(CallbackData, prefix="mc"):
+    m: int
+
+
+class MeetMoveCb(CallbackData, prefix="mv"):
+    m: int
+
+
+class MeetCancelCb(CallbackData, prefix="mx"):
+    m: int
+
+
+class MeetHeldCb(CallbackData, prefix="ma"):
+    m: int
+    held: bool
