@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.keyboards.changes import ChangeAction, ChangeCb
 from bot.keyboards.program import (
     CardAckCb,
     CardNoteCb,
@@ -54,7 +55,7 @@ from models.program_card import (
     programs_visible_to,
     viewer_roles,
 )
-from models.programs import LIVE, Program, format_day
+from models.programs import LIVE, Program, ProgramStatus, format_day
 
 router = Router(name="program")
 
@@ -162,14 +163,33 @@ def card_sections(t: Translator, c: Card) -> list[str]:
     return sections
 
 
+# The change actions of each viewer's role (the flows are in handlers of changes).
+CHANGES_BY_VIEWER: dict[str, tuple[str, ...]] = {
+    Viewer.CURATOR: (ChangeAction.EXTEND, ChangeAction.SHORTEN, ChangeAction.TERMINATE),
+    Viewer.ADMIN: (ChangeAction.EXTEND, ChangeAction.SHORTEN, ChangeAction.TERMINATE),
+    Viewer.MENTEE: (ChangeAction.TERMINATE, ChangeAction.CHANGE_MENTOR),
+    Viewer.MENTOR: (ChangeAction.RELEASE, ChangeAction.TERMINATE),
+}
+VIEWER_ORDER = (Viewer.MENTEE, Viewer.MENTOR, Viewer.CURATOR, Viewer.ADMIN)
+
+
 def change_buttons(
     t: Translator, program: Program, viewers: set[str]
 ) -> list[InlineKeyboardButton]:
-    """The change actions (bot/keyboards/changes.py) of the viewer's roles, while the
-    program is live."""
-    if program.status not in LIVE:
+    """The change actions of the viewer's roles, while the program is active."""
+    if program.status != ProgramStatus.ACTIVE:
         return []
-    return []
+    actions: list[str] = []
+    for viewer in VIEWER_ORDER:
+        if viewer in viewers:
+            actions += [a for a in CHANGES_BY_VIEWER[viewer] if a not in actions]
+    return [
+        InlineKeyboardButton(
+            text=t.plain("card-btn-change", action=action),
+            callback_data=ChangeCb(action=action, program_id=program.id).pack(),
+        )
+        for action in actions
+    ]
 
 
 async def show_card(

@@ -65,6 +65,14 @@ card-action = { $action ->
 card-action-field = { card-action } “{ card-field }”
 card-btn-edit-note = ✏️ Edit the note
 card-btn-ack = ✅ I have read it
+card-btn-change = { $action ->
+        [extend] ⏩ Extend
+        [shorten] ⏪ Shorten
+        [terminate] ⛔ Terminate early
+        [change_mentor] 🔄 Change the mentor
+        [release] 🚪 Ask to be released
+       *[other] { $action }
+    }
 card-btn-open = 📘 Program
 card-btn-program = #{ $program } · { $mentor } → { $mentees }
 card-pick = Your programs ({ $count }) — pick one to open:

@@ -65,6 +65,14 @@ card-action = { $action ->
 card-action-field = { card-action } «{ card-field }»
 card-btn-edit-note = ✏️ Изменить записку
 card-btn-ack = ✅ Ознакомлен
+card-btn-change = { $action ->
+        [extend] ⏩ Продлить
+        [shorten] ⏪ Сократить срок
+        [terminate] ⛔ Прекратить досрочно
+        [change_mentor] 🔄 Сменить наставника
+        [release] 🚪 Попросить освобождения
+       *[other] { $action }
+    }
 card-btn-open = 📘 Программа
 card-btn-program = #{ $program } · { $mentor } → { $mentees }
 card-pick = Ваши программы ({ $count }) — выберите, какую открыть:
