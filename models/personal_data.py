@@ -10,13 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import JSON, column, delete, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import audit
+from models.audit import AuditEntry
 from models.db import Base
 from models.invites import Consent
+from models.meetings import Meeting
 from models.outbox import OutboxMessage, cancel_for_user, enqueue, forget_author
 from models.people import Membership, Profile, Role, User, org_user_ids
+from models.plans import PlanItem, PlanOccurrence
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
 from models.runtime import forget_fsm_states
@@ -88,6 +92,22 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 
 EXPORTED = (User, Profile, Membership, Consent)
 
+# Proposals live in models/changes.py, a module of this same layer that this one may not
+# import: the columns /mydata and /forget touch, named here.
+PROPOSALS = table(
+    "program_proposals",
+    column("id"),
+    column("program_id"),
+    column("kind"),
+    column("status"),
+    column("proposed_by"),
+    column("reason"),
+    column("payload", JSON),
+    column("created_at"),
+)
+PROGRAM_NOTE = ("problem", "goals", "tasks", "results_mid", "results_final")
+ITEM_TEXTS = ("activity_form", "expected_result", "criteria", "risks", "prevention")
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -114,12 +134,65 @@ async def export_person(session: AsyncSession, user: User) -> dict[str, Any]:
     result["messages_to_you"] = [
         {"kind": m.kind, "due_at": _jsonable(m.due_at), "status": m.status} for m in messages
     ]
+    result["programs"] = await _export_programs(session, user.id)
+    entries = await session.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id)
+    )
+    result["program_changes_by_you"] = [
+        {k: v for k, v in _row(e).items() if k != "actor_id"} for e in entries
+    ]
+    proposals = await session.execute(
+        select(PROPOSALS).where(PROPOSALS.c.proposed_by == user.id).order_by(PROPOSALS.c.id)
+    )
+    result["proposals_by_you"] = [
+        {k: _jsonable(v) for k, v in row._mapping.items() if k != "proposed_by"}
+        for row in proposals
+    ]
     return result
+
+
+async def _export_programs(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+    """The person's programs (as mentor or mentee) with the note, the plan and meetings."""
+    mentee_of = select(ProgramMentee.program_id).where(ProgramMentee.mentee_id == user_id)
+    programs = await session.scalars(
+        select(Program)
+        .where(or_(Program.mentor_id == user_id, Program.id.in_(mentee_of)))
+        .order_by(Program.id)
+    )
+    exported = []
+    for program in programs:
+        row = _row(program)
+        row["your_role"] = "mentor" if program.mentor_id == user_id else "mentee"
+        link = await session.get(ProgramMentee, (program.id, user_id))
+        row["you_acknowledged_at"] = _jsonable(link.acknowledged_at) if link else None
+        items = await session.scalars(
+            select(PlanItem).where(PlanItem.program_id == program.id).order_by(PlanItem.position)
+        )
+        row["plan"] = []
+        for item in items:
+            occurrences = await session.scalars(
+                select(PlanOccurrence)
+                .where(PlanOccurrence.item_id == item.id)
+                .order_by(PlanOccurrence.seq)
+            )
+            row["plan"].append({**_row(item), "occurrences": [_row(o) for o in occurrences]})
+        meetings = await session.scalars(
+            select(Meeting).where(Meeting.program_id == program.id).order_by(Meeting.starts_at)
+        )
+        row["meetings"] = [_row(m) for m in meetings]
+        exported.append(row)
+    return exported
 
 
 async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> int:
     """Consent withdrawn: the person's live programs end (a group goes on without a
     withdrawing mentee); partners and curators are told. Returns programs touched."""
+    touched, _ = await _end_programs(session, user, now)
+    return touched
+
+
+async def _end_programs(session: AsyncSession, user: User, now: datetime) -> tuple[int, list[int]]:
+    """end_programs_of, also naming the programs that ended because of it."""
     live = (ProgramStatus.PROPOSED, ProgramStatus.ACTIVE)
     as_mentor = list(
         await session.scalars(
@@ -133,7 +206,7 @@ async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> i
             .where(ProgramMentee.mentee_id == user.id, Program.status.in_(live))
         )
     )
-    touched = 0
+    touched, ended = 0, []
     for program in {p.id: p for p in as_mentor + as_mentee}.values():
         mentee_ids = list(
             await session.scalars(
@@ -145,6 +218,15 @@ async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> i
             program.status = ProgramStatus.ENDED
             program.ended_at = now
             program.end_reason = "consent-withdrawn"
+            await session.execute(
+                update(ProgramMentee)
+                .where(ProgramMentee.program_id == program.id)
+                .values(live_form=None)
+            )
+            await audit.record(
+                session, program.id, None, "terminated", now, end_reason="consent-withdrawn"
+            )
+            ended.append(program.id)
         else:
             await session.execute(
                 delete(ProgramMentee).where(
@@ -170,13 +252,49 @@ async def end_programs_of(session: AsyncSession, user: User, now: datetime) -> i
             )
         touched += 1
     await session.flush()
-    return touched
+    return touched, ended
+
+
+async def _erase_written(session: AsyncSession, user_id: int, ended: list[int]) -> None:
+    """What the person wrote about programs: reasons and details of their changes, their
+    proposals (a pending one is withdrawn), completion notes, meeting places and topics;
+    and for each program that ended because they left, its note and plan texts."""
+    await session.execute(
+        update(AuditEntry).where(AuditEntry.actor_id == user_id).values(reason=None, details={})
+    )
+    await session.execute(
+        update(PROPOSALS)
+        .where(PROPOSALS.c.proposed_by == user_id, PROPOSALS.c.status == "pending")
+        .values(status="withdrawn")
+    )
+    await session.execute(
+        update(PROPOSALS).where(PROPOSALS.c.proposed_by == user_id).values(reason=None, payload={})
+    )
+    await session.execute(
+        update(PlanOccurrence).where(PlanOccurrence.done_by == user_id).values(note=None)
+    )
+    await session.execute(
+        update(Meeting).where(Meeting.proposed_by == user_id).values(place=None, topic=None)
+    )
+    if ended:
+        await session.execute(
+            update(Program).where(Program.id.in_(ended)).values(**dict.fromkeys(PROGRAM_NOTE))
+        )
+        await session.execute(
+            update(PlanItem)
+            .where(PlanItem.program_id.in_(ended))
+            .values(title="", **dict.fromkeys(ITEM_TEXTS))
+        )
+        await session.execute(
+            update(PlanOccurrence).where(PlanOccurrence.program_id.in_(ended)).values(note=None)
+        )
 
 
 async def forget_person(session: AsyncSession, user: User, now: datetime) -> None:
     """Erase the personal fields, keep a tombstone so counts and dates still add up."""
     tg_id = user.tg_id
-    await end_programs_of(session, user, now)
+    _, ended = await _end_programs(session, user, now)
+    await _erase_written(session, user.id, ended)
     await cancel_for_user(session, user.id)
     await forget_author(session, user.id)
     if tg_id is not None:
