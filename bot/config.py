@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from models.meetings import parse_offsets
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
 
@@ -25,6 +28,8 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     question_remind_hours: float = Field(default=4, gt=0)
     question_escalate_hours: float = Field(default=16, gt=0)
+    # Meeting reminders: how long before the start each goes, e.g. "24h,1h" or "2d,30m".
+    meeting_reminders: str = "24h,1h"
     global_rate_limit: float = Field(default=25, gt=0)
     chat_rate_limit: float = Field(default=1, gt=0)
     chat_burst: int = Field(default=3, ge=1)
@@ -68,6 +73,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
+
+    @field_validator("meeting_reminders")
+    @classmethod
+    def _reminder_offsets(cls, value: str) -> str:
+        if not parse_offsets(value):
+            raise ValueError("expected offsets like 24h,1h")
+        return value
+
+    @property
+    def meeting_offsets(self) -> tuple[timedelta, ...]:
+        """MEETING_REMINDERS as offsets before a meeting's start, largest first."""
+        return parse_offsets(self.meeting_reminders)
 
     @field_validator("log_level")
     @classmethod

@@ -10,18 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, MessageEntity, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    MessageEntity,
+    ReplyParameters,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import ics
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
+from bot.keyboards import meetings as mkb
 from bot.keyboards import questions as qkb
 from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
+from bot.keyboards.program import active_notice_keyboard
 from bot.texts import split_text, utf16_len
+from models import meetings as mt
 from models import questions as qs
 from models import routing
 from models.outbox import OutboxMessage
@@ -91,12 +101,16 @@ def _joined(row: OutboxMessage, t: Translator) -> InlineKeyboardMarkup | None:
 
 KEYBOARDS: dict[str, Keyboard] = {
     "pair-offer": _pair_offer,
+    "pair-active-mentee": lambda row, t: active_notice_keyboard(t, int(row.ref_id or 0)),
     "notice-joined": _joined,
     "question-escalated": lambda row, t: qkb.escalation_keyboard(t, int(row.ref_id or 0)),
     "question-resolved": lambda row, t: qkb.rate_keyboard(int(row.ref_id or 0)),
     "reassign-pick": lambda row, t: qkb.reassign_keyboard(
         int(row.ref_id or 0), [(int(uid), t.name(name)) for uid, name in row.args["mentors"]]
     ),
+    mt.INVITE: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
+    mt.MOVED: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
+    mt.HELD_ASK: lambda row, t: mkb.held_keyboard(t, int(row.ref_id or 0)),
 }
 
 
@@ -182,9 +196,51 @@ async def render_edit(d: Delivery) -> list[Sent]:
     return []
 
 
+def meeting_calendar(row: OutboxMessage, t: Translator, now: datetime) -> bytes:
+    """The .ics a meeting notice carries: its meeting (every meeting of a new weekly
+    series), at the SEQUENCE it has reached; a cancellation removes it."""
+    args = row.args or {}
+    summary = t.plain(
+        "meeting-ics-summary", topic=args.get("topic", ""), has_topic=bool(args.get("topic"))
+    )
+    description = t.plain(
+        "meeting-ics-description", mode=args.get("mode", ""), who=args.get("who", "")
+    )
+    series = args.get("series") or [[row.ref_id, args["start"], args["end"]]]
+    events = [
+        ics.Event(
+            meeting_id=int(meeting_id),
+            starts_at=datetime.fromisoformat(start),
+            ends_at=datetime.fromisoformat(end),
+            summary=summary,
+            location=args.get("place", ""),
+            description=description,
+            sequence=int(args.get("seq", 0)),
+        )
+        for meeting_id, start, end in series
+    ]
+    return ics.calendar(events, now, cancel=row.kind == mt.CANCELLED)
+
+
+async def render_meeting(d: Delivery) -> list[Sent]:
+    """A meeting's invitation, new time or cancellation: the text as the caption of an
+    .ics document, with the buttons of its kind."""
+    keyboard = KEYBOARDS.get(d.row.kind)
+    data = meeting_calendar(d.row, d.t, d.row.created_at)
+    message = await d.bot.send_document(
+        d.row.chat_id,
+        BufferedInputFile(data, filename=f"meeting-{d.row.ref_id}.ics"),
+        caption=d.t(d.row.kind, **d.args),
+        reply_markup=keyboard(d.row, d.t) if keyboard else None,
+        disable_notification=d.row.silent,
+    )
+    return [Sent(message.message_id, False, False)]
+
+
 RENDERERS: dict[str, Render] = {
     routing.CARRY: render_carry,
     routing.CARRY_EDIT: render_edit,
+    **{kind: render_meeting for kind in mt.DOCUMENT_KINDS},
 }
 
 

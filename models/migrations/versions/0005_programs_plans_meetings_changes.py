@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("proposed_by", sa.Integer(), nullable=True),
         sa.Column("starts_at", models.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("duration_min", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
         sa.Column("place", sa.Text(), nullable=True),
         sa.Column("topic", sa.Text(), nullable=True),

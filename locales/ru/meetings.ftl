@@ -1,0 +1,129 @@
+## Встречи: /meet, /meetings, приглашения, напоминания, отметка о проведении
+
+cmd-meet = Назначить встречу
+cmd-meetings = Мои встречи
+
+meet-weekday = { $weekday ->
+        [1] пн
+        [2] вт
+        [3] ср
+        [4] чт
+        [5] пт
+        [6] сб
+       *[7] вс
+    }
+meet-day-label = { meet-weekday } { $day }
+meet-btn-type = ⌨️ Ввести дату и время
+meet-btn-skip = Пропустить
+meet-btn-once = Один раз
+meet-btn-weekly = Каждую неделю
+meet-btn-send = ✅ Отправить приглашение
+meet-btn-drop = Отмена
+meet-btn-confirm = ✅ Подтвердить
+meet-btn-move = 🕒 Предложить другое время
+meet-btn-held = ✅ Состоялась
+meet-btn-not-held = ✖️ Не состоялась
+meet-btn-confirm-n = ✅ #{ $id }
+meet-btn-move-n = 🕒 Перенести #{ $id }
+meet-btn-cancel-n = ✖️ Отменить #{ $id }
+meet-btn-held-n = ✅ #{ $id } состоялась
+meet-btn-not-held-n = ✖️ #{ $id } не состоялась
+
+meet-no-programs = У вас нет действующей программы наставничества — встречу назначить не с кем.
+meet-pick-program = С кем встреча? Выберите программу:
+meet-program-label = { $partner } · программа #{ $program }
+meet-ask-when =
+    <b>Встреча: { $partner }</b>
+    Когда? Напишите дату и время, например <code>25.11 15:30</code> или <code>25.11.2026 15:30</code> (время { $zone }), или выберите день:
+meet-ask-time = { $day }: выберите время или напишите другое, например <code>15:30</code>.
+meet-ask-mode = Формат встречи:
+meet-ask-place = Где пройдёт встреча? Напишите место (кабинет) или ссылку на видеовстречу.
+meet-ask-topic = Тема встречи?
+meet-ask-weekly = Повторять встречу каждую неделю до конца программы?
+meet-too-long = Слишком длинно: не больше { $max } символов. Напишите короче.
+meet-err-time = Не понял время. Напишите его как <code>15:30</code>.
+meet-weekly-part = { $weekly ->
+        [true] , каждую неделю до { $until } (встреч: { $count })
+       *[other] {""}
+    }
+meet-place-part = { $has_place ->
+        [true] , место: { $place }
+       *[other] {""}
+    }
+meet-topic-part = { $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }
+meet-summary =
+    <b>Проверьте встречу</b>
+    С кем: { $partner }
+    Когда: { $when }{ meet-weekly-part }
+    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+meet-dropped = Встреча не назначена.
+meet-proposed = { $count ->
+        [1] Встреча #{ $meeting } предложена на { $when }. Приглашение отправлено; я сообщу, когда его подтвердят.
+       *[other] Предложена серия из { $count } встреч, первая — #{ $meeting } { $when }. Приглашение отправлено; я сообщу, когда его подтвердят.
+    }
+
+meeting-err-past = Это время уже прошло (сейчас { $now }). Укажите время в будущем.
+meeting-err-outside = Встреча должна пройти в сроки программы: с { $start } по { $end }.
+meeting-err-no-program = Эта программа не действует или вы в ней не участвуете.
+meeting-err-mode = Такого формата нет: онлайн, очно или смешанный.
+meeting-err-cancelled = Эта встреча отменена.
+meeting-held-already = Отметка уже поставлена: встреча { $held ->
+        [true] состоялась
+       *[other] не состоялась
+    }.
+meeting-held-too-early = Отметить встречу можно после её начала.
+
+meeting-invite =
+    <b>📅 Приглашение на встречу</b>
+    { $who } предлагает встречу { $when }{ $count ->
+        [1] {""}
+       *[other] , каждую неделю до { $until } (встреч: { $count })
+    }.
+    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Подтвердите или предложите другое время. Файл .ics добавит встречу в календарь.
+meeting-moved =
+    <b>🕒 Встреча перенесена</b>
+    { $who } предлагает перенести встречу с { $old } на { $when }.
+    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Подтвердите новое время или предложите другое. Файл .ics обновит встречу в календаре.
+meeting-cancelled =
+    <b>✖️ Встреча отменена</b>
+    { $by } отменил(а) встречу { $when }{ meet-topic-part }.
+meeting-confirmed = ✅ { $by } подтвердил(а) встречу { $when }{ $count ->
+        [1] {""}
+       *[other] {""} и следующие (встреч: { $count })
+    }.
+meeting-reminder =
+    ⏰ <b>Напоминание: встреча { $when }</b>
+    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+meeting-held-ask = Встреча { $when }{ meet-topic-part } состоялась?
+meeting-ics-summary = { $has_topic ->
+        [true] Встреча: { $topic }
+       *[other] Встреча наставника и наставляемого
+    }
+meeting-ics-description = Формат: { pair-mode-label }. Предложил(а): { $who }.
+
+meet-list-empty = У вас нет встреч. Назначить встречу: /meet
+meet-list-upcoming = <b>Предстоящие встречи</b>
+meet-list-past = <b>Прошедшие встречи</b>
+meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ meet-topic-part } — { $state ->
+        [proposed] ждёт подтверждения
+        [confirmed] подтверждена
+        [held] состоялась
+        [not-held] не состоялась
+       *[other] без отметки
+    }
+meet-confirmed-you = Вы подтвердили встречу.
+meet-not-waiting = Эта встреча уже не ждёт вашего подтверждения.
+meet-move-ask = Новое время для встречи #{ $meeting } (сейчас { $when }): напишите дату и время, например <code>25.11 15:30</code>.
+meet-moved-you = Встреча #{ $meeting } перенесена на { $when }. Я сообщу, когда новое время подтвердят.
+meet-cannot-move = Эту встречу уже нельзя перенести.
+meet-cancelled-you = Встреча #{ $meeting } отменена.
+meet-cannot-cancel = Эту встречу уже нельзя отменить.
+meet-held-you = { $held ->
+        [true] Отмечено: встреча состоялась.
+       *[other] Отмечено: встреча не состоялась.
+    }
