@@ -45,6 +45,7 @@ from bot.keyboards.pairs import (
 from bot.states import PairForm
 from handlers.access import ManagedOrg, OfferedProgram
 from models.calendar import today_in
+from models.dates import DateInputError, format_day, parse_range
 from models.people import (
     Organization,
     Role,
@@ -63,11 +64,9 @@ from models.programs import (
     check_people,
     create_program,
     date_problem_args,
-    format_day,
     free_mentees,
     is_form,
     is_mode,
-    parse_date_range,
     rank_mentors,
     refuse_program,
     validate_dates,
@@ -208,7 +207,7 @@ async def _power(
     if dates and draft.form is None:
         await message.answer(t("pair-err-form"))
         return
-    if dates and draft.mode is None and parse_date_range(dates) == "pair-dates-format":
+    if dates and draft.mode is None and not _looks_like_dates(dates):
         await message.answer(t("pair-err-mode"))
         return
     try:
@@ -226,7 +225,7 @@ async def _power(
     if dates:
         problem = await _set_dates(session, draft, dates, clock)
         if problem is not None:
-            await message.answer(_date_problem_text(t, problem, dates))
+            await message.answer(t(problem[0], **problem[1]))
             return
     await _advance(message, session, t, state, draft)
 
@@ -494,25 +493,31 @@ async def mode_picked(
         await _advance(target, session, t, state, draft)
 
 
-async def _set_dates(session: AsyncSession, draft: Draft, text: str, clock: Clock) -> str | None:
-    """Fill the draft's dates from the text; a problem key otherwise (None when fine)."""
+def _looks_like_dates(text: str) -> bool:
+    """Whether the text is meant as dates (a wrong day is still dates, a word is not)."""
+    try:
+        parse_range(text)
+    except DateInputError as error:
+        return error.key != "date-err-range-format"
+    return True
+
+
+async def _set_dates(
+    session: AsyncSession, draft: Draft, text: str, clock: Clock
+) -> tuple[str, dict[str, Any]] | None:
+    """Fill the draft's dates from the text; otherwise the problem: a locale key and its
+    arguments (None when fine)."""
     org = await session.get(Organization, draft.org)
     assert org is not None and draft.form is not None
-    parsed = parse_date_range(text)
-    if isinstance(parsed, str):
-        return parsed
-    start, end = parsed
+    try:
+        start, end = parse_range(text)
+    except DateInputError as error:
+        return error.key, error.args
     problem = validate_dates(draft.form, start, end, today_in(org.timezone, clock.now()))
     if problem is not None:
-        return problem
+        return problem, date_problem_args(start)
     draft.start, draft.end = start.isoformat(), end.isoformat()
     return None
-
-
-def _date_problem_text(t: Translator, problem: str, text: str) -> str:
-    parsed = parse_date_range(text)
-    args = date_problem_args(parsed[0]) if isinstance(parsed, tuple) else {}
-    return t(problem, **args)
 
 
 @router.message(PairForm.dates, F.text & ~F.text.startswith("/"))
@@ -533,7 +538,7 @@ async def dates_typed(
     problem = await _set_dates(session, draft, text, clock)
     if problem is not None:
         await message.answer(
-            _date_problem_text(t, problem, text),
+            t(problem[0], **problem[1]),
             reply_markup=ForceReply(
                 input_field_placeholder=t.plain("pair-dates-placeholder", form=draft.form)
             ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import enum
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.calendar import today_in
+from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.outbox import enqueue
 from models.people import (
@@ -130,8 +130,6 @@ async def pair_statuses(session: AsyncSession, org_id: int, user_ids: list[int])
 
 PERSONALIZED_MIN_MONTHS = 3
 PERSONALIZED_MAX_MONTHS = 12
-DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\.\.)\s*")
 SUBJECT_MATCH_SCORE = 2
 
 
@@ -164,36 +162,6 @@ def end_bounds(start: date) -> tuple[date, date]:
     earliest = add_months(start, PERSONALIZED_MIN_MONTHS) - timedelta(days=1)
     latest = add_months(start, PERSONALIZED_MAX_MONTHS) - timedelta(days=1)
     return earliest, latest
-
-
-def format_day(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def _parse_day(text: str) -> date | str:
-    match = DATE_RE.match(text)
-    if not match:
-        return "pair-dates-format"
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return "pair-dates-no-such-day"
-
-
-def parse_date_range(text: str) -> tuple[date, date] | str:
-    """«01.12.2026-31.05.2027», or one day «15.12.2026» (start == end). A problem key when
-    the text is not two dd.mm.yyyy dates or names a day that does not exist."""
-    parts = [p for p in RANGE_SPLIT.split((text or "").strip()) if p]
-    if len(parts) not in (1, 2):
-        return "pair-dates-format"
-    days: list[date] = []
-    for part in parts:
-        parsed = _parse_day(part)
-        if isinstance(parsed, str):
-            return parsed
-        days.append(parsed)
-    return days[0], days[-1]
 
 
 def validate_dates(form: str, start: date, end: date, today: date | None = None) -> str | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from models.calendar import calendar_year, current_calendar, parse_hhmm, school_year_of
+from models.calendar import calendar_year, current_calendar, school_year_of
+from models.dates import parse_full_day, parse_time
 
 HOURS = re.compile(r"^(?:(\d)\s*-\s*(\d)\s+)?(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$")
 PERIOD = re.compile(r"^(Q[1-4]|B|H)\s+(\d{2}\.\d{2}\.\d{4})(?:\s*-\s*(\d{2}\.\d{2}\.\d{4}))?$")
@@ -37,7 +38,7 @@ def _span(text: str) -> tuple[str | None, str, str]:
         raise ValueError("settings-bad-hours")
     first, last, start, end = match.groups()
     try:
-        start_t, end_t = parse_hhmm(start), parse_hhmm(end)
+        start_t, end_t = parse_time(start), parse_time(end)
     except ValueError:
         raise ValueError("settings-bad-hours") from None
     days = None
@@ -71,7 +72,7 @@ def parse_quiet_hours(text: str) -> dict[str, Any]:
 
 def _day(text: str) -> date:
     try:
-        return datetime.strptime(text, "%d.%m.%Y").date()
+        return parse_full_day(text)
     except ValueError:
         raise ValueError("settings-bad-calendar") from None
 
@@ -91,7 +92,7 @@ def _transfer(line: str, start_year: int | None) -> dict[str, str] | None:
             year = start_year if int(parts[1]) >= 8 else start_year + 1
             parts.append(str(year))
         try:
-            days.append(date(int(parts[2]), int(parts[1]), int(parts[0])))
+            days.append(parse_full_day(".".join(parts)))
         except ValueError:
             raise ValueError("settings-bad-transfers") from None
     if days[0] == days[1]:

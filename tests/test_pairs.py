@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.i18n import Locales
 from bot.keyboards.pairs import pair_mentees_keyboard
+from models.dates import DateInputError, parse_range
 from models.outbox import OutboxMessage
 from models.programs import (
     Form,
@@ -19,7 +20,6 @@ from models.programs import (
     active_programs_of_mentee,
     mentees_of_mentor,
     mentors_of_mentee,
-    parse_date_range,
     validate_dates,
 )
 from tests.support.botclient import BotClient, Call
@@ -247,11 +247,11 @@ async def test_bad_dates_are_refused(client: BotClient, pair_school: PairSchool)
     w, who = pair_school, pair_school.curator.person
     await client.send(who, f"/pair #{w.m1.user_id} #{w.t1.user_id} situational mixed")
     cases = [
-        ("31.02.2027-31.05.2027", "Такой даты нет"),
-        ("01.12.2026-31.02.2027", "Такой даты нет"),
-        ("2026-13-01", "Не понял даты"),
-        ("с понедельника", "Не понял даты"),
-        ("31.05.2027-01.12.2026", "раньше даты начала"),
+        ("31.02.2027-31.05.2027", "Даты «31.02.2027» нет в календаре"),
+        ("01.12.2026-31.02.2027", "Даты «31.02.2027» нет в календаре"),
+        ("2026-13-01", "«2026-13-01» — не похоже на срок"),
+        ("с понедельника", "не похоже на срок"),
+        ("31.05.2027-01.12.2026", "Конец (01.12.2026) раньше начала (31.05.2027)"),
         ("01.12.2026-27.02.2027", "не раньше 28.02.2027"),  # a day short of 3 months
         ("01.12.2026-01.12.2027", "не позже 30.11.2027"),  # past 12 months
         ("01.12.2026-31.12.2028", "Продление сверх года"),
@@ -272,9 +272,9 @@ async def test_bad_dates_are_refused(client: BotClient, pair_school: PairSchool)
     assert "Проверьте программу" in calls[-1].text
     # the one-line form refuses bad dates too
     calls = await client.send(who, f"/pair #{w.m1.user_id} #{w.t2.user_id} group mixed 31.02.2027")
-    assert "Такой даты нет" in calls[-1].text
+    assert "Даты «31.02.2027» нет в календаре" in calls[-1].text
     calls = await client.send(who, f"/pair #{w.m1.user_id} #{w.t2.user_id} group 31.02.2027")
-    assert "Такой даты нет" in calls[-1].text
+    assert "Даты «31.02.2027» нет в календаре" in calls[-1].text
     # the mode may be left out: it is asked for, and the dates are kept
     calls = await client.send(who, f"/pair #{w.m1.user_id} #{w.t2.user_id} group {GOOD_DATES}")
     assert "Шаг 4" in calls[-1].text
@@ -314,13 +314,19 @@ async def test_other_organization_sees_nothing(client: BotClient, pair_school: P
 
 
 def test_date_rules() -> None:
-    assert parse_date_range("01.12.2026-31.05.2027") == (date(2026, 12, 1), date(2027, 5, 31))
-    assert parse_date_range("1.12.2026 — 31.5.2027") == (date(2026, 12, 1), date(2027, 5, 31))
-    assert parse_date_range("15.12.2026") == (date(2026, 12, 15), date(2026, 12, 15))
-    assert parse_date_range("31.02.2027") == "pair-dates-no-such-day"
-    assert parse_date_range("2026-13-01") == "pair-dates-format"
-    assert parse_date_range("") == "pair-dates-format"
-    assert parse_date_range("01.12.2026-02.12.2026-03.12.2026") == "pair-dates-format"
+    assert parse_range("01.12.2026-31.05.2027") == (date(2026, 12, 1), date(2027, 5, 31))
+    assert parse_range("1.12.2026 — 31.5.2027") == (date(2026, 12, 1), date(2027, 5, 31))
+    assert parse_range("15.12.2026") == (date(2026, 12, 15), date(2026, 12, 15))
+    for text, key in [
+        ("31.02.2027", "date-err-no-such-day"),
+        ("2026-13-01", "date-err-range-format"),
+        ("", "date-err-range-format"),
+        ("01.12.2026-02.12.2026-03.12.2026", "date-err-range-format"),
+        ("31.05.2027-01.12.2026", "date-err-range-order"),
+    ]:
+        with pytest.raises(DateInputError) as caught:
+            parse_range(text)
+        assert caught.value.key == key, text
     start = date(2026, 12, 1)
     assert validate_dates("situational", start, date(2027, 2, 27)) == "pair-dates-too-short"
     assert validate_dates("situational", start, date(2027, 2, 28)) is None  # 3 months

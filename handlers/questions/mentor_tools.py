@@ -29,6 +29,7 @@ from models import questions as qs
 from models import routing
 from models.away import parse_away_date, set_away
 from models.calendar import today_in
+from models.dates import DateInputError, format_day
 from models.people import (
     Organization,
     Role,
@@ -93,12 +94,16 @@ async def away(message: Message, command: CommandObject, **data: Any) -> None:
     org = await ctx.session.get(Organization, ctx.roles.orgs_with(Role.MENTOR)[0])
     assert org is not None
     today = today_in(org.timezone, ctx.clock.now())
-    until = parse_away_date(command.args or "", today)
-    if until is None:
+    if not (command.args or "").strip():
         await message.answer(ctx.t("away-usage"))
         return
+    try:
+        until = parse_away_date(command.args or "", today)
+    except DateInputError as error:
+        await message.answer(ctx.t(error.key, **error.args) + "\n" + ctx.t("away-usage"))
+        return
     await set_away(ctx.session, ctx.user.id, until)
-    await message.answer(ctx.t("away-set", until=until.strftime("%d.%m.%Y")))
+    await message.answer(ctx.t("away-set", until=format_day(until)))
 
 
 @router.message(Command("back"))

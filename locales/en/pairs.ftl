@@ -39,8 +39,6 @@ pair-err-not-mentor = { $name } (#{ $id }) is not in your organization's bank of
 pair-err-not-mentee = { $name } (#{ $id }) is not in your organization's bank of mentees.
 pair-err-busy = { $name } (#{ $id }) is already in program #{ $program } of the form "{ pair-form-label }". Choose another form or wait until that program ends.
 
-pair-dates-format = I could not read the dates. Write them like <code>01.12.2026-31.05.2027</code> (for speed mentoring, one date: <code>15.12.2026</code>).
-pair-dates-no-such-day = There is no such date in the calendar. Check the day and month, e.g. <code>01.12.2026-31.05.2027</code>.
 pair-dates-order = The end is before the start. Write the start first, then the end.
 pair-dates-past = These dates are over. Give a period that has not ended yet.
 pair-dates-speed = Speed mentoring is one meeting on one day: write one date, e.g. <code>15.12.2026</code>.
