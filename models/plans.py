@@ -7,13 +7,39 @@ no due day."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import audit, outbox
+from models.calendar import WorkSchedule, current_calendar, school_year_of, today_in
 from models.db import Base, UTCDateTime
+from models.people import NAMELESS, Direction, Membership, Organization, Role, User
+from models.programs import LIVE, Program, ProgramMentee, ProgramStatus, format_day
+from models.runtime import insert_ignore
 
 
 class DeadlineKind(enum.StrEnum):
@@ -75,3 +101,888 @@ class PlanOccurrence(Base):
     note: Mapped[str | None] = mapped_column(Text)
     alert_stage: Mapped[int] = mapped_column(Integer, default=0)
     next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# Rules and errors ----------------------------------------------------------------------
+
+TITLE_MAX = 300
+TEXT_MAX = 2000
+NOTE_MAX = 1000
+SCHEDULE_MAX = 24
+RELATIVE_MAX_DAYS = 400
+TEMPLATE_KEY = "teacher_teacher"
+TEMPLATE_FILE = Path(__file__).parent / "templates" / f"{TEMPLATE_KEY}.json"
+# The reminder notices of a plan occurrence (locale keys); all refer to ("plan", occ id).
+REMIND_BEFORE = "plan-remind-before"
+REMIND_TODAY = "plan-remind-today"
+OVERDUE = "plan-overdue"
+OVERDUE_CURATOR = "plan-overdue-curator"
+REMINDER_KINDS = (REMIND_BEFORE, REMIND_TODAY, OVERDUE, OVERDUE_CURATOR)
+STAGE_KINDS = {1: REMIND_BEFORE, 2: REMIND_TODAY, 3: OVERDUE, 4: OVERDUE_CURATOR}
+# A new or changed occurrence is first looked at this many days before its day (local
+# midnight), or at once when that has passed; the catch-up then works out its real
+# stages with the configured settings. PLAN_REMIND_DAYS_BEFORE may not exceed it.
+WAKE_DAYS = 14
+EDITABLE = ("title", "direction", "activity_form", "expected_result", "criteria")
+
+
+class PlanError(ValueError):
+    """A rule of the plan is broken. `key` is a locale key; `args` fill it."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params: dict[str, Any] = args
+
+    @property  # type: ignore[override]
+    def args(self) -> dict[str, Any]:  # type: ignore[override]
+        return self.params
+
+    @args.setter
+    def args(self, value: Any) -> None:
+        pass
+
+
+def clean_title(text: str | None) -> str:
+    title = " ".join((text or "").split())
+    if not title:
+        raise PlanError("plan-err-title-empty")
+    if len(title) > TITLE_MAX:
+        raise PlanError("plan-err-title-long", max=TITLE_MAX, length=len(title))
+    return title
+
+
+def clean_text(text: str | None, limit: int = TEXT_MAX) -> str | None:
+    value = (text or "").strip()
+    if not value or value == "-":
+        return None
+    if len(value) > limit:
+        raise PlanError("plan-err-text-long", max=limit, length=len(value))
+    return value
+
+
+def check_direction(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in {d.value for d in Direction}:
+        raise PlanError("plan-err-direction")
+    return value
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PlanError("plan-err-deadline") from None
+
+
+def _inside(program: Program, day: date) -> date:
+    if not program.starts_on <= day <= program.ends_on:
+        raise PlanError(
+            "plan-err-outside",
+            date=format_day(day),
+            start=format_day(program.starts_on),
+            end=format_day(program.ends_on),
+        )
+    return day
+
+
+# Expanding a deadline into occurrences ---------------------------------------------------
+
+Window = tuple[date | None, date | None]  # (window_start, due_on)
+
+
+def _year_calendar(org_calendar: dict[str, Any] | None, year: int) -> dict[str, Any]:
+    return current_calendar(org_calendar or {}, date(year, 9, 1))
+
+
+def school_quarters(
+    org_calendar: dict[str, Any] | None, first: date, last: date
+) -> list[tuple[int, int, date, date]]:
+    """(school year, quarter number, start, end) of every quarter of the school years
+    from `first` to `last`, in order."""
+    found = []
+    for year in range(school_year_of(first), school_year_of(last) + 1):
+        quarters = _year_calendar(org_calendar, year).get("quarters", [])
+        for number, q in enumerate(quarters, start=1):
+            found.append(
+                (year, number, date.fromisoformat(q["start"]), date.fromisoformat(q["end"]))
+            )
+    return found
+
+
+def _overlapping(program: Program, periods: list[tuple[date, date]]) -> list[Window]:
+    windows: list[Window] = []
+    for start, end in periods:
+        if end < program.starts_on or start > program.ends_on:
+            continue
+        windows.append((max(start, program.starts_on), min(end, program.ends_on)))
+    return windows
+
+
+def first_quarter_of(program: Program, org_calendar: dict[str, Any] | None) -> dict[str, int]:
+    """The spec of the first school quarter the program overlaps (a template's «1st
+    quarter» for a program that starts later in the year)."""
+    for year, number, start, end in school_quarters(
+        org_calendar, program.starts_on, program.ends_on
+    ):
+        if end >= program.starts_on and start <= program.ends_on:
+            return {"quarter": number, "year": year}
+    raise PlanError("plan-err-no-quarter", quarter=1)
+
+
+def expand(
+    program: Program, kind: str, spec: dict[str, Any], org_calendar: dict[str, Any] | None
+) -> list[Window]:
+    """The occurrences a deadline makes in this program; PlanError when it does not fit."""
+    if kind == DeadlineKind.DATE:
+        if spec.get("at") == "end":
+            return [(None, program.ends_on)]
+        return [(None, _inside(program, _day(spec.get("date"))))]
+    if kind == DeadlineKind.RELATIVE:
+        days = spec.get("days")
+        if (
+            not isinstance(days, int)
+            or isinstance(days, bool)
+            or not 0 <= days <= RELATIVE_MAX_DAYS
+        ):
+            raise PlanError("plan-err-deadline")
+        return [(None, _inside(program, program.starts_on + timedelta(days=days)))]
+    if kind == DeadlineKind.QUARTER:
+        number = spec.get("quarter")
+        if number not in (1, 2, 3, 4):
+            raise PlanError("plan-err-quarter")
+        year = spec.get("year")
+        for q_year, q_number, start, end in school_quarters(
+            org_calendar, program.starts_on, program.ends_on
+        ):
+            if q_number != number or (year is not None and q_year != year):
+                continue
+            if end < program.starts_on or start > program.ends_on:
+                continue
+            return [(max(start, program.starts_on), min(end, program.ends_on))]
+        raise PlanError(
+            "plan-err-no-quarter",
+            quarter=number,
+            start=format_day(program.starts_on),
+            end=format_day(program.ends_on),
+        )
+    if kind == DeadlineKind.RECURRING:
+        every = spec.get("every")
+        quarters = school_quarters(org_calendar, program.starts_on, program.ends_on)
+        if every == "quarter":
+            periods = [(start, end) for _, _, start, end in quarters]
+        elif every == "half_year":
+            by_year: dict[int, list[tuple[date, date]]] = {}
+            for year, _, start, end in quarters:
+                by_year.setdefault(year, []).append((start, end))
+            periods = []
+            for halves in by_year.values():
+                for part in (halves[:2], halves[2:]):
+                    if part:
+                        periods.append((part[0][0], part[-1][1]))
+        else:
+            raise PlanError("plan-err-deadline")
+        # A program that lies wholly in the summer still gets one mark, due at its end.
+        return _overlapping(program, periods) or [(program.starts_on, program.ends_on)]
+    if kind == DeadlineKind.SCHEDULE:
+        raw = spec.get("dates")
+        if not isinstance(raw, list) or not raw:
+            raise PlanError("plan-err-schedule-empty")
+        if len(raw) > SCHEDULE_MAX:
+            raise PlanError("plan-err-schedule-long", max=SCHEDULE_MAX)
+        days = sorted({_inside(program, _day(value)) for value in raw})
+        return [(None, day) for day in days]
+    if kind == DeadlineKind.AS_NEEDED:
+        return [(None, None)]
+    raise PlanError("plan-err-deadline")
+
+
+def normal_spec(kind: str, spec: dict[str, Any], program: Program) -> dict[str, Any]:
+    """The spec as stored: dates as ISO strings, a template's «at the end» made a date."""
+    if kind == DeadlineKind.DATE:
+        day = program.ends_on if spec.get("at") == "end" else _day(spec.get("date"))
+        return {"date": day.isoformat()}
+    if kind == DeadlineKind.SCHEDULE:
+        return {"dates": sorted({_day(v).isoformat() for v in spec.get("dates") or []})}
+    return dict(spec)
+
+
+def wake_at(due_on: date | None, zone: str, now: datetime) -> datetime | None:
+    """When the catch-up first looks at an open occurrence due on `due_on`."""
+    if due_on is None:
+        return None
+    local = datetime.combine(due_on - timedelta(days=WAKE_DAYS), time(0, 0), ZoneInfo(zone))
+    return max(local.astimezone(UTC), now)
+
+
+# Items ---------------------------------------------------------------------------------
+
+
+async def _org(session: AsyncSession, program: Program) -> Organization:
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    return org
+
+
+def _check_live(program: Program) -> None:
+    if program.status not in LIVE:
+        raise PlanError("plan-err-program-closed", program=program.id)
+
+
+async def _add_occurrences(
+    session: AsyncSession,
+    item: PlanItem,
+    windows: list[Window],
+    zone: str,
+    now: datetime,
+    first_seq: int = 1,
+) -> list[PlanOccurrence]:
+    occurrences = [
+        PlanOccurrence(
+            item_id=item.id,
+            program_id=item.program_id,
+            seq=first_seq + index,
+            window_start=start,
+            due_on=due,
+            alert_stage=0,
+            next_alert_at=wake_at(due, zone, now),
+        )
+        for index, (start, due) in enumerate(windows)
+    ]
+    session.add_all(occurrences)
+    await session.flush()
+    return occurrences
+
+
+async def add_item(
+    session: AsyncSession,
+    program: Program,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    title: str,
+    deadline_kind: str,
+    deadline_spec: dict[str, Any] | None = None,
+    direction: str | None = None,
+    activity_form: str | None = None,
+    expected_result: str | None = None,
+    criteria: str | None = None,
+    risks: str | None = None,
+    prevention: str | None = None,
+    template_key: str | None = None,
+) -> PlanItem:
+    """Check, write the item and its occurrences, log it."""
+    _check_live(program)
+    spec = dict(deadline_spec or {})
+    org = await _org(session, program)
+    windows = expand(program, deadline_kind, spec, org.calendar)
+    position = await session.scalar(
+        select(func.coalesce(func.max(PlanItem.position), 0)).where(
+            PlanItem.program_id == program.id
+        )
+    )
+    item = PlanItem(
+        program_id=program.id,
+        position=int(position or 0) + 1,
+        title=clean_title(title),
+        direction=check_direction(direction),
+        activity_form=clean_text(activity_form),
+        deadline_kind=str(deadline_kind),
+        deadline_spec=normal_spec(deadline_kind, spec, program),
+        expected_result=clean_text(expected_result),
+        criteria=clean_text(criteria),
+        risks=clean_text(risks),
+        prevention=clean_text(prevention),
+        template_key=template_key,
+        created_by=actor_id,
+        created_at=now,
+    )
+    session.add(item)
+    await session.flush()
+    await _add_occurrences(session, item, windows, org.timezone, now)
+    await audit.record(
+        session,
+        program.id,
+        actor_id,
+        "item-added",
+        now,
+        item=item.id,
+        title=item.title,
+        deadline=deadline_kind,
+        occurrences=len(windows),
+    )
+    return item
+
+
+async def _live_item(session: AsyncSession, program: Program, item_id: int) -> PlanItem:
+    item = await session.get(PlanItem, item_id)
+    if item is None or item.program_id != program.id or item.removed_at is not None:
+        raise PlanError("plan-err-no-item", item=item_id)
+    return item
+
+
+async def _drop_open(session: AsyncSession, item_id: int) -> None:
+    """Open occurrences of an item go, with their waiting reminders."""
+    open_ids = list(
+        (
+            await session.scalars(
+                select(PlanOccurrence.id).where(
+                    PlanOccurrence.item_id == item_id, PlanOccurrence.done_at.is_(None)
+                )
+            )
+        ).all()
+    )
+    for occurrence_id in open_ids:
+        await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
+    if open_ids:
+        await session.execute(delete(PlanOccurrence).where(PlanOccurrence.id.in_(open_ids)))
+
+
+async def edit_item(
+    session: AsyncSession,
+    program: Program,
+    item_id: int,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    **changes: Any,
+) -> PlanItem:
+    """Change an item's texts, direction or deadline. A new deadline replaces the open
+    occurrences (and their reminders); those already done keep their marks."""
+    _check_live(program)
+    item = await _live_item(session, program, item_id)
+    unknown = set(changes) - {*EDITABLE, "deadline_kind", "deadline_spec"}
+    if unknown:
+        raise PlanError("plan-err-payload")
+    values: dict[str, Any] = {}
+    if "title" in changes:
+        values["title"] = clean_title(changes["title"])
+    if "direction" in changes:
+        values["direction"] = check_direction(changes["direction"])
+    for name in ("activity_form", "expected_result", "criteria"):
+        if name in changes:
+            values[name] = clean_text(changes[name])
+    windows: list[Window] | None = None
+    org = await _org(session, program)
+    if "deadline_kind" in changes or "deadline_spec" in changes:
+        kind = str(changes.get("deadline_kind", item.deadline_kind))
+        spec = dict(changes.get("deadline_spec") or {})
+        windows = expand(program, kind, spec, org.calendar)
+        values["deadline_kind"] = kind
+        values["deadline_spec"] = normal_spec(kind, spec, program)
+    for name, value in values.items():
+        setattr(item, name, value)
+    if windows is not None:
+        await _drop_open(session, item.id)
+        done = await session.scalar(
+            select(func.coalesce(func.max(PlanOccurrence.seq), 0)).where(
+                PlanOccurrence.item_id == item.id
+            )
+        )
+        await _add_occurrences(session, item, windows, org.timezone, now, int(done or 0) + 1)
+    await session.flush()
+    await audit.record(
+        session,
+        program.id,
+        actor_id,
+        "plan-changed",
+        now,
+        reason=reason,
+        op="edit",
+        item=item.id,
+        title=item.title,
+        fields=sorted(values),
+    )
+    return item
+
+
+async def remove_item(
+    session: AsyncSession,
+    program: Program,
+    item_id: int,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    reason: str | None = None,
+) -> PlanItem:
+    """Soft removal: the item and its marks stay for the history, its reminders stop."""
+    _check_live(program)
+    item = await _live_item(session, program, item_id)
+    item.removed_at = now
+    open_ids = (
+        await session.scalars(
+            select(PlanOccurrence.id).where(
+                PlanOccurrence.item_id == item.id, PlanOccurrence.done_at.is_(None)
+            )
+        )
+    ).all()
+    for occurrence_id in open_ids:
+        await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
+    await session.execute(
+        update(PlanOccurrence).where(PlanOccurrence.item_id == item.id).values(next_alert_at=None)
+    )
+    await audit.record(
+        session,
+        program.id,
+        actor_id,
+        "plan-changed",
+        now,
+        reason=reason,
+        op="remove",
+        item=item.id,
+        title=item.title,
+    )
+    return item
+
+
+def load_template() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = json.loads(TEMPLATE_FILE.read_text("utf-8"))["items"]
+    return items
+
+
+async def has_items(session: AsyncSession, program_id: int) -> bool:
+    found = await session.scalar(
+        select(PlanItem.id)
+        .where(PlanItem.program_id == program_id, PlanItem.removed_at.is_(None))
+        .limit(1)
+    )
+    return found is not None
+
+
+async def apply_template(
+    session: AsyncSession, program: Program, actor_id: int | None, now: datetime
+) -> list[PlanItem]:
+    """The «Учитель–учитель» roadmap of seed 001 as the plan of an empty program. A
+    «1st quarter» the program does not reach means its first school quarter."""
+    _check_live(program)
+    if await has_items(session, program.id):
+        raise PlanError("plan-err-not-empty")
+    org = await _org(session, program)
+    items = []
+    for entry in load_template():
+        kind, spec = entry["deadline_kind"], dict(entry["deadline_spec"])
+        if kind == DeadlineKind.QUARTER:
+            try:
+                expand(program, kind, spec, org.calendar)
+            except PlanError:
+                spec = first_quarter_of(program, org.calendar)
+        fields = {
+            name: entry.get(name)
+            for name in (
+                "title",
+                "direction",
+                "activity_form",
+                "expected_result",
+                "criteria",
+                "risks",
+                "prevention",
+            )
+        }
+        items.append(
+            await add_item(
+                session,
+                program,
+                actor_id,
+                now,
+                deadline_kind=kind,
+                deadline_spec=spec,
+                template_key=TEMPLATE_KEY,
+                **fields,
+            )
+        )
+    return items
+
+
+async def apply_change(
+    session: AsyncSession,
+    program: Program,
+    payload: dict[str, Any],
+    actor_id: int | None,
+    now: datetime,
+    *,
+    reason: str | None = None,
+) -> PlanItem | list[PlanItem]:
+    """A plan change agreed as a proposal: {"op": "add", "item": {...}},
+    {"op": "edit", "item_id": 5, "changes": {...}}, {"op": "remove", "item_id": 5} or
+    {"op": "template"}. PlanError when it no longer fits."""
+    op = payload.get("op")
+    if op == "add" and isinstance(payload.get("item"), dict):
+        fields = dict(payload["item"])
+        if "title" not in fields or "deadline_kind" not in fields:
+            raise PlanError("plan-err-payload")
+        return await add_item(session, program, actor_id, now, **fields)
+    if op == "edit" and isinstance(payload.get("changes"), dict):
+        return await edit_item(
+            session,
+            program,
+            int(payload.get("item_id", 0)),
+            actor_id,
+            now,
+            reason=reason,
+            **payload["changes"],
+        )
+    if op == "remove":
+        return await remove_item(
+            session, program, int(payload.get("item_id", 0)), actor_id, now, reason=reason
+        )
+    if op == "template":
+        return await apply_template(session, program, actor_id, now)
+    raise PlanError("plan-err-payload")
+
+
+# Reading the plan ----------------------------------------------------------------------
+
+
+@dataclass
+class PlanLine:
+    item: PlanItem
+    occurrences: list[PlanOccurrence]
+
+
+async def plan_of(session: AsyncSession, program_id: int) -> list[PlanLine]:
+    """The items not removed, in order, each with its occurrences in order."""
+    items = list(
+        (
+            await session.scalars(
+                select(PlanItem)
+                .where(PlanItem.program_id == program_id, PlanItem.removed_at.is_(None))
+                .order_by(PlanItem.position, PlanItem.id)
+            )
+        ).all()
+    )
+    occurrences = (
+        await session.scalars(
+            select(PlanOccurrence)
+            .where(PlanOccurrence.program_id == program_id)
+            .order_by(PlanOccurrence.item_id, PlanOccurrence.seq)
+        )
+    ).all()
+    by_item: dict[int, list[PlanOccurrence]] = {}
+    for occurrence in occurrences:
+        by_item.setdefault(occurrence.item_id, []).append(occurrence)
+    return [PlanLine(item, by_item.get(item.id, [])) for item in items]
+
+
+async def progress(session: AsyncSession, program_id: int, today: date) -> tuple[int, int, int]:
+    """(done, overdue, ahead) over the occurrences of items not removed, in one query."""
+    not_done = PlanOccurrence.done_at.is_(None)
+    row = (
+        await session.execute(
+            select(
+                func.count(PlanOccurrence.done_at),
+                func.sum(case((and_(not_done, PlanOccurrence.due_on < today), 1), else_=0)),
+                func.sum(
+                    case(
+                        (
+                            and_(
+                                not_done,
+                                or_(
+                                    PlanOccurrence.due_on.is_(None), PlanOccurrence.due_on >= today
+                                ),
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+            )
+            .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+            .where(PlanOccurrence.program_id == program_id, PlanItem.removed_at.is_(None))
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+
+def _party_of(user_id: int) -> Any:
+    """Programs where the person is the mentor or a mentee, active."""
+    return select(Program.id).where(
+        Program.status == ProgramStatus.ACTIVE,
+        or_(
+            Program.mentor_id == user_id,
+            Program.id.in_(
+                select(ProgramMentee.program_id).where(ProgramMentee.mentee_id == user_id)
+            ),
+        ),
+    )
+
+
+async def is_party(session: AsyncSession, program_id: int, user_id: int) -> bool:
+    found = await session.scalar(_party_of(user_id).where(Program.id == program_id))
+    return found is not None
+
+
+# Marking done --------------------------------------------------------------------------
+
+
+class MarkResult(enum.StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    DENIED = "denied"
+
+
+async def mark_done(
+    session: AsyncSession, occurrence_id: int, user_id: int, note: str | None, now: datetime
+) -> tuple[MarkResult, PlanOccurrence | None]:
+    """One atomic step: only an open occurrence of a live item of an active program the
+    person is the mentor or a mentee of. Its waiting reminders are cancelled."""
+    text = clean_text(note, NOTE_MAX)
+    result = await session.execute(
+        update(PlanOccurrence)
+        .where(
+            PlanOccurrence.id == occurrence_id,
+            PlanOccurrence.done_at.is_(None),
+            PlanOccurrence.program_id.in_(_party_of(user_id)),
+            PlanOccurrence.item_id.in_(select(PlanItem.id).where(PlanItem.removed_at.is_(None))),
+        )
+        .values(done_at=now, done_by=user_id, note=text, next_alert_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    occurrence = await session.scalar(
+        select(PlanOccurrence)
+        .where(PlanOccurrence.id == occurrence_id)
+        .execution_options(populate_existing=True)
+    )
+    if not result.rowcount:
+        if (
+            occurrence is not None
+            and occurrence.done_at is not None
+            and await is_party(session, occurrence.program_id, user_id)
+        ):
+            return MarkResult.ALREADY, occurrence
+        return MarkResult.DENIED, None
+    assert occurrence is not None
+    await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
+    item = await session.get(PlanItem, occurrence.item_id)
+    await audit.record(
+        session,
+        occurrence.program_id,
+        user_id,
+        "item-done",
+        now,
+        item=occurrence.item_id,
+        title=item.title if item else None,
+        seq=occurrence.seq,
+        note=text,
+    )
+    return MarkResult.DONE, occurrence
+
+
+# Reminders: the tick's catch-up --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    days_before: int = 3
+    remind_at: time = time(9, 0)
+    curator_after_days: int = 7
+
+
+def stage_moments(due_on: date, zone: ZoneInfo, policy: AlertPolicy) -> dict[int, datetime]:
+    """When each stage of an occurrence due on `due_on` falls, in UTC: 1 before the day
+    (none when days_before is 0), 2 on the day, 3 overdue to the pair the next day, 4 to
+    the curators `curator_after_days` after the day; all at `remind_at` local time."""
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, policy.remind_at, zone).astimezone(UTC)
+
+    moments = {
+        2: at(due_on),
+        3: at(due_on + timedelta(days=1)),
+        4: at(due_on + timedelta(days=max(policy.curator_after_days, 2))),
+    }
+    if policy.days_before > 0:
+        moments[1] = at(due_on - timedelta(days=policy.days_before))
+    return moments
+
+
+def next_stage(
+    stage: int, moments: dict[int, datetime], now: datetime
+) -> tuple[int | None, datetime | None]:
+    """(the latest stage past `stage` whose moment has come, or None; the moment of the
+    first stage after that one, or None when all are said)."""
+    reached = None
+    for number in sorted(moments):
+        if number > stage and moments[number] <= now:
+            reached = number
+    after = max(stage, reached or 0)
+    upcoming = [moments[n] for n in sorted(moments) if n > after]
+    return reached, (upcoming[0] if upcoming else None)
+
+
+CATCH_UP_CHUNK = 5000
+INSERT_CHUNK = 400
+
+
+def _name(full_name: str | None, tg_name: str | None, user_id: int) -> str:
+    for name in (full_name, tg_name):
+        if name and name.strip():
+            return name
+    return f"{NAMELESS}{user_id}"
+
+
+async def deadline_catch_up(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    days_before: int = 3,
+    remind_at: time = time(9, 0),
+    curator_after_days: int = 7,
+) -> int:
+    """Reminders of plan deadlines that have come due: for each open occurrence whose
+    `next_alert_at` has passed, only the latest stage that applies now is written (a bot
+    that was down says nothing stale), each row expiring when the next stage takes over,
+    due when the school's quiet hours end. Returns the number of rows written."""
+    policy = AlertPolicy(days_before, remind_at, curator_after_days)
+    written = 0
+    while True:
+        chunk = await _catch_up_chunk(session, now, policy)
+        if chunk is None:
+            return written
+        written += chunk
+
+
+async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPolicy) -> int | None:
+    rows = (
+        await session.execute(
+            select(
+                PlanOccurrence.id,
+                PlanOccurrence.due_on,
+                PlanOccurrence.alert_stage,
+                PlanOccurrence.program_id,
+                PlanItem.title,
+                PlanItem.removed_at,
+                Program.org_id,
+                Program.mentor_id,
+                Program.status,
+            )
+            .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+            .join(Program, Program.id == PlanOccurrence.program_id)
+            .where(PlanOccurrence.next_alert_at <= now, PlanOccurrence.done_at.is_(None))
+            .order_by(PlanOccurrence.next_alert_at)
+            .limit(CATCH_UP_CHUNK)
+        )
+    ).all()
+    if not rows:
+        return None
+    org_ids = {row.org_id for row in rows}
+    orgs = {
+        org.id: org
+        for org in await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
+    }
+    schedules = {org_id: WorkSchedule.of(org) for org_id, org in orgs.items()}
+    # What each row says now: (occurrence row, stage reached or None, next alert).
+    decided: list[tuple[Any, int | None, datetime | None]] = []
+    for row in rows:
+        if row.status != ProgramStatus.ACTIVE or row.removed_at is not None or row.due_on is None:
+            decided.append((row, None, None))
+            continue
+        moments = stage_moments(row.due_on, schedules[row.org_id].zone, policy)
+        reached, upcoming = next_stage(row.alert_stage, moments, now)
+        decided.append((row, reached, upcoming))
+    pair_programs = {row.program_id for row, st, _ in decided if st in (1, 2, 3)}
+    curator_orgs = {row.org_id for row, st, _ in decided if st == 4}
+    mentees: dict[int, list[int]] = {}
+    if pair_programs:
+        for program_id, mentee_id in await session.execute(
+            select(ProgramMentee.program_id, ProgramMentee.mentee_id)
+            .where(ProgramMentee.program_id.in_(pair_programs))
+            .order_by(ProgramMentee.mentee_id)
+        ):
+            mentees.setdefault(program_id, []).append(mentee_id)
+    curators: dict[int, list[int]] = {}
+    if curator_orgs:
+        for org_id, user_id in await session.execute(
+            select(Membership.org_id, Membership.user_id)
+            .where(
+                Membership.org_id.in_(curator_orgs),
+                Membership.role == Role.CURATOR,
+                Membership.removed_at.is_(None),
+            )
+            .order_by(Membership.user_id)
+        ):
+            curators.setdefault(org_id, []).append(user_id)
+    user_ids: set[int] = set()
+    for row, stage, _ in decided:
+        if stage is None:
+            continue
+        user_ids.add(row.mentor_id)
+        user_ids.update(mentees.get(row.program_id, []))
+        if stage == 4:
+            user_ids.update(curators.get(row.org_id, []))
+    users = {}
+    if user_ids:
+        for uid, tg_id, full_name, tg_name, reachable, forgotten in await session.execute(
+            select(
+                User.id, User.tg_id, User.full_name, User.tg_name, User.reachable, User.forgotten_at
+            ).where(User.id.in_(user_ids))
+        ):
+            users[uid] = (
+                tg_id if reachable and forgotten is None else None,
+                _name(full_name, tg_name, uid),
+            )
+    notices: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for row, stage, upcoming in decided:
+        updates.append({"oid": row.id, "st": max(row.alert_stage, stage or 0), "nx": upcoming})
+        if stage is None:
+            continue
+        schedule = schedules[row.org_id]
+        moments = stage_moments(row.due_on, schedule.zone, policy)
+        due_at = schedule.quiet_ends_at(now)
+        expires_at = moments.get(stage + 1) if stage < 4 else None
+        if expires_at is not None and expires_at <= due_at:
+            continue  # it would be stale by the time quiet hours let it go
+        if stage == 4:
+            recipients = curators.get(row.org_id, [])
+        else:
+            recipients = [row.mentor_id, *mentees.get(row.program_id, [])]
+        args = {
+            "program": row.program_id,
+            "title": row.title,
+            "due": format_day(row.due_on),
+            "days": (row.due_on - today_in(str(schedule.zone), now)).days,
+            "overdue": (today_in(str(schedule.zone), now) - row.due_on).days,
+            "mentor": users.get(row.mentor_id, (None, ""))[1],
+            "mentees": ", ".join(
+                users.get(m, (None, ""))[1] for m in mentees.get(row.program_id, [])
+            ),
+        }
+        for uid in recipients:
+            tg_id = users.get(uid, (None, ""))[0]
+            if tg_id is None:
+                continue
+            notices.append(
+                dict(
+                    chat_id=tg_id,
+                    user_id=uid,
+                    org_id=row.org_id,
+                    kind=STAGE_KINDS[stage],
+                    ref_kind="plan",
+                    ref_id=row.id,
+                    author_id=row.mentor_id if stage == 4 else None,
+                    args=args,
+                    silent=False,
+                    due_at=due_at,
+                    expires_at=expires_at,
+                    status=outbox.OutboxStatus.PENDING,
+                    attempts=0,
+                    dedupe_key=f"plan:{row.id}:s{stage}:{uid}",
+                    created_at=now,
+                )
+            )
+    table = PlanOccurrence.__table__
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("oid"), table.c.done_at.is_(None))
+        .values(alert_stage=bindparam("st"), next_alert_at=bindparam("nx")),
+        updates,
+    )
+    box = outbox.OutboxMessage.__table__
+    for start in range(0, len(notices), INSERT_CHUNK):
+        stmt = insert_ignore(session, box).values(notices[start : start + INSERT_CHUNK])
+        await session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return len(notices)

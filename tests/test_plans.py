@@ -1,0 +1,536 @@
+"""The plan: the «Учитель–учитель» template with each deadline kind, items added, edited
+and removed, completion marks (a recurring occurrence too), every refusal of bad input,
+and the deadline reminders at the right local times; then /plan at the dispatcher level."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import outbox
+from models.audit import AuditEntry
+from models.plans import (
+    DeadlineKind,
+    MarkResult,
+    PlanError,
+    PlanItem,
+    PlanOccurrence,
+    add_item,
+    apply_change,
+    apply_template,
+    deadline_catch_up,
+    edit_item,
+    mark_done,
+    plan_of,
+    progress,
+    remove_item,
+)
+from models.programs import Program, ProgramStatus
+from tests.support.plans import PlanSchool, build_plan_school, plan_rows
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def msk(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Moscow wall-clock moment (UTC+3, no DST) in UTC."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=3)
+
+
+@pytest.fixture
+async def ps(sessionmaker: async_sessionmaker[AsyncSession]) -> PlanSchool:
+    return await build_plan_school(sessionmaker, NOW)
+
+
+async def _program(s: AsyncSession, program_id: int) -> Program:
+    program = await s.get(Program, program_id)
+    assert program is not None
+    return program
+
+
+async def _add(
+    sm: async_sessionmaker[AsyncSession], program_id: int, actor: int, **fields: object
+) -> int:
+    async with sm() as s, s.begin():
+        item = await add_item(s, await _program(s, program_id), actor, NOW, **fields)  # type: ignore[arg-type]
+        return item.id
+
+
+async def _occurrences(sm: async_sessionmaker[AsyncSession], item_id: int) -> list[PlanOccurrence]:
+    async with sm() as s:
+        rows = await s.scalars(
+            select(PlanOccurrence)
+            .where(PlanOccurrence.item_id == item_id)
+            .order_by(PlanOccurrence.seq)
+        )
+        return list(rows.all())
+
+
+async def _catch_up(sm: async_sessionmaker[AsyncSession], now: datetime, **policy: object) -> int:
+    async with sm() as s, s.begin():
+        return await deadline_catch_up(s, now, **policy)  # type: ignore[arg-type]
+
+
+# The template and the deadline kinds --------------------------------------------------
+
+
+async def test_template_expands_each_deadline_kind(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        items = await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+    assert len(items) == 13
+    async with sessionmaker() as s:
+        lines = await plan_of(s, ps.program)
+        entries = (
+            await s.scalars(select(AuditEntry).where(AuditEntry.program_id == ps.program))
+        ).all()
+    assert [line.item.position for line in lines] == list(range(1, 14))
+    by_pos = {line.item.position: line for line in lines}
+    dues = {
+        pos: [(o.window_start, o.due_on) for o in line.occurrences] for pos, line in by_pos.items()
+    }
+    # "28.08" and "29.08": at the start of the program and the day after.
+    assert dues[1] == [(None, date(2026, 9, 1))]
+    assert dues[2] == [(None, date(2026, 9, 2))]
+    # "В течение 1 четверти": the first school quarter.
+    assert dues[3] == [(date(2026, 9, 1), date(2026, 10, 24))]
+    # As questions arise: one mark, no day.
+    assert dues[4] == [(None, None)] and dues[5] == [(None, None)] and dues[7] == [(None, None)]
+    # "Раз в четверть": one mark per quarter; "Раз в полугодие": one per half-year.
+    assert [due for _, due in dues[8]] == [
+        date(2026, 10, 24),
+        date(2026, 12, 27),
+        date(2027, 3, 20),
+        date(2027, 5, 26),
+    ]
+    assert [due for _, due in dues[9]] == [date(2026, 12, 27), date(2027, 5, 26)]
+    # The final evaluation at the program's end.
+    assert dues[13] == [(None, date(2027, 5, 31))]
+    assert by_pos[1].item.direction == "legal"
+    assert by_pos[1].item.risks and "интернет" in by_pos[1].item.risks
+    assert by_pos[1].item.title == "Знакомство со школой, обязанностями и требованиями к учителю"
+    assert all(line.item.template_key == "teacher_teacher" for line in lines)
+    assert [e.action for e in entries].count("item-added") == 13
+    # A second application is refused: the plan is no longer empty.
+    async with sessionmaker() as s, s.begin():
+        with pytest.raises(PlanError) as err:
+            await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+    assert err.value.key == "plan-err-not-empty"
+
+
+async def test_template_in_a_program_that_starts_later(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    school = await build_plan_school(sessionmaker, NOW, starts_on=date(2026, 11, 1))
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, school.program), school.mentor.user_id, NOW)
+    async with sessionmaker() as s:
+        by_pos = {line.item.position: line for line in await plan_of(s, school.program)}
+    # The 1st quarter is over before the start: the program's first quarter stands for it.
+    (first,) = by_pos[3].occurrences
+    assert (first.window_start, first.due_on) == (date(2026, 11, 5), date(2026, 12, 27))
+    assert [o.due_on for o in by_pos[8].occurrences] == [
+        date(2026, 12, 27),
+        date(2027, 3, 20),
+        date(2027, 5, 26),
+    ]
+
+
+async def test_schedule_relative_and_quarter_items(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    sched = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Открытые уроки",
+        direction="method",
+        deadline_kind=DeadlineKind.SCHEDULE,
+        deadline_spec={"dates": ["2027-02-10", "2026-12-01", "2026-12-01"]},
+    )
+    assert [o.due_on for o in await _occurrences(sessionmaker, sched)] == [
+        date(2026, 12, 1),
+        date(2027, 2, 10),
+    ]
+    rel = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentee.user_id,
+        title="Через месяц",
+        deadline_kind=DeadlineKind.RELATIVE,
+        deadline_spec={"days": 30},
+    )
+    assert [o.due_on for o in await _occurrences(sessionmaker, rel)] == [date(2026, 10, 1)]
+    q3 = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Третья четверть",
+        deadline_kind=DeadlineKind.QUARTER,
+        deadline_spec={"quarter": 3},
+    )
+    (occ,) = await _occurrences(sessionmaker, q3)
+    assert (occ.window_start, occ.due_on) == (date(2027, 1, 11), date(2027, 3, 20))
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"),
+    [
+        (DeadlineKind.DATE, {"date": "2027-06-15"}),
+        (DeadlineKind.DATE, {"date": "2026-08-31"}),
+        (DeadlineKind.RELATIVE, {"days": 300}),
+        (DeadlineKind.SCHEDULE, {"dates": ["2026-12-01", "2027-07-01"]}),
+    ],
+)
+async def test_deadline_outside_the_program_is_refused(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    ps: PlanSchool,
+    kind: str,
+    spec: dict[str, object],
+) -> None:
+    with pytest.raises(PlanError) as err:
+        await _add(
+            sessionmaker,
+            ps.program,
+            ps.mentor.user_id,
+            title="X",
+            deadline_kind=kind,
+            deadline_spec=spec,
+        )
+    assert err.value.key == "plan-err-outside"
+    assert err.value.args["start"] == "01.09.2026" and err.value.args["end"] == "31.05.2027"
+    async with sessionmaker() as s:
+        assert await plan_of(s, ps.program) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("", "plan-err-title-empty"),
+        ("   \n ", "plan-err-title-empty"),
+        ("я" * 5000, "plan-err-title-long"),
+    ],
+)
+async def test_bad_titles_are_refused(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool, title: str, key: str
+) -> None:
+    with pytest.raises(PlanError) as err:
+        await _add(
+            sessionmaker,
+            ps.program,
+            ps.mentor.user_id,
+            title=title,
+            deadline_kind=DeadlineKind.AS_NEEDED,
+        )
+    assert err.value.key == key
+
+
+async def test_unknown_direction_and_payload_are_refused(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    with pytest.raises(PlanError) as err:
+        await _add(
+            sessionmaker,
+            ps.program,
+            ps.mentor.user_id,
+            title="X",
+            direction="astrology",
+            deadline_kind=DeadlineKind.AS_NEEDED,
+        )
+    assert err.value.key == "plan-err-direction"
+    async with sessionmaker() as s, s.begin():
+        with pytest.raises(PlanError) as err:
+            await apply_change(s, await _program(s, ps.program), {"op": "nuke"}, None, NOW)
+    assert err.value.key == "plan-err-payload"
+
+
+async def test_apply_change_add_edit_remove(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        item = await apply_change(
+            s,
+            program,
+            {
+                "op": "add",
+                "item": {
+                    "title": "Отчёт",
+                    "direction": "method",
+                    "deadline_kind": "date",
+                    "deadline_spec": {"date": "2026-12-20"},
+                },
+            },
+            ps.curator.user_id,
+            NOW,
+        )
+        assert isinstance(item, PlanItem)
+        item_id = item.id
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        await apply_change(
+            s,
+            program,
+            {
+                "op": "edit",
+                "item_id": item_id,
+                "changes": {
+                    "title": "Отчёт куратору",
+                    "deadline_kind": "recurring",
+                    "deadline_spec": {"every": "half_year"},
+                },
+            },
+            ps.curator.user_id,
+            NOW,
+            reason="по согласованию",
+        )
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [o.due_on for o in occs] == [date(2026, 12, 27), date(2027, 5, 26)]
+    async with sessionmaker() as s, s.begin():
+        await apply_change(
+            s, await _program(s, ps.program), {"op": "remove", "item_id": item_id}, None, NOW
+        )
+    async with sessionmaker() as s:
+        assert await plan_of(s, ps.program) == []
+        removed = await s.get(PlanItem, item_id)
+        assert removed is not None and removed.removed_at is not None
+        entries = (
+            await s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.program_id == ps.program)
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+    assert [(e.action, e.details.get("op")) for e in entries] == [
+        ("item-added", None),
+        ("plan-changed", "edit"),
+        ("plan-changed", "remove"),
+    ]
+    assert entries[1].reason == "по согласованию"
+    # Another program's item cannot be reached through this program.
+    other = await _add(
+        sessionmaker,
+        ps.other_program,
+        ps.other_mentor.user_id,
+        title="Чужой",
+        deadline_kind="as_needed",
+    )
+    async with sessionmaker() as s, s.begin():
+        with pytest.raises(PlanError) as err:
+            await edit_item(s, await _program(s, ps.program), other, None, NOW, title="Взлом")
+        assert err.value.key == "plan-err-no-item"
+        with pytest.raises(PlanError):
+            await remove_item(s, await _program(s, ps.program), other, None, NOW)
+
+
+# Completion marks --------------------------------------------------------------------
+
+
+async def test_recurring_occurrence_marked_and_forged_marks_do_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Отчёт раз в четверть",
+        deadline_kind=DeadlineKind.RECURRING,
+        deadline_spec={"every": "quarter"},
+    )
+    first, second, *_ = await _occurrences(sessionmaker, item_id)
+    # Another pair's mentor, a mentee without a program, the curator: nothing happens.
+    for stranger in (ps.other_mentor, ps.other_mentee, ps.outsider, ps.curator):
+        async with sessionmaker() as s, s.begin():
+            result, _ = await mark_done(s, second.id, stranger.user_id, "чужая отметка", NOW)
+        assert result == MarkResult.DENIED
+    async with sessionmaker() as s, s.begin():
+        result, occ = await mark_done(s, second.id, ps.mentee.user_id, "  отчёт сдан  ", NOW)
+    assert result == MarkResult.DONE and occ is not None
+    async with sessionmaker() as s, s.begin():
+        result, _ = await mark_done(s, second.id, ps.mentor.user_id, "ещё раз", NOW)
+    assert result == MarkResult.ALREADY
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [o.done_at is not None for o in occs] == [False, True, False, False]
+    assert occs[1].note == "отчёт сдан" and occs[1].done_by == ps.mentee.user_id
+    assert occs[1].next_alert_at is None
+    async with sessionmaker() as s:
+        # The 1st quarter (24.10) is overdue, the 2nd done, two ahead.
+        assert await progress(s, ps.program, date(2026, 11, 23)) == (1, 1, 2)
+        entry = await s.scalar(
+            select(AuditEntry).where(
+                AuditEntry.program_id == ps.program, AuditEntry.action == "item-done"
+            )
+        )
+    assert entry is not None and entry.details["seq"] == 2 and entry.actor_id == ps.mentee.user_id
+    # A note "-" means none.
+    async with sessionmaker() as s, s.begin():
+        result, occ = await mark_done(s, first.id, ps.mentor.user_id, "-", NOW)
+    assert result == MarkResult.DONE and occ is not None and occ.note is None
+
+
+# Reminders -----------------------------------------------------------------------------
+
+DUE = date(2026, 12, 10)
+
+
+async def _due_item(sm: async_sessionmaker[AsyncSession], ps: PlanSchool, due: date = DUE) -> int:
+    item_id = await _add(
+        sm,
+        ps.program,
+        ps.mentor.user_id,
+        title="Открытый урок",
+        deadline_kind=DeadlineKind.DATE,
+        deadline_spec={"date": due.isoformat()},
+    )
+    (occ,) = await _occurrences(sm, item_id)
+    return occ.id
+
+
+def _who(rows: list[outbox.OutboxMessage]) -> list[tuple[str, int | None]]:
+    return [(r.kind, r.user_id) for r in rows]
+
+
+async def test_reminder_stages_at_local_nine(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    occ = await _due_item(sessionmaker, ps)
+    pair = [ps.mentor.user_id, ps.mentee.user_id]
+    # Three days before, 08:59 in Moscow: nothing; 09:00: the pair is reminded.
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 8, 59))
+    assert await plan_rows(sessionmaker) == []
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
+    rows = await plan_rows(sessionmaker)
+    assert _who(rows) == [("plan-remind-before", u) for u in pair]
+    assert rows[0].due_at == msk(date(2026, 12, 7), 9, 0)
+    assert rows[0].expires_at == msk(DUE, 9, 0)
+    assert rows[0].ref_kind == "plan" and rows[0].ref_id == occ
+    assert rows[0].args["title"] == "Открытый урок" and rows[0].args["due"] == "10.12.2026"
+    # Running again says nothing twice.
+    assert await _catch_up(sessionmaker, msk(date(2026, 12, 8), 12, 0)) == 0
+    # On the day at 09:00; overdue to the pair the next day; to the curator 7 days after.
+    await _catch_up(sessionmaker, msk(DUE, 9, 0))
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=1), 8, 59))
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=1), 9, 0))
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=6), 9, 0))
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=7), 9, 0))
+    rows = await plan_rows(sessionmaker)
+    assert _who(rows) == [
+        *[("plan-remind-before", u) for u in pair],
+        *[("plan-remind-today", u) for u in pair],
+        *[("plan-overdue", u) for u in pair],
+        ("plan-overdue-curator", ps.curator.user_id),
+    ]
+    assert rows[-1].args["mentor"] == "Наставник Н" and rows[-1].args["overdue"] == 7
+    async with sessionmaker() as s:
+        done = await s.get(PlanOccurrence, occ)
+    assert done is not None and done.alert_stage == 4 and done.next_alert_at is None
+
+
+async def test_no_stale_stage_after_downtime(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    await _due_item(sessionmaker, ps)
+    # The stage-1 row is written, then the bot is down until the day after the deadline.
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
+    async with sessionmaker() as s, s.begin():
+        assert await outbox.drop_expired(s, msk(DUE + timedelta(days=2), 10, 0)) == 2
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=2), 10, 0))
+    rows = await plan_rows(sessionmaker)
+    kinds = [(r.kind, r.status) for r in rows]
+    # "3 days before" is dropped unsent, "today" is never written: only the overdue flag.
+    assert kinds == [
+        ("plan-remind-before", "dropped"),
+        ("plan-remind-before", "dropped"),
+        ("plan-overdue", "pending"),
+        ("plan-overdue", "pending"),
+    ]
+    # Down for a week more: straight to the curator, nothing for the pair again.
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=20), 10, 0))
+    assert [r.kind for r in await plan_rows(sessionmaker)][4:] == ["plan-overdue-curator"]
+
+
+async def test_reminders_wait_for_the_end_of_quiet_hours(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    await _due_item(sessionmaker, ps)
+    # Reminders set for 07:00, but the school is quiet until 08:00.
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 7, 0), remind_at=time(7, 0))
+    rows = await plan_rows(sessionmaker)
+    assert [r.due_at for r in rows] == [msk(date(2026, 12, 7), 8, 0)] * 2
+    # With 07:00 set, a "today" reminder caught up in the quiet evening would only get
+    # out after the overdue flag replaced it (07:00 < 08:00): it is not written at all.
+    await _catch_up(sessionmaker, msk(DUE, 22, 30), remind_at=time(7, 0))
+    assert [r.kind for r in await plan_rows(sessionmaker)] == ["plan-remind-before"] * 2
+
+
+async def test_a_late_evening_catch_up_waits_for_the_morning(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    await _due_item(sessionmaker, ps)
+    # First looked at 22:30 on the day (quiet from 21:00): the "today" reminder waits for
+    # 08:00 and goes before the overdue flag takes over at 09:00.
+    await _catch_up(sessionmaker, msk(DUE, 22, 30))
+    rows = await plan_rows(sessionmaker)
+    assert [r.kind for r in rows] == ["plan-remind-today"] * 2
+    assert {r.due_at for r in rows} == {msk(DUE + timedelta(days=1), 8, 0)}
+    assert {r.expires_at for r in rows} == {msk(DUE + timedelta(days=1), 9, 0)}
+
+
+async def test_done_removed_and_ended_get_no_reminders(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    done = await _due_item(sessionmaker, ps)
+    removed_item = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Убрать",
+        deadline_kind="date",
+        deadline_spec={"date": DUE.isoformat()},
+    )
+    ended = await _add(
+        sessionmaker,
+        ps.other_program,
+        ps.other_mentor.user_id,
+        title="Закончилась",
+        deadline_kind="date",
+        deadline_spec={"date": DUE.isoformat()},
+    )
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
+    assert len(await plan_rows(sessionmaker)) == 6
+    async with sessionmaker() as s, s.begin():
+        assert (await mark_done(s, done, ps.mentee.user_id, None, NOW))[0] == MarkResult.DONE
+        await remove_item(s, await _program(s, ps.program), removed_item, None, NOW)
+        (await _program(s, ps.other_program)).status = ProgramStatus.ENDED
+    # The waiting reminders of the marked and the removed ones are cancelled.
+    statuses = {(r.ref_id, r.status) for r in await plan_rows(sessionmaker)}
+    assert (done, "cancelled") in statuses
+    await _catch_up(sessionmaker, msk(DUE, 9, 0))
+    await _catch_up(sessionmaker, msk(DUE + timedelta(days=9), 9, 0))
+    assert len(await plan_rows(sessionmaker)) == 6
+    for occ in await _occurrences(sessionmaker, ended):
+        assert occ.next_alert_at is None
+
+
+async def test_each_school_at_its_own_nine(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    far = await build_plan_school(sessionmaker, NOW, timezone="Asia/Vladivostok", base=100)
+    await _due_item(sessionmaker, ps)
+    await _due_item(sessionmaker, far)
+    # 09:00 in Vladivostok (UTC+10) is 23:00 UTC the evening before.
+    vl_nine = datetime(2026, 12, 6, 23, 0, tzinfo=UTC)
+    await _catch_up(sessionmaker, vl_nine - timedelta(minutes=1))
+    assert await plan_rows(sessionmaker) == []
+    await _catch_up(sessionmaker, vl_nine)
+    rows = await plan_rows(sessionmaker)
+    assert {r.user_id for r in rows} == {far.mentor.user_id, far.mentee.user_id}
+    assert {r.due_at for r in rows} == {vl_nine}
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 8, 59))
+    assert len(await plan_rows(sessionmaker)) == 2
+    await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
+    moscow = (await plan_rows(sessionmaker))[2:]
+    assert {r.user_id for r in moscow} == {ps.mentor.user_id, ps.mentee.user_id}
