@@ -55,7 +55,7 @@ from models.program_card import (
     programs_visible_to,
     viewer_roles,
 )
-from models.programs import LIVE, Program, ProgramStatus, format_day
+from models.programs import Program, ProgramStatus, format_day
 
 router = Router(name="program")
 
@@ -141,7 +141,8 @@ def card_sections(t: Translator, c: Card) -> list[str]:
             )
         else:
             people.append(t("card-mentee-no-ack", name=mentee.name))
-    sections = [header, "\n".join(people), t("card-note-title")]
+    # "" items are blank lines between the parts of the card.
+    sections = [header, "", "\n".join(people), "", t("card-note-title")]
     for name in NOTE_FIELDS:
         sections.append(
             t("card-note-line", field=name, text=c.note[name] or t.plain("card-note-empty"))
@@ -153,7 +154,7 @@ def card_sections(t: Translator, c: Card) -> list[str]:
         else t("card-progress-empty")
     )
     summary += "\n" + t("card-meetings", held=c.meetings_held, planned=c.meetings_planned)
-    sections.append(summary)
+    sections += ["", summary, ""]
     if c.history:
         lines = [t("card-history-title", zone=c.zone)]
         lines += [_history_line(t, line, c.zone) for line in c.history]
@@ -207,7 +208,7 @@ async def show_card(
     is_mentee = Viewer.MENTEE in seen.viewers and user is not None
     can_ack = (
         is_mentee
-        and seen.program.status in LIVE
+        and seen.program.status == ProgramStatus.ACTIVE
         and user is not None
         and await acknowledged_at(session, seen.program.id, user.id) is None
     )

@@ -384,9 +384,11 @@ async def edit_note(
 
 async def acknowledge(session: AsyncSession, program_id: int, mentee_id: int, now: datetime) -> str:
     """The mentee confirms «ознакомлен»: once, atomically. Returns "done", "already"
-    (confirmed before), or "not-allowed" (not a mentee of this live program). The mentor
-    is told."""
-    live = select(Program.id).where(Program.id == program_id, Program.status.in_(LIVE))
+    (confirmed before), or "not-allowed" (not a mentee of this active program). The
+    mentor is told."""
+    live = select(Program.id).where(
+        Program.id == program_id, Program.status == ProgramStatus.ACTIVE
+    )
     result = await session.execute(
         update(ProgramMentee)
         .where(

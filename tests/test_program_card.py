@@ -227,6 +227,30 @@ async def test_forged_buttons_for_another_program(client: BotClient, cs: CardSch
     assert await _audit(client, cs.program) == []
 
 
+async def test_the_active_notice_carries_ack_and_program_buttons(
+    client: BotClient, cs: CardSchool
+) -> None:
+    curator = cs.curator.person
+    await client.send(
+        curator,
+        f"/pair #{cs.mentor.user_id} #{cs.free_mentee.user_id} traditional mixed "
+        "01.12.2026-31.05.2027",
+    )
+    await client.press(curator, client.button_data(client.sent_to(curator.id), "✅ Подтвердить"))
+    [program] = [p for p in await _all_programs(client) if p.id != cs.program]
+    # Not before the mentor accepts.
+    calls = await client.press(cs.free_mentee.person, f"pca:{program.id}:0")
+    assert "действующей программы" in _alert(client, calls)
+    calls = await client.press(cs.mentor.person, f"pz:{program.id}:1")
+    [notice] = [c for c in calls if c.chat_id == cs.free_mentee.person.id and c.buttons]
+    assert [d for _, d in notice.buttons] == [f"pca:{program.id}:1", f"pcv:{program.id}"]
+    calls = await client.press(cs.free_mentee.person, f"pca:{program.id}:1")
+    edits = [c for c in calls if c.name == "editMessageReplyMarkup"]
+    assert [d for _, d in edits[-1].buttons] == [f"pcv:{program.id}"]
+    calls = await client.press(cs.free_mentee.person, f"pcv:{program.id}")
+    assert "ознакомлен(а) 23.11.2026 12:00" in _texts(calls)
+
+
 async def _all_programs(client: BotClient) -> list[Program]:
     async with client.sessionmaker() as s:
         return list((await s.scalars(select(Program).order_by(Program.id))).all())
