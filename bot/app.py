@@ -30,7 +30,7 @@ from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
-from models import outbox, questions
+from models import outbox, plans, questions
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
@@ -132,6 +132,22 @@ def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -
     return questions_sla
 
 
+def plan_catch_up(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+) -> CatchUp:
+    async def plan_deadlines() -> int:
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
+            return await plans.deadline_catch_up(
+                session,
+                clock.now(),
+                days_before=settings.plan_remind_days_before,
+                remind_at=settings.plan_remind_at,
+                curator_after_days=settings.overdue_curator_days,
+            )
+
+    return plan_deadlines
+
+
 def housekeeping(
     sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, retention_days: int
 ) -> CatchUp:
@@ -162,6 +178,7 @@ def build_app(settings: Settings) -> App:
     tick = Tick(
         catch_ups=[
             sla_catch_up(sessionmaker, clock),
+            plan_catch_up(sessionmaker, clock, settings),
             housekeeping(sessionmaker, clock, settings.outbox_retention_days),
         ],
         drain=sender.drain,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     chat_burst: int = Field(default=3, ge=1)
     group_rate_per_minute: int = Field(default=20, ge=1)
     tick_seconds: float = Field(default=5, gt=0)
+    # Plan deadlines: reminded this many days before (0: not before) and on the day, at
+    # this local time of the school; overdue items reach the curator after this many days.
+    plan_remind_days_before: int = Field(default=3, ge=0, le=14)
+    plan_remind_at: time = time(9, 0)
+    overdue_curator_days: int = Field(default=7, ge=2, le=90)
     outbox_retention_days: int = Field(default=30, ge=1)
     tasks_concurrency_limit: int = Field(default=64, ge=1)
     flood_messages_per_second: int = Field(default=5, ge=1)
