@@ -16,12 +16,11 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
+from models import audit, plans
 from models.audit import AuditEntry
 from models.meetings import Meeting, MeetingStatus
 from models.outbox import enqueue
 from models.people import Membership, Organization, Role, Roles, User
-from models.plans import PlanItem, PlanOccurrence
 from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
 
 # The explanatory note of seed 000, in the card's order.
@@ -188,23 +187,9 @@ async def viewer_roles(
 
 
 async def progress(session: AsyncSession, program_id: int, today: date) -> Progress:
-    """One aggregate over the program's plan occurrences (items not removed)."""
-    not_done = PlanOccurrence.done_at.is_(None)
-    due = PlanOccurrence.due_on
-    overdue = and_(not_done, due < today)
-    ahead = and_(not_done, or_(due.is_(None), due >= today))
-    row = (
-        await session.execute(
-            select(
-                func.count(PlanOccurrence.done_at),
-                func.sum(case((overdue, 1), else_=0)),
-                func.sum(case((ahead, 1), else_=0)),
-            )
-            .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
-            .where(PlanOccurrence.program_id == program_id, PlanItem.removed_at.is_(None))
-        )
-    ).one()
-    return Progress(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+    """The plan's aggregate (models/plans.py, one query over the occurrences)."""
+    done, overdue, ahead = await plans.progress(session, program_id, today)
+    return Progress(done, overdue, ahead)
 
 
 async def meetings_count(session: AsyncSession, program_id: int) -> tuple[int, int]:
