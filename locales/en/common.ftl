@@ -17,11 +17,13 @@ help-mentee =
     <b>Mentee</b>
     Any message to the bot is a question to your mentor: text, photo, document, voice, video.
     /myquestions — your questions
+    /program — your program: the note, progress, «I have read it»
 help-mentor =
     <b>Mentor</b>
     Reply to a question, or press «Answer».
     /questions — open questions
     /mentees — write to a mentee first
+    /program — your programs: the note, progress, the change log
     /away 01.12.2026 — away until a date, /back — back again
 help-curator =
     <b>Curator</b>
@@ -29,6 +31,7 @@ help-curator =
     /invites — active links
     /people — the bank of mentors and mentees
     /pair — form a pair or a group
+    /program #number — a program's card
     /settings — time zone, working hours, quiet hours, calendar
 help-admin =
     <b>Coordinator</b>
