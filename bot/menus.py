@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MENTEE: ("myquestions", "program"),
-    Role.MENTOR: ("questions", "mentees", "program", "away", "back"),
+    Role.MENTEE: ("myquestions", "program", "meet", "meetings"),
+    Role.MENTOR: ("questions", "mentees", "program", "meet", "meetings", "away", "back"),
     Role.CURATOR: ("invite", "invites", "people", "pair", "program", "questions", "settings"),
     "admin": ("neworg", "orgs"),
 }

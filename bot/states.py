@@ -45,3 +45,14 @@ class PairForm(StatesGroup):
     mode = State()
     dates = State()
     confirm = State()
+
+
+class MeetForm(StatesGroup):
+    when = State()  # a typed moment or a day button
+    time = State()  # a time button or a typed time, for the day picked
+    mode = State()
+    place = State()
+    topic = State()
+    weekly = State()
+    confirm = State()
+    move = State()  # a new time for a meeting being moved

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit, outbox
+from models.dates import format_moment
 from models.db import Base, UTCDateTime
 from models.outbox import enqueue
 from models.people import Organization, User
@@ -104,7 +105,7 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
 
 
 def _moment(zone: str, instant: datetime) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+    return format_moment(instant, zone)
 
 
 def ends_at(meeting: Meeting) -> datetime:

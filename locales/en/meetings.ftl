@@ -13,7 +13,6 @@ meet-weekday = { $weekday ->
        *[7] Sun
     }
 meet-day-label = { meet-weekday } { $day }
-meet-btn-type = ⌨️ Type the date and time
 meet-btn-skip = Skip
 meet-btn-once = Once
 meet-btn-weekly = Every week
@@ -41,24 +40,20 @@ meet-ask-place = Where is the meeting? Type the place (a room) or a video call l
 meet-ask-topic = The meeting's topic?
 meet-ask-weekly = Repeat the meeting every week until the program ends?
 meet-too-long = Too long: at most { $max } characters. Please make it shorter.
-meet-err-time = I could not read the time. Type it as <code>15:30</code>.
-meet-weekly-part = { $weekly ->
-        [true] , every week until { $until } ({ $count } meetings)
-       *[other] {""}
-    }
-meet-place-part = { $has_place ->
-        [true] , place: { $place }
-       *[other] {""}
-    }
-meet-topic-part = { $has_topic ->
-        [true] , topic: { $topic }
-       *[other] {""}
-    }
 meet-summary =
     <b>Check the meeting</b>
     With: { $partner }
-    When: { $when }{ meet-weekly-part }
-    Mode: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    When: { $when }{ $weekly ->
+        [true] , every week until { $until } ({ $count } meetings)
+       *[other] {""}
+    }
+    Mode: { pair-mode-label }{ $has_place ->
+        [true] , place: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    }
 meet-dropped = The meeting was not scheduled.
 meet-proposed = { $count ->
         [1] Meeting #{ $meeting } proposed for { $when }. The invitation is sent; I will tell you when it is confirmed.
@@ -82,24 +77,48 @@ meeting-invite =
         [1] {""}
        *[other] , every week until { $until } ({ $count } meetings)
     }.
-    Mode: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Mode: { pair-mode-label }{ $has_place ->
+        [true] , place: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    }
     Confirm or propose another time. The .ics file adds the meeting to your calendar.
 meeting-moved =
     <b>🕒 Meeting moved</b>
     { $who } proposes to move the meeting from { $old } to { $when }.
-    Mode: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Mode: { pair-mode-label }{ $has_place ->
+        [true] , place: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    }
     Confirm the new time or propose another. The .ics file updates your calendar.
 meeting-cancelled =
     <b>✖️ Meeting cancelled</b>
-    { $by } cancelled the meeting on { $when }{ meet-topic-part }.
+    { $by } cancelled the meeting on { $when }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    }.
 meeting-confirmed = ✅ { $by } confirmed the meeting on { $when }{ $count ->
         [1] {""}
        *[other] {""} and the following ones ({ $count } meetings)
     }.
 meeting-reminder =
     ⏰ <b>Reminder: meeting on { $when }</b>
-    Mode: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
-meeting-held-ask = Did the meeting on { $when }{ meet-topic-part } take place?
+    Mode: { pair-mode-label }{ $has_place ->
+        [true] , place: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    }
+meeting-held-ask = Did the meeting on { $when }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    } take place?
 meeting-ics-summary = { $has_topic ->
         [true] Meeting: { $topic }
        *[other] Mentor and mentee meeting
@@ -109,7 +128,10 @@ meeting-ics-description = Mode: { pair-mode-label }. Proposed by { $who }.
 meet-list-empty = You have no meetings. Schedule one: /meet
 meet-list-upcoming = <b>Upcoming meetings</b>
 meet-list-past = <b>Past meetings</b>
-meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ meet-topic-part } — { $state ->
+meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ $has_topic ->
+        [true] , topic: { $topic }
+       *[other] {""}
+    } — { $state ->
         [proposed] waiting for confirmation
         [confirmed] confirmed
         [held] took place

@@ -13,7 +13,6 @@ meet-weekday = { $weekday ->
        *[7] вс
     }
 meet-day-label = { meet-weekday } { $day }
-meet-btn-type = ⌨️ Ввести дату и время
 meet-btn-skip = Пропустить
 meet-btn-once = Один раз
 meet-btn-weekly = Каждую неделю
@@ -41,24 +40,20 @@ meet-ask-place = Где пройдёт встреча? Напишите мест
 meet-ask-topic = Тема встречи?
 meet-ask-weekly = Повторять встречу каждую неделю до конца программы?
 meet-too-long = Слишком длинно: не больше { $max } символов. Напишите короче.
-meet-err-time = Не понял время. Напишите его как <code>15:30</code>.
-meet-weekly-part = { $weekly ->
-        [true] , каждую неделю до { $until } (встреч: { $count })
-       *[other] {""}
-    }
-meet-place-part = { $has_place ->
-        [true] , место: { $place }
-       *[other] {""}
-    }
-meet-topic-part = { $has_topic ->
-        [true] , тема: { $topic }
-       *[other] {""}
-    }
 meet-summary =
     <b>Проверьте встречу</b>
     С кем: { $partner }
-    Когда: { $when }{ meet-weekly-part }
-    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Когда: { $when }{ $weekly ->
+        [true] , каждую неделю до { $until } (встреч: { $count })
+       *[other] {""}
+    }
+    Формат: { pair-mode-label }{ $has_place ->
+        [true] , место: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }
 meet-dropped = Встреча не назначена.
 meet-proposed = { $count ->
         [1] Встреча #{ $meeting } предложена на { $when }. Приглашение отправлено; я сообщу, когда его подтвердят.
@@ -82,24 +77,48 @@ meeting-invite =
         [1] {""}
        *[other] , каждую неделю до { $until } (встреч: { $count })
     }.
-    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Формат: { pair-mode-label }{ $has_place ->
+        [true] , место: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }
     Подтвердите или предложите другое время. Файл .ics добавит встречу в календарь.
 meeting-moved =
     <b>🕒 Встреча перенесена</b>
     { $who } предлагает перенести встречу с { $old } на { $when }.
-    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
+    Формат: { pair-mode-label }{ $has_place ->
+        [true] , место: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }
     Подтвердите новое время или предложите другое. Файл .ics обновит встречу в календаре.
 meeting-cancelled =
     <b>✖️ Встреча отменена</b>
-    { $by } отменил(а) встречу { $when }{ meet-topic-part }.
+    { $by } отменил(а) встречу { $when }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }.
 meeting-confirmed = ✅ { $by } подтвердил(а) встречу { $when }{ $count ->
         [1] {""}
        *[other] {""} и следующие (встреч: { $count })
     }.
 meeting-reminder =
     ⏰ <b>Напоминание: встреча { $when }</b>
-    Формат: { pair-mode-label }{ meet-place-part }{ meet-topic-part }
-meeting-held-ask = Встреча { $when }{ meet-topic-part } состоялась?
+    Формат: { pair-mode-label }{ $has_place ->
+        [true] , место: { $place }
+       *[other] {""}
+    }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    }
+meeting-held-ask = Встреча { $when }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    } состоялась?
 meeting-ics-summary = { $has_topic ->
         [true] Встреча: { $topic }
        *[other] Встреча наставника и наставляемого
@@ -109,7 +128,10 @@ meeting-ics-description = Формат: { pair-mode-label }. Предложил(
 meet-list-empty = У вас нет встреч. Назначить встречу: /meet
 meet-list-upcoming = <b>Предстоящие встречи</b>
 meet-list-past = <b>Прошедшие встречи</b>
-meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ meet-topic-part } — { $state ->
+meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ $has_topic ->
+        [true] , тема: { $topic }
+       *[other] {""}
+    } — { $state ->
         [proposed] ждёт подтверждения
         [confirmed] подтверждена
         [held] состоялась

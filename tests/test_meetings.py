@@ -1,0 +1,369 @@
+"""Meetings at the dispatcher level: /meet typed and by buttons, the invitation with its
+.ics, confirming, proposing another time (no stale reminder), cancelling, the mentor's
+mark (only the mentor, only after the start, once), forged buttons and bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiogram.types import BufferedInputFile
+from sqlalchemy import select
+
+from bot import ics
+from models.audit import AuditEntry
+from models.meetings import Meeting, parse_offsets
+from models.outbox import OutboxMessage
+from tests.support.botclient import BotClient, Call
+from tests.support.seed import World
+
+pytestmark = pytest.mark.usefixtures("no_errors")
+
+# The clock starts on Monday 23.11.2026, 12:00 in Moscow (09:00 UTC).
+WED_1530 = datetime(2026, 11, 25, 12, 30, tzinfo=UTC)  # 25.11 15:30 in Moscow
+
+
+async def _meetings(client: BotClient) -> list[Meeting]:
+    async with client.sessionmaker() as s:
+        return list((await s.scalars(select(Meeting).order_by(Meeting.id))).all())
+
+
+async def _rows(client: BotClient, kind: str, status: str | None = None) -> list[OutboxMessage]:
+    async with client.sessionmaker() as s:
+        query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        return list((await s.scalars(query.order_by(OutboxMessage.id))).all())
+
+
+def _documents(calls: list[Call], chat_id: int) -> list[Call]:
+    return [c for c in calls if c.name == "sendDocument" and c.chat_id == chat_id]
+
+
+def _ics(call: Call) -> bytes:
+    document = call.method.document  # type: ignore[attr-defined]
+    assert isinstance(document, BufferedInputFile)
+    assert document.filename.endswith(".ics")
+    return document.data
+
+
+def _fields(data: bytes) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in ics.unfold(data))
+
+
+def _alert(client: BotClient, calls: list[Call]) -> str:
+    answers = client.callback_answers(calls)
+    assert answers, [c.name for c in calls]
+    return answers[-1].text or ""
+
+
+async def _schedule_typed(
+    client: BotClient, w: World, moment: str = "25.11 15:30", topic: str | None = None
+) -> list[Call]:
+    """Mentor B proposes a one-off online meeting to mentee 3 with a typed moment."""
+    who = w.mentor_b.person
+    calls = await client.send(who, "/meet")
+    assert "Когда?" in calls[-1].text, calls[-1].text
+    calls = await client.send(who, moment)
+    assert "Формат встречи" in calls[-1].text, calls[-1].text
+    calls = await client.press(who, client.button_data(calls, "онлайн"))
+    calls = await client.send(who, "https://meet.example/abc")
+    assert "Тема" in calls[-1].text
+    if topic is None:
+        calls = await client.press(who, client.button_data(calls, "Пропустить"))
+    else:
+        calls = await client.send(who, topic)
+    calls = await client.press(who, client.button_data(calls, "Один раз"))
+    assert "Проверьте встречу" in calls[-1].text
+    return await client.press(who, client.button_data(calls, "✅ Отправить"))
+
+
+async def test_meet_typed_invitation_ics_confirm(client: BotClient, w: World) -> None:
+    calls = await _schedule_typed(client, w, topic="Открытый урок; план, цели")
+    assert "Встреча #1 предложена на 25.11.2026 15:30" in client.last_text(w.mentor_b.person.id)
+    [meeting] = await _meetings(client)
+    assert (meeting.starts_at, meeting.mode, meeting.status) == (WED_1530, "online", "proposed")
+    assert meeting.place == "https://meet.example/abc" and meeting.proposed_by == w.mentor_b.user_id
+
+    # the invitation: a document with the text as its caption and two buttons
+    [invite] = _documents(calls, w.mentee3.person.id)
+    assert "Приглашение на встречу" in invite.text and "25.11.2026 15:30" in invite.text
+    assert [d for _, d in invite.buttons] == [f"mc:{meeting.id}", f"mv:{meeting.id}"]
+    assert not _documents(calls, w.mentor_b.person.id)
+    data = _ics(invite)
+    fields = _fields(data)
+    assert fields["UID"] == f"meeting-{meeting.id}@mentorbot"
+    assert fields["DTSTART"] == "20261125T123000Z" and fields["DTEND"] == "20261125T133000Z"
+    assert fields["METHOD"] == "REQUEST" and fields["SEQUENCE"] == "0"
+    assert fields["SUMMARY"] == "Встреча: Открытый урок\\; план\\, цели"
+    assert fields["LOCATION"] == "https://meet.example/abc"
+    assert data.count(b"\r\n") == data.count(b"\n")  # CRLF only
+
+    # reminders for both, 24 h and 1 h before, each expiring at the start
+    reminders = await _rows(client, "meeting-reminder", "pending")
+    assert {(r.chat_id, r.due_at) for r in reminders} == {
+        (chat, WED_1530 - offset)
+        for chat in (w.mentor_b.person.id, w.mentee3.person.id)
+        for offset in (timedelta(hours=24), timedelta(hours=1))
+    }
+    assert {r.expires_at for r in reminders} == {WED_1530}
+    [ask] = await _rows(client, "meeting-held-ask", "pending")
+    assert ask.chat_id == w.mentor_b.person.id and ask.due_at == WED_1530 + timedelta(hours=1)
+
+    # the mentor cannot confirm their own proposal; the mentee can, once
+    calls = await client.press(w.mentor_b.person, f"mc:{meeting.id}")
+    assert "не ждёт" in _alert(client, calls)
+    calls = await client.press(w.mentee3.person, f"mc:{meeting.id}")
+    assert "подтвердили" in _alert(client, calls)
+    [meeting] = await _meetings(client)
+    assert meeting.status == "confirmed" and meeting.confirmed_by == w.mentee3.user_id
+    assert "подтвердил(а) встречу 25.11.2026 15:30" in client.last_text(w.mentor_b.person.id)
+    calls = await client.press(w.mentee3.person, f"mc:{meeting.id}")
+    assert "не ждёт" in _alert(client, calls)
+    async with client.sessionmaker() as s:
+        actions = list((await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all())
+    assert actions == ["meeting-proposed", "meeting-confirmed"]
+
+    # the reminder goes when due, and not after the start
+    client.clock.set(WED_1530 - timedelta(hours=24))
+    calls = await client.tick()
+    assert sorted(c.chat_id for c in calls if "Напоминание" in c.text) == sorted(
+        [w.mentor_b.person.id, w.mentee3.person.id]
+    )
+    client.clock.set(WED_1530 + timedelta(minutes=5))
+    calls = await client.tick()
+    assert not [c for c in calls if "Напоминание" in c.text]
+    assert len(await _rows(client, "meeting-reminder", "dropped")) == 2
+
+
+async def test_bad_input_keeps_the_flow(client: BotClient, w: World) -> None:
+    who = w.mentor_b.person
+    await client.send(who, "/meet")
+    for text, answer in [
+        ("31.02 10:00", "нет в календаре"),
+        ("25.13 10:00", "нет в календаре"),
+        ("25.11 25:00", "не бывает"),
+        ("23.11 10:00", "уже прошло"),
+        ("01.06.2027 10:00", "в сроки программы"),
+        ("завтра", "не похоже на дату"),
+    ]:
+        calls = await client.send(who, text)
+        assert answer in calls[-1].text, (text, calls[-1].text)
+    calls = await client.send_sticker(who)
+    assert "текстом" in calls[-1].text
+    calls = await client.send(who, "25.11.2026 15:30")
+    assert "Формат встречи" in calls[-1].text
+    calls = await client.press(who, client.button_data(calls, "очно"))
+    calls = await client.send(who, "x" * 301)
+    assert "не больше 300" in calls[-1].text
+    assert await _meetings(client) == []
+
+
+async def test_buttons_and_a_weekly_series(client: BotClient, w: World) -> None:
+    who = w.mentor_a.person  # a group: both mentees are invited
+    calls = await client.send(who, "/meet")
+    days = [text for text, _ in calls[-1].buttons]
+    assert days[0] == "вт 24.11" and "сб 28.11" not in days
+    calls = await client.press(who, client.button_data(calls, "ср 25.11"))
+    assert "25.11.2026" in calls[-1].text
+    calls = await client.press(who, client.button_data(calls, "15:00"))
+    calls = await client.press(who, client.button_data(calls, "смешанный"))
+    calls = await client.press(who, client.button_data(calls, "Пропустить"))
+    calls = await client.press(who, client.button_data(calls, "Пропустить"))
+    calls = await client.press(who, client.button_data(calls, "Каждую неделю"))
+    assert "каждую неделю до 26.05.2027" in calls[-1].text, calls[-1].text
+    calls = await client.press(who, client.button_data(calls, "✅ Отправить"))
+    meetings = await _meetings(client)
+    assert len(meetings) == 27 and {m.series_id for m in meetings} == {meetings[0].id}
+    assert meetings[0].starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert meetings[1].starts_at - meetings[0].starts_at == timedelta(days=7)
+    for mentee in (w.mentee, w.mentee2):
+        [invite] = _documents(calls, mentee.person.id)
+        assert "встреч: 27" in invite.text
+        uids = [line for line in ics.unfold(_ics(invite)) if line.startswith("UID:")]
+        assert len(uids) == 27
+    # one confirmation takes the series
+    await client.press(w.mentee.person, f"mc:{meetings[0].id}")
+    assert {m.status for m in await _meetings(client)} == {"confirmed"}
+    # the flow's buttons are spent
+    calls = await client.press(who, "my:1")
+    assert "больше не действует" in _alert(client, calls)
+    assert len(await _meetings(client)) == 27
+
+
+async def test_another_time_leaves_no_stale_reminder(client: BotClient, w: World) -> None:
+    await _schedule_typed(client, w)
+    [meeting] = await _meetings(client)
+    old = {r.id for r in await _rows(client, "meeting-reminder", "pending")}
+    assert len(old) == 4
+
+    calls = await client.press(w.mentee3.person, f"mv:{meeting.id}")
+    assert "Новое время" in calls[-1].text
+    calls = await client.send(w.mentee3.person, "26.11 10:00")
+    assert "перенесена на 26.11.2026 10:00" in client.last_text(w.mentee3.person.id)
+    new_start = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    pending = await _rows(client, "meeting-reminder", "pending")
+    assert not old & {r.id for r in pending}
+    assert {r.due_at for r in pending} == {
+        new_start - timedelta(hours=24),
+        new_start - timedelta(hours=1),
+    }
+    assert len(await _rows(client, "meeting-reminder", "cancelled")) == 4
+    [ask] = await _rows(client, "meeting-held-ask", "pending")
+    assert ask.due_at == new_start + timedelta(hours=1)
+
+    [moved] = _documents(calls, w.mentor_b.person.id)
+    assert "с 25.11.2026 15:30 на 26.11.2026 10:00" in moved.text
+    fields = _fields(_ics(moved))
+    assert fields["SEQUENCE"] == "1" and fields["DTSTART"] == "20261126T070000Z"
+    [meeting] = await _meetings(client)
+    assert meeting.status == "proposed" and meeting.proposed_by == w.mentee3.user_id
+    # now the mentor is the one to confirm
+    calls = await client.press(w.mentee3.person, f"mc:{meeting.id}")
+    assert "не ждёт" in _alert(client, calls)
+    await client.press(w.mentor_b.person, f"mc:{meeting.id}")
+    assert (await _meetings(client))[0].status == "confirmed"
+
+    # at the old 1 h mark only the new time's 24 h reminders go
+    client.clock.set(WED_1530 - timedelta(hours=1))
+    calls = await client.tick()
+    texts = [c.text for c in calls if "Напоминание" in c.text]
+    assert len(texts) == 2 and all("26.11.2026 10:00" in text for text in texts)
+
+    # a bad new time is refused and the move can be retried
+    calls = await client.press(w.mentor_b.person, f"mv:{meeting.id}")
+    calls = await client.send(w.mentor_b.person, "31.02 10:00")
+    assert "нет в календаре" in calls[-1].text
+    calls = await client.send(w.mentor_b.person, "25.11 14:00")
+    assert "уже прошло" in calls[-1].text
+
+
+async def test_meetings_list_cancel_and_mark(client: BotClient, w: World) -> None:
+    await _schedule_typed(client, w)
+    [meeting] = await _meetings(client)
+    calls = await client.send(w.mentee3.person, "/meetings")
+    assert "Предстоящие" in calls[-1].text and "ждёт подтверждения" in calls[-1].text
+    assert [d for _, d in calls[-1].buttons] == [
+        f"mc:{meeting.id}",
+        f"mv:{meeting.id}",
+        f"mx:{meeting.id}",
+    ]
+    # marking before the start is refused
+    calls = await client.press(w.mentor_b.person, f"ma:{meeting.id}:1")
+    assert "после её начала" in _alert(client, calls)
+
+    # after the end the mentor is asked, and only the mentor may answer, once
+    client.clock.set(WED_1530 + timedelta(hours=1, minutes=1))
+    calls = await client.tick()
+    [ask] = [c for c in calls if c.chat_id == w.mentor_b.person.id and "состоялась?" in c.text]
+    assert [d for _, d in ask.buttons] == [f"ma:{meeting.id}:1", f"ma:{meeting.id}:0"]
+    calls = await client.press(w.mentee3.person, f"ma:{meeting.id}:0")
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(w.mentor_b.person, f"ma:{meeting.id}:1")
+    assert "состоялась" in _alert(client, calls)
+    calls = await client.press(w.mentor_b.person, f"ma:{meeting.id}:0")
+    assert "уже поставлена" in _alert(client, calls)
+    [meeting] = await _meetings(client)
+    assert meeting.held is True
+    calls = await client.send(w.mentor_b.person, "/meetings")
+    assert "Прошедшие" in calls[-1].text and "состоялась" in calls[-1].text
+    calls = await client.press(w.mentor_b.person, f"mx:{meeting.id}")
+    assert "нельзя отменить" in _alert(client, calls)
+
+    # a second meeting, cancelled from the list: its rows go, the mentee is told
+    client.clock.set(WED_1530 + timedelta(hours=2))
+    await _schedule_typed(client, w, "27.11 11:00")
+    second = (await _meetings(client))[-1]
+    calls = await client.send(w.mentor_b.person, "/meetings")
+    calls = await client.press(w.mentor_b.person, f"mx:{second.id}")
+    assert "отменена" in client.last_text(w.mentor_b.person.id)
+    [notice] = _documents(calls, w.mentee3.person.id)
+    assert "Встреча отменена" in notice.text
+    fields = _fields(_ics(notice))
+    assert fields["METHOD"] == "CANCEL" and fields["STATUS"] == "CANCELLED"
+    async with client.sessionmaker() as s:
+        left = await s.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.ref_kind == "meeting",
+                OutboxMessage.ref_id == second.id,
+                OutboxMessage.status == "pending",
+            )
+        )
+        assert list(left.all()) == []
+    calls = await client.press(w.mentee3.person, f"mc:{second.id}")
+    assert "не ждёт" in _alert(client, calls)
+
+
+async def test_forged_buttons_do_nothing(client: BotClient, w: World) -> None:
+    await _schedule_typed(client, w)
+    [meeting] = await _meetings(client)
+    outsider = w.mentor_a.person  # another pair's mentor
+    for data in (f"mc:{meeting.id}", f"mv:{meeting.id}", f"mx:{meeting.id}"):
+        calls = await client.press(outsider, data)
+        assert "недоступно" in _alert(client, calls), data
+    client.clock.set(WED_1530 + timedelta(hours=2))
+    calls = await client.press(outsider, f"ma:{meeting.id}:1")
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(w.curator.person, f"ma:{meeting.id}:1")
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(outsider, "mc:9999")
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(outsider, f"mp:{w.program_b}")
+    assert "недоступно" in _alert(client, calls)
+    [meeting] = await _meetings(client)
+    assert (meeting.status, meeting.held, meeting.sequence) == ("proposed", None, 0)
+    # a curator has no /meet
+    calls = await client.send(w.curator.person, "/meet")
+    assert "только наставляемому" in calls[-1].text
+
+
+async def test_a_reminder_already_due_goes_now(client: BotClient, w: World) -> None:
+    client.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))  # 15:00 in Moscow
+    calls = await _schedule_typed(client, w)  # 15:30: 30 minutes ahead
+    reminders = [c for c in calls if "Напоминание" in c.text]
+    assert sorted(c.chat_id for c in reminders) == sorted(
+        [w.mentor_b.person.id, w.mentee3.person.id]
+    )
+    assert len(await _rows(client, "meeting-reminder")) == 2  # the 24 h one is not queued
+
+
+def test_offsets_and_the_ics_file() -> None:
+    assert parse_offsets("24h, 1h,30m,2d") == (
+        timedelta(days=2),
+        timedelta(hours=24),
+        timedelta(hours=1),
+        timedelta(minutes=30),
+    )
+    with pytest.raises(ValueError):
+        parse_offsets("soon")
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    event = ics.Event(
+        meeting_id=7,
+        starts_at=datetime(2026, 11, 25, 12, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 25, 13, 30, tzinfo=UTC),
+        summary="Встреча: разбор урока, часть 1; итоги",
+        location="Кабинет 12\\второй этаж",
+        description="Строка первая\nСтрока вторая " + "очень длинное описание " * 10,
+        sequence=3,
+    )
+    data = ics.calendar([event], now)
+    text = data.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in text.replace("\r\n", "")
+    raw_lines = text.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in raw_lines)
+    assert any(line.startswith(" ") for line in raw_lines)  # folded
+    fields = _fields(data)
+    assert fields["UID"] == "meeting-7@mentorbot" and fields["SEQUENCE"] == "3"
+    assert fields["DTSTAMP"] == "20261123T090000Z"
+    assert fields["SUMMARY"] == "Встреча: разбор урока\\, часть 1\\; итоги"
+    assert fields["LOCATION"] == "Кабинет 12\\\\второй этаж"
+    assert fields["DESCRIPTION"].startswith("Строка первая\\nСтрока вторая очень")
+    assert fields["DESCRIPTION"].endswith("очень длинное описание ")
+    assert ics.unfold(data)[:5] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//mentorbot//meetings//RU",
+        "CALSCALE:GREGORIAN",
+        "METHOD:REQUEST",
+    ]
