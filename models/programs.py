@@ -11,6 +11,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, func, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import audit
 from models.calendar import today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
@@ -383,6 +384,7 @@ async def create_program(
     for mentee_id in mentee_ids:
         session.add(ProgramMentee(program_id=program.id, mentee_id=mentee_id))
     await session.flush()
+    await audit.record(session, program.id, created_by, "created", now)
     mentor = await session.get(User, mentor_id)
     curator = await session.get(User, created_by) if created_by else None
     if mentor is not None and mentor.tg_id is not None:
@@ -482,6 +484,7 @@ async def accept_program(
     program = await _decide(session, program_id, mentor_id, ProgramStatus.ACTIVE, now)
     if program is None:
         return None
+    await audit.record(session, program.id, mentor_id, "accepted", now)
     mentor = await session.get(User, mentor_id)
     assert mentor is not None
     mentee_ids = await program_mentee_ids(session, program.id)
@@ -515,6 +518,7 @@ async def refuse_program(
     program = await _decide(session, program_id, mentor_id, ProgramStatus.REFUSED, now)
     if program is None:
         return None
+    await audit.record(session, program.id, mentor_id, "refused", now)
     mentor = await session.get(User, mentor_id)
     assert mentor is not None
     mentees = await _names(session, await program_mentee_ids(session, program.id))

@@ -278,6 +278,8 @@ async def test_inter_school_pair(client: BotClient, cs: CardSchool) -> None:
         text = _texts(calls)
         assert "Наставник Районный (из другой школы: Районная школа)" in text, text
         assert "Школа: Школа 1" in text
+        assert "Наставник Районный: наставник принял программу" in text
+        assert "система: программа создана" in text  # the admin has no account here
     calls = await client.send(cs.third_curator.person, f"/program #{program.id}")
     assert "недоступна" in _texts(calls)
     # The borrowing school's curator lists it among the live programs.

@@ -90,7 +90,8 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     card = mentee.wait_for(f"Программа #{program}").text
     assert "Анна Новая — ознакомлен(а) 23.11.2026" in card
     assert "Иван Опытный (из другой школы: Районная школа)" in card
-    assert "подтверждено «ознакомлен»" in card
+    assert "Анна Новая: подтверждено «ознакомлен»" in card
+    assert "Иван Опытный: наставник принял программу" in card
 
     # The mentor writes the goals through the card.
     mentor.send("/program")
