@@ -432,6 +432,21 @@ async def _curators_to_tell(session: AsyncSession, program: Program) -> list[Use
     return users
 
 
+async def _mentor_school_curators(session: AsyncSession, program: Program) -> list[User]:
+    """For an inter-school pair (the admin borrowed a mentor of another school): the
+    curators of the mentor's schools, who see the program too."""
+    held = await load_roles(session, program.mentor_id)
+    if program.org_id in held:
+        return []
+    users = []
+    for org_id in sorted(o for o, roles in held.items() if Role.MENTOR in roles):
+        for curator_id in await org_user_ids(session, org_id, Role.CURATOR):
+            curator = await _live_user(session, curator_id)
+            if curator is not None and curator.tg_id is not None:
+                users.append(curator)
+    return users
+
+
 async def _tell(
     session: AsyncSession,
     program: Program,
@@ -498,7 +513,11 @@ async def accept_program(
             await _tell(
                 session, program, mentee, "pair-active-mentee", now, mentor=mentor.display_name
             )
-    for curator in await _curators_to_tell(session, program):
+    told = [
+        *await _curators_to_tell(session, program),
+        *await _mentor_school_curators(session, program),
+    ]
+    for curator in {c.id: c for c in told}.values():
         await _tell(
             session,
             program,

@@ -80,6 +80,8 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     program = int(re.search(r"#(\d+)", created).group(1))  # type: ignore[union-attr]
     mentor.wait_for("Предложение стать наставником — Малая школа")
     mentor.press("✅ Принимаю")
+    for school_curator in (curator, other_curator):
+        school_curator.wait_for("Наставник Иван Опытный принял программу")
 
     notice = mentee.wait_for("Вам назначен наставник: Иван Опытный")
     assert notice.button_texts() == ["✅ Ознакомлен", "📘 Программа"]
