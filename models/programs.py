@@ -103,12 +103,13 @@ LIVE = (ProgramStatus.PROPOSED, ProgramStatus.ACTIVE)
 
 
 async def pair_statuses(session: AsyncSession, org_id: int, user_ids: list[int]) -> dict[int, str]:
-    """Per person: 'active', 'proposed' or absent (no pair), over live programs."""
+    """Per person: 'active', 'proposed' or absent (no pair), over live programs. A mentor
+    counts with a program of any school: the admin may have lent them to another one."""
     result: dict[int, str] = {}
     rank = {ProgramStatus.PROPOSED: 1, ProgramStatus.ACTIVE: 2}
     mentors = await session.execute(
         select(Program.mentor_id, Program.status).where(
-            Program.org_id == org_id, Program.mentor_id.in_(user_ids), Program.status.in_(LIVE)
+            Program.mentor_id.in_(user_ids), Program.status.in_(LIVE)
         )
     )
     mentees = await session.execute(

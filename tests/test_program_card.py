@@ -272,6 +272,8 @@ async def test_inter_school_pair(client: BotClient, cs: CardSchool) -> None:
     assert program.org_id == cs.org  # the mentee's school
     calls = await client.press(cs.other_mentor.person, f"pz:{program.id}:1")
     assert any(c.chat_id == cs.free_mentee.person.id for c in calls)
+    calls = await client.send(cs.other_curator.person, "/people")
+    assert "Наставник Районный — наставник" in _texts(calls) and "пара: есть" in _texts(calls)
     # Both schools' curators hear of it.
     told = [n.chat_id for n in await client.notices() if n.kind == "pair-active-curator"]
     assert sorted(told) == [cs.curator.person.id, cs.other_curator.person.id]
