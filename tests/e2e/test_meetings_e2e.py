@@ -120,19 +120,19 @@ def test_restart_safety_of_reminders(
     bot_process.start()
     for person in (s.vera, s.mentor_b):
         assert "25.11.2026 10:00" in person.wait_for("Напоминание").text
-    s.vera.assert_no_message(within=0.8)
+    s.vera.assert_no_message(within=0.5)
     s.mentor_b.assert_no_message(within=0.1)
     bot_process.stop()
 
     # Past the start: the 1 h reminder has expired and is dropped, not sent.
     bot_process.set_time(_msk(25, 10, 10))
     bot_process.start()
-    s.vera.assert_no_message(within=1.0)
+    s.vera.assert_no_message(within=0.4)
     s.mentor_b.assert_no_message(within=0.1)
 
     for _ in range(2):
         bot_process.restart()
-        s.vera.assert_no_message(within=0.6)
+        s.vera.assert_no_message(within=0.4)
         s.mentor_b.assert_no_message(within=0.1)
     assert sorted(_reminder_statuses(bot_process.database_url)) == [
         "dropped",
