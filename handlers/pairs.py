@@ -67,6 +67,7 @@ from models.programs import (
     free_mentees,
     is_form,
     is_mode,
+    other_school_of,
     rank_mentors,
     refuse_program,
     validate_dates,
@@ -344,14 +345,19 @@ async def mentees_done(
         await query.answer(t("pair-err-no-mentees"), show_alert=True)
         return
     await query.answer()
-    ranked = await rank_mentors(session, draft.org, draft.sel)
+    # The admin may borrow a mentor of another school (an inter-school pair).
+    ranked = await rank_mentors(session, draft.org, draft.sel, other_schools=roles.is_admin)
     if not ranked:
         await state.clear()
         await _say(query, t("pair-no-mentors"), None)
         return
     await state.set_state(PairForm.mentor)
     await state.set_data(draft.dump())
-    shown = [(u.id, u.display_name, score) for u, score in ranked[:MENTORS_SHOWN]]
+    schools = await other_school_of(session, draft.org, [u.id for u, _ in ranked[:MENTORS_SHOWN]])
+    shown = [
+        (u.id, f"{u.display_name} · {schools[u.id]}" if u.id in schools else u.display_name, s)
+        for u, s in ranked[:MENTORS_SHOWN]
+    ]
     lines = [t("pair-mentor-line", id=i, name=n, score=s) for i, n, s in shown]
     await _say(
         query,
@@ -374,7 +380,13 @@ async def mentor_picked(
         await _refuse(query, t, roles, callback_data.org_id)
         return
     try:
-        await check_people(session, draft.org, callback_data.user_id, draft.sel)
+        await check_people(
+            session,
+            draft.org,
+            callback_data.user_id,
+            draft.sel,
+            cross_org_mentor=roles.is_admin,
+        )
     except PairingError as error:
         await query.answer(t.plain(error.key, **error.params), show_alert=True)
         return

@@ -17,6 +17,7 @@ from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.outbox import enqueue
 from models.people import (
+    Membership,
     Organization,
     Profile,
     Role,
@@ -267,14 +268,24 @@ def _norm(text: str | None) -> str:
 
 
 async def rank_mentors(
-    session: AsyncSession, org_id: int, mentee_ids: list[int]
+    session: AsyncSession, org_id: int, mentee_ids: list[int], *, other_schools: bool = False
 ) -> list[tuple[User, int]]:
     """The organization's mentors, best match first. A point for each of the mentees'
     difficulties the mentor's directions cover, and SUBJECT_MATCH_SCORE when the mentor
-    teaches a mentee's subject. Ties go to the mentor with fewer live programs."""
-    mentor_ids = [
-        i for i in await org_user_ids(session, org_id, Role.MENTOR) if i not in set(mentee_ids)
-    ]
+    teaches a mentee's subject. Ties go to the mentor with fewer live programs.
+    `other_schools` (the admin's inter-school pairs) adds every school's mentors, this
+    school's first among equal matches."""
+    local = await org_user_ids(session, org_id, Role.MENTOR)
+    mentor_ids = [i for i in local if i not in set(mentee_ids)]
+    if other_schools:
+        elsewhere = await session.scalars(
+            select(Membership.user_id)
+            .where(Membership.role == Role.MENTOR, Membership.removed_at.is_(None))
+            .distinct()
+        )
+        mentor_ids += sorted(
+            i for i in set(elsewhere.all()) - set(local) if i not in set(mentee_ids)
+        )
     if not mentor_ids:
         return []
     wanted: set[str] = set()
@@ -308,8 +319,28 @@ async def rank_mentors(
             if _norm(profile.subject) and _norm(profile.subject) in subjects:
                 score += SUBJECT_MATCH_SCORE
         ranked.append((user, score, int(load.get(user.id, 0))))
-    ranked.sort(key=lambda r: (-r[1], r[2], r[0].id))
+    here = set(local)
+    ranked.sort(key=lambda r: (-r[1], r[0].id not in here, r[2], r[0].id))
     return [(user, score) for user, score, _ in ranked]
+
+
+async def other_school_of(
+    session: AsyncSession, org_id: int, user_ids: list[int]
+) -> dict[int, str]:
+    """For people who are no member of this school: the name of a school they belong to
+    (the first by id)."""
+    rows = await session.execute(
+        select(Membership.user_id, Membership.org_id, Organization.name)
+        .join(Organization, Organization.id == Membership.org_id)
+        .where(Membership.user_id.in_(user_ids), Membership.removed_at.is_(None))
+        .order_by(Membership.org_id)
+    )
+    seen: dict[int, set[int]] = {}
+    names: dict[int, str] = {}
+    for user_id, member_org, name in rows.all():
+        seen.setdefault(user_id, set()).add(member_org)
+        names.setdefault(user_id, name)
+    return {uid: names[uid] for uid, orgs in seen.items() if org_id not in orgs}
 
 
 async def _names(session: AsyncSession, user_ids: list[int]) -> str:

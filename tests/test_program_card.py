@@ -430,3 +430,26 @@ async def test_forget_in_a_group_keeps_the_program(client: BotClient, cs: CardSc
     await client.press(cs.free_mentee.person, "fg:1")
     program = await _program(client, cs.program)
     assert program.status == "active" and program.goals == "Общие цели группы"
+
+
+async def test_guided_pair_offers_other_schools_mentors_to_the_admin_only(
+    client: BotClient, cs: CardSchool
+) -> None:
+    calls = await client.send(ADMIN, "/pair")
+    await client.press(ADMIN, f"po:{cs.org}")
+    await client.press(ADMIN, f"pm:{cs.org}:{cs.free_mentee.user_id}")
+    calls = await client.press(ADMIN, f"pk:{cs.org}")
+    labels = _labels(calls)
+    assert labels[0].startswith("Наставник Иван #")  # this school's first among equals
+    assert any(label.startswith("Наставник Районный · Районная школа") for label in labels)
+    calls = await client.press(ADMIN, f"pn:{cs.org}:{cs.other_mentor.user_id}")
+    assert "Шаг 3" in _texts(calls)
+
+    curator = cs.curator.person
+    await client.send(curator, "/pair")
+    await client.press(curator, f"pm:{cs.org}:{cs.free_mentee.user_id}")
+    calls = await client.press(curator, f"pk:{cs.org}")
+    assert not any("Районный" in label for label in _labels(calls))
+    calls = await client.press(curator, f"pn:{cs.org}:{cs.other_mentor.user_id}")  # forged
+    assert f"#{cs.other_mentor.user_id}" in _alert(client, calls)
+    assert "Шаг 3" not in _texts(calls)
