@@ -56,3 +56,14 @@ class MeetForm(StatesGroup):
     weekly = State()
     confirm = State()
     move = State()  # a new time for a meeting being moved
+
+
+class PlanForm(StatesGroup):
+    """/plan (handlers/plan.py): a completion note, or an item being added."""
+
+    note = State()
+    title = State()
+    direction = State()
+    kind = State()
+    value = State()
+    reason = State()
