@@ -290,6 +290,7 @@ async def _schedule_rows(
     mentor's question after the end. A reminder whose moment has passed while the start
     is ahead is due now, but only the nearest such one."""
     start = meeting.starts_at
+    # The sequence keeps a meeting moved away and back from meeting its old, cancelled rows.
     stamp = int(start.timestamp())
     passed = [o for o in offsets if start - o <= now]
     for offset in offsets:
@@ -305,7 +306,7 @@ async def _schedule_rows(
                 user,
                 REMINDER,
                 now,
-                key=f"remind:{seconds}:{stamp}",
+                key=f"remind:{seconds}:{stamp}:{meeting.sequence}",
                 due_at=due,
                 expires_at=start,
                 minutes=seconds // 60,
@@ -319,7 +320,7 @@ async def _schedule_rows(
             party.mentor,
             HELD_ASK,
             now,
-            key=f"held:{stamp}",
+            key=f"held:{stamp}:{meeting.sequence}",
             due_at=max(end, now),
             expires_at=end + HELD_ASK_TTL,
         )

@@ -237,6 +237,16 @@ async def test_another_time_leaves_no_stale_reminder(client: BotClient, w: World
     calls = await client.send(w.mentor_b.person, "25.11 14:00")
     assert "уже прошло" in calls[-1].text
 
+    # moved away and back to the same time: its reminders are queued again
+    calls = await client.send(w.mentor_b.person, "27.11 10:00")
+    await client.press(w.mentor_b.person, f"mv:{meeting.id}")
+    await client.send(w.mentor_b.person, "26.11 10:00")
+    pending = await _rows(client, "meeting-reminder", "pending")
+    assert {r.due_at for r in pending} == {new_start - timedelta(hours=1)}  # 24 h one went
+    assert len(pending) == 2
+    [ask] = await _rows(client, "meeting-held-ask", "pending")
+    assert ask.due_at == new_start + timedelta(hours=1)
+
 
 async def test_meetings_list_cancel_and_mark(client: BotClient, w: World) -> None:
     await _schedule_typed(client, w)
