@@ -451,6 +451,14 @@ async def need_text(message: Message, t: Translator) -> None:
     await message.answer(t("expect-text"))
 
 
+@router.message(
+    StateFilter(MeetForm.mode, MeetForm.weekly, MeetForm.confirm), ~F.text.startswith("/")
+)
+async def need_button(message: Message, t: Translator) -> None:
+    """A button step: what is typed here is no question to the mentor."""
+    await message.answer(t("meet-press-button"))
+
+
 @router.callback_query(MeetWeeklyCb.filter())
 async def weekly_picked(
     query: CallbackQuery,

@@ -14,8 +14,9 @@ from bot import ics
 from models.audit import AuditEntry
 from models.meetings import Meeting, parse_offsets
 from models.outbox import OutboxMessage
-from tests.support.botclient import BotClient, Call
-from tests.support.seed import World
+from models.people import Role
+from tests.support.botclient import BotClient, Call, Person
+from tests.support.seed import World, seed
 
 pytestmark = pytest.mark.usefixtures("no_errors")
 
@@ -377,3 +378,30 @@ def test_offsets_and_the_ics_file() -> None:
         "CALSCALE:GREGORIAN",
         "METHOD:REQUEST",
     ]
+
+
+async def test_a_mentee_proposes_in_their_schools_zone(client: BotClient) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org("Школа Владивостока", timezone="Asia/Vladivostok")
+        mentor = await s.member(org, Person(50, "M"), Role.MENTOR, name="Наставник Восток")
+        mentee = await s.member(org, Person(51, "T"), Role.MENTEE, name="Молодой Восток")
+        await s.program(org, mentor, [mentee])
+    who = mentee.person
+    calls = await client.send(who, "/meet")
+    assert "Asia/Vladivostok" in calls[-1].text
+    calls = await client.send(who, "25.11 15:30")
+    assert "Формат встречи" in calls[-1].text
+    calls = await client.send(who, "онлайн")  # typed at a button step: no question
+    assert "кнопкой" in calls[-1].text and len(calls) == 1
+    await client.press(who, "mo:offline")
+    await client.press(who, "mk:place")
+    await client.press(who, "mk:topic")
+    await client.press(who, "mw:0")
+    calls = await client.press(who, "my:1")
+    [meeting] = await _meetings(client)
+    assert meeting.starts_at == datetime(2026, 11, 25, 5, 30, tzinfo=UTC)  # 15:30 at UTC+10
+    [invite] = _documents(calls, mentor.person.id)
+    assert "Молодой Восток предлагает встречу 25.11.2026 15:30" in invite.text
+    assert _fields(_ics(invite))["DTSTART"] == "20261125T053000Z"
+    calls = await client.press(mentor.person, f"mc:{meeting.id}")
+    assert "подтвердили" in _alert(client, calls)

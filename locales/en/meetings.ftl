@@ -39,6 +39,7 @@ meet-ask-mode = The meeting's mode:
 meet-ask-place = Where is the meeting? Type the place (a room) or a video call link.
 meet-ask-topic = The meeting's topic?
 meet-ask-weekly = Repeat the meeting every week until the program ends?
+meet-press-button = Pick an option with the buttons above, or leave with /cancel.
 meet-too-long = Too long: at most { $max } characters. Please make it shorter.
 meet-summary =
     <b>Check the meeting</b>
