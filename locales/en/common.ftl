@@ -18,12 +18,14 @@ help-mentee =
     Any message to the bot is a question to your mentor: text, photo, document, voice, video.
     /myquestions — your questions
     /program — your program: the note, progress, «I have read it»
+    /meet — schedule a meeting with your mentor, /meetings — your meetings
 help-mentor =
     <b>Mentor</b>
     Reply to a question, or press «Answer».
     /questions — open questions
     /mentees — write to a mentee first
     /program — your programs: the note, progress, the change log
+    /meet — schedule a meeting, /meetings — meetings and marking them held
     /away 01.12.2026 — away until a date, /back — back again
 help-curator =
     <b>Curator</b>
