@@ -15,9 +15,27 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MENTEE: ("myquestions", "program", "meet", "meetings"),
-    Role.MENTOR: ("questions", "mentees", "program", "meet", "meetings", "away", "back"),
-    Role.CURATOR: ("invite", "invites", "people", "pair", "program", "questions", "settings"),
+    Role.MENTEE: ("myquestions", "program", "plan", "meet", "meetings"),
+    Role.MENTOR: (
+        "questions",
+        "mentees",
+        "program",
+        "plan",
+        "meet",
+        "meetings",
+        "away",
+        "back",
+    ),
+    Role.CURATOR: (
+        "invite",
+        "invites",
+        "people",
+        "pair",
+        "program",
+        "plan",
+        "questions",
+        "settings",
+    ),
     "admin": ("neworg", "orgs"),
 }
 # Admins coordinate every school: what a curator may do, they may do too.

@@ -230,7 +230,12 @@ def first_quarter_of(program: Program, org_calendar: dict[str, Any] | None) -> d
     ):
         if end >= program.starts_on and start <= program.ends_on:
             return {"quarter": number, "year": year}
-    raise PlanError("plan-err-no-quarter", quarter=1)
+    raise PlanError(
+        "plan-err-no-quarter",
+        quarter=1,
+        start=format_day(program.starts_on),
+        end=format_day(program.ends_on),
+    )
 
 
 def expand(
@@ -355,6 +360,26 @@ async def _add_occurrences(
     session.add_all(occurrences)
     await session.flush()
     return occurrences
+
+
+async def check_item(
+    session: AsyncSession,
+    program: Program,
+    *,
+    title: str,
+    deadline_kind: str,
+    deadline_spec: dict[str, Any] | None = None,
+    direction: str | None = None,
+    **texts: str | None,
+) -> None:
+    """What add_item checks, writing nothing (a proposal's change is checked up front)."""
+    _check_live(program)
+    clean_title(title)
+    check_direction(direction)
+    for value in texts.values():
+        clean_text(value)
+    org = await _org(session, program)
+    expand(program, deadline_kind, dict(deadline_spec or {}), org.calendar)
 
 
 async def add_item(
@@ -718,6 +743,54 @@ async def is_party(session: AsyncSession, program_id: int, user_id: int) -> bool
 # Marking done --------------------------------------------------------------------------
 
 
+DONE_NOTICE = "plan-done-notice"
+
+
+async def _tell_done(
+    session: AsyncSession,
+    occurrence: PlanOccurrence,
+    item: PlanItem | None,
+    actor_id: int,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """The other side of the pair learns of the mark."""
+    program = await session.get(Program, occurrence.program_id)
+    if program is None or item is None:
+        return
+    mentee_ids = (
+        await session.scalars(
+            select(ProgramMentee.mentee_id).where(ProgramMentee.program_id == program.id)
+        )
+    ).all()
+    actor = await session.get(User, actor_id)
+    for uid in [program.mentor_id, *mentee_ids]:
+        if uid == actor_id:
+            continue
+        person = await session.get(User, uid)
+        if person is None or person.tg_id is None or person.forgotten_at is not None:
+            continue
+        await outbox.enqueue(
+            session,
+            chat_id=person.tg_id,
+            user_id=uid,
+            org_id=program.org_id,
+            kind=DONE_NOTICE,
+            ref=("plan", occurrence.id),
+            author_id=actor_id,
+            args={
+                "program": program.id,
+                "title": item.title,
+                "who": actor.display_name if actor else "",
+                "note": note or "",
+                "has_note": "yes" if note else "no",
+                "due": format_day(occurrence.due_on) if occurrence.due_on else "",
+            },
+            now=now,
+            dedupe_key=f"plan:{occurrence.id}:done:{uid}",
+        )
+
+
 class MarkResult(enum.StrEnum):
     DONE = "done"
     ALREADY = "already"
@@ -757,6 +830,7 @@ async def mark_done(
     assert occurrence is not None
     await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
     item = await session.get(PlanItem, occurrence.item_id)
+    await _tell_done(session, occurrence, item, user_id, text, now)
     await audit.record(
         session,
         occurrence.program_id,

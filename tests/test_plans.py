@@ -7,9 +7,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import plan_catch_up
+from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanTemplateCb
+from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
 from models.plans import (
@@ -29,6 +33,7 @@ from models.plans import (
     remove_item,
 )
 from models.programs import Program, ProgramStatus
+from tests.support.botclient import BotClient, Call, Person
 from tests.support.plans import PlanSchool, build_plan_school, plan_rows
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -500,7 +505,13 @@ async def test_done_removed_and_ended_get_no_reminders(
         deadline_spec={"date": DUE.isoformat()},
     )
     await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
-    assert len(await plan_rows(sessionmaker)) == 6
+    assert (
+        len(
+            await plan_rows(sessionmaker, "plan-remind")
+            + await plan_rows(sessionmaker, "plan-overdue")
+        )
+        == 6
+    )
     async with sessionmaker() as s, s.begin():
         assert (await mark_done(s, done, ps.mentee.user_id, None, NOW))[0] == MarkResult.DONE
         await remove_item(s, await _program(s, ps.program), removed_item, None, NOW)
@@ -508,9 +519,18 @@ async def test_done_removed_and_ended_get_no_reminders(
     # The waiting reminders of the marked and the removed ones are cancelled.
     statuses = {(r.ref_id, r.status) for r in await plan_rows(sessionmaker)}
     assert (done, "cancelled") in statuses
+    # The other side hears of the mark.
+    (notice,) = await plan_rows(sessionmaker, "plan-done")
+    assert notice.user_id == ps.mentor.user_id and notice.args["who"] == "Молодой М"
     await _catch_up(sessionmaker, msk(DUE, 9, 0))
     await _catch_up(sessionmaker, msk(DUE + timedelta(days=9), 9, 0))
-    assert len(await plan_rows(sessionmaker)) == 6
+    assert (
+        len(
+            await plan_rows(sessionmaker, "plan-remind")
+            + await plan_rows(sessionmaker, "plan-overdue")
+        )
+        == 6
+    )
     for occ in await _occurrences(sessionmaker, ended):
         assert occ.next_alert_at is None
 
@@ -534,3 +554,181 @@ async def test_each_school_at_its_own_nine(
     await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
     moscow = (await plan_rows(sessionmaker))[2:]
     assert {r.user_id for r in moscow} == {ps.mentor.user_id, ps.mentee.user_id}
+
+
+# /plan at the dispatcher level -------------------------------------------------------
+
+
+@pytest.fixture
+async def school(client: BotClient) -> PlanSchool:
+    return await build_plan_school(client.sessionmaker, client.clock.now())
+
+
+def _exact(calls: list[Call], label: str) -> str:
+    for call in reversed(calls):
+        for text, data in call.buttons:
+            if text == label:
+                return data
+    raise AssertionError(f"no button {label!r} in {[c.buttons for c in calls]}")
+
+
+def _alert(client: BotClient, calls: list[Call]) -> str:
+    answers = client.callback_answers(calls)
+    assert answers, [c.name for c in calls]
+    return answers[-1].text or ""
+
+
+def _text(calls: list[Call]) -> str:
+    return "\n".join(c.text for c in calls if c.text)
+
+
+async def _plan_occurrences(client: BotClient, program_id: int) -> list[PlanOccurrence]:
+    async with client.sessionmaker() as s:
+        rows = await s.scalars(
+            select(PlanOccurrence)
+            .where(PlanOccurrence.program_id == program_id)
+            .order_by(PlanOccurrence.id)
+        )
+        return list(rows.all())
+
+
+async def test_template_applied_and_items_marked_with_notes(
+    client: BotClient, school: PlanSchool
+) -> None:
+    mentor, mentee = school.mentor.person, school.mentee.person
+    calls = await client.send(mentor, "/plan")
+    assert "План пока пуст" in _text(calls)
+    calls = await client.press(mentor, client.button_data(calls, "📋 Взять дорожную карту"))
+    assert "13 мероприятий" in _text(calls)
+    calls = await client.send(mentee, "/plan")
+    text = _text(calls)
+    assert "Знакомство со школой" in text and "Оценка качества" in text
+    assert "❗ просрочено, срок был 01.09.2026" in text
+    assert "🔁 по мере необходимости" in text
+    # The mentee marks item 1 with a note.
+    calls = await client.press(mentee, _exact(calls, "✅ 1"))
+    assert "Отметка о выполнении" in _text(calls)
+    calls = await client.send(mentee, "Провели экскурсию по школе")
+    assert "✅ Отмечено" in _text(calls)
+    # The mentor hears of it.
+    calls = await client.tick()
+    assert "Провели экскурсию по школе" in client.last_text(mentor.id)
+    # The mentor marks the second quarter's report of item 8 (recurring), no note.
+    calls = await client.send(mentor, "/plan")
+    assert "8.2" in [text.removeprefix("✅ ") for c in calls for text, _ in c.buttons]
+    calls = await client.press(mentor, _exact(calls, "✅ 8.2"))
+    calls = await client.send(mentor, "-")
+    assert "✅ Отмечено" in _text(calls)
+    occs = await _plan_occurrences(client, school.program)
+    done = [o for o in occs if o.done_at is not None]
+    assert [(o.seq, o.note) for o in done] == [(1, "Провели экскурсию по школе"), (2, None)]
+    calls = await client.send(mentee, "/plan")
+    text = _text(calls)
+    assert "Выполнено: 2" in text
+    assert "✅ выполнено 23.11.2026: «Провели экскурсию по школе»" in text
+    # The same button again: already done.
+    calls = await client.press(mentor, _exact(client.sent_to(mentor.id), "✅ 8.2"))
+    assert "уже отмечен" in _alert(client, calls)
+
+
+async def test_plan_by_an_outsider_and_forged_buttons(
+    client: BotClient, school: PlanSchool
+) -> None:
+    stranger = Person(999, "Stranger")
+    calls = await client.send(stranger, "/plan")
+    assert "План" not in _text(calls) and calls
+    calls = await client.send(school.outsider.person, "/plan")
+    assert "нет действующих программ" in _text(calls)
+    # Someone else's program by number: the same answer as an unknown one.
+    for who in (school.outsider.person, school.other_mentor.person):
+        calls = await client.send(who, f"/plan #{school.program}")
+        assert "не найдена" in _text(calls)
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await apply_template(s, program, school.mentor.user_id, client.clock.now())
+    occ = (await _plan_occurrences(client, school.program))[0]
+    # Another pair's mentor forges the «done» button and the add and template buttons.
+    forged = [
+        PlanDoneCb(occ=occ.id).pack(),
+        PlanAddCb(program_id=school.program).pack(),
+        PlanTemplateCb(program_id=school.program).pack(),
+    ]
+    for data in forged:
+        calls = await client.press(school.other_mentor.person, data)
+        assert _alert(client, calls) == client.locales.get("ru")("not-allowed")
+    # Even with a note step forged into its state, the mark is refused and nothing changes.
+    key = StorageKey(bot_id=client.bot.id, chat_id=21, user_id=21)
+    await client.dp.storage.set_state(key, PlanForm.note)
+    await client.dp.storage.set_data(key, {"occ": occ.id})
+    calls = await client.send(school.other_mentor.person, "сделано")
+    assert "нельзя" in _text(calls)
+    assert all(o.done_at is None for o in await _plan_occurrences(client, school.program))
+    # The school's curator sees the plan, read-only.
+    calls = await client.send(school.curator.person, f"/plan #{school.program}")
+    assert "Знакомство со школой" in _text(calls)
+    assert not [b for c in calls for b in c.buttons]
+
+
+async def test_add_item_flow_refuses_bad_input(client: BotClient, school: PlanSchool) -> None:
+    mentor = school.mentor.person
+    calls = await client.send(mentor, "/plan")
+    calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
+    assert "Как он называется" in _text(calls)
+    calls = await client.send(mentor, "   ")
+    assert "Название пункта пустое" in _text(calls)
+    calls = await client.send(mentor, "я" * 5000)
+    assert "5000 символов, можно до 300" in _text(calls)
+    calls = await client.send(mentor, "Открытый урок по теме «Дроби»")
+    calls = await client.press(mentor, client.button_data(calls, "Методическое"))
+    calls = await client.press(mentor, client.button_data(calls, "📅 К дате"))
+    assert "Введите дату" in _text(calls)
+    calls = await client.send(mentor, "31.02")
+    assert "31.02" in _text(calls)
+    calls = await client.send(mentor, "15.06.2027")
+    assert "вне дат программы (01.09.2026 – 31.05.2027)" in _text(calls)
+    calls = await client.send(mentor, "15.12")
+    assert "добавлен в план" in _text(calls)
+    async with client.sessionmaker() as s:
+        (line,) = await plan_of(s, school.program)
+    assert line.item.title == "Открытый урок по теме «Дроби»" and line.item.direction == "method"
+    assert [o.due_on for o in line.occurrences] == [date(2026, 12, 15)]
+    # A recurring item needs nothing typed.
+    calls = await client.send(mentor, "/plan")
+    calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
+    calls = await client.send(mentor, "Отчёт куратору")
+    calls = await client.press(mentor, client.button_data(calls, "Без направления"))
+    calls = await client.press(mentor, client.button_data(calls, "🔁 Раз в полугодие"))
+    assert "добавлен в план" in _text(calls)
+    async with client.sessionmaker() as s:
+        lines = await plan_of(s, school.program)
+    assert [o.due_on for o in lines[1].occurrences] == [date(2026, 12, 27), date(2027, 5, 26)]
+
+
+async def test_reminder_button_marks_the_occurrence(client: BotClient, school: PlanSchool) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await add_item(
+            s,
+            program,
+            school.mentor.user_id,
+            client.clock.now(),
+            title="Открытый урок",
+            deadline_kind="date",
+            deadline_spec={"date": "2026-12-10"},
+        )
+    catch_up = plan_catch_up(client.sessionmaker, client.clock, client.settings)
+    client.clock.set(msk(date(2026, 12, 7), 9, 0))
+    await catch_up()
+    await client.tick()
+    mentee = school.mentee.person
+    assert "Через 3 дн. (10.12.2026)" in client.last_text(mentee.id)
+    calls = await client.press(mentee, _exact(client.sent_to(mentee.id), "✅ Выполнено"))
+    calls = await client.send(mentee, "Провела")
+    assert "✅ Отмечено" in _text(calls)
+    # Nothing more for it: the day comes and goes.
+    client.clock.set(msk(date(2026, 12, 18), 9, 0))
+    await catch_up()
+    await client.tick()
+    assert not [r for r in await plan_rows(client.sessionmaker, "plan-overdue")]

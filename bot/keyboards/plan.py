@@ -1,0 +1,127 @@
+"""The plan's buttons: open a program's plan, mark an occurrence done, add an item
+(direction, deadline kind), apply the «Учитель–учитель» template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Translator
+from models.people import Direction
+
+LABEL_MAX = 60
+# Telegram takes at most 100 buttons in one keyboard; two are the plan's actions.
+DONE_BUTTONS_MAX = 96
+
+# The deadline choices of the add flow: a DeadlineKind, or "every_<period>" (recurring).
+KIND_CHOICES = (
+    "date",
+    "relative",
+    "quarter",
+    "every_quarter",
+    "every_half_year",
+    "schedule",
+    "as_needed",
+)
+
+
+class PlanOpenCb(CallbackData, prefix="plo"):
+    program_id: int
+
+
+class PlanDoneCb(CallbackData, prefix="pld"):
+    occ: int
+
+
+class PlanAddCb(CallbackData, prefix="pla"):
+    program_id: int
+
+
+class PlanTemplateCb(CallbackData, prefix="plt"):
+    program_id: int
+
+
+class PlanDirCb(CallbackData, prefix="pldr"):
+    code: str  # a Direction value, or "" for none
+
+
+class PlanKindCb(CallbackData, prefix="plk"):
+    kind: str  # one of KIND_CHOICES
+
+
+def plan_keyboard(
+    t: Translator,
+    program_id: int,
+    done: Sequence[tuple[int, str]],
+    *,
+    can_add: bool,
+    can_template: bool,
+) -> InlineKeyboardMarkup | None:
+    """A «done» button per open occurrence (id, label), then the plan's actions."""
+    builder = InlineKeyboardBuilder()
+    for occ_id, label in done[:DONE_BUTTONS_MAX]:
+        builder.button(text=label[:LABEL_MAX], callback_data=PlanDoneCb(occ=occ_id))
+    sizes = [3] * ((min(len(done), DONE_BUTTONS_MAX) + 2) // 3)
+    actions = 0
+    if can_add:
+        builder.button(text=t.plain("plan-btn-add"), callback_data=PlanAddCb(program_id=program_id))
+        actions += 1
+    if can_template:
+        builder.button(
+            text=t.plain("plan-btn-template"), callback_data=PlanTemplateCb(program_id=program_id)
+        )
+        actions += 1
+    if not done and not actions:
+        return None
+    builder.adjust(*sizes, *([1] * actions))
+    return builder.as_markup()
+
+
+def programs_keyboard(
+    t: Translator, programs: Sequence[tuple[int, str, list[str]]]
+) -> InlineKeyboardMarkup:
+    """One button per program: (id, mentor's name, mentees' names)."""
+    builder = InlineKeyboardBuilder()
+    for program_id, mentor, mentees in programs:
+        label = t.plain(
+            "plan-btn-program", program=program_id, mentor=mentor, mentees=", ".join(mentees)
+        )
+        builder.button(text=label[:LABEL_MAX], callback_data=PlanOpenCb(program_id=program_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for direction in Direction:
+        builder.button(
+            text=t.plain(f"direction-{direction.value}"),
+            callback_data=PlanDirCb(code=direction.value),
+        )
+    builder.button(text=t.plain("plan-btn-no-direction"), callback_data=PlanDirCb(code=""))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for kind in KIND_CHOICES:
+        builder.button(text=t.plain("plan-kind", kind=kind), callback_data=PlanKindCb(kind=kind))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def reminder_keyboard(t: Translator, occ_id: int) -> InlineKeyboardMarkup:
+    """Under a deadline reminder to the pair: mark it done."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("plan-btn-done"), callback_data=PlanDoneCb(occ=occ_id))
+    return builder.as_markup()
+
+
+def open_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("plan-btn-open"), callback_data=PlanOpenCb(program_id=program_id))
+    return builder.as_markup()

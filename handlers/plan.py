@@ -1,0 +1,650 @@
+"""/plan: the plan of a mentoring program (issue 14, item 2).
+
+`/plan` lists the items of one's active programs (as mentor or mentee) with their marks
+and deadlines, a «done» button per open occurrence, and the actions: add an item, apply
+the «Учитель–учитель» template to an empty plan. `/plan #<id>` opens one program's plan
+for anyone who may see it (a curator of its school too, read-only). Marking asks for a
+short note. After a mentee confirmed «ознакомлен», a plan change is a proposal the
+parties agree on (models/changes.py). Every button re-checks the presser's rights.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ForceReply, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.keyboards.plan import (
+    KIND_CHOICES,
+    PlanAddCb,
+    PlanDirCb,
+    PlanDoneCb,
+    PlanKindCb,
+    PlanOpenCb,
+    PlanTemplateCb,
+    directions_keyboard,
+    kinds_keyboard,
+    open_keyboard,
+    plan_keyboard,
+    programs_keyboard,
+)
+from bot.lists import LINES_WITH_BUTTONS
+from bot.states import PlanForm
+from bot.texts import pack_lines
+from handlers.access import Granted
+from models import changes
+from models.calendar import today_in
+from models.dates import DateInputError, parse_day
+from models.people import Organization, Role, Roles, User
+from models.plans import (
+    TITLE_MAX,
+    DeadlineKind,
+    MarkResult,
+    PlanError,
+    PlanItem,
+    PlanLine,
+    PlanOccurrence,
+    add_item,
+    apply_change,
+    apply_template,
+    check_item,
+    clean_text,
+    clean_title,
+    has_items,
+    mark_done,
+    plan_of,
+    progress,
+)
+from models.program_card import Viewer, own_programs, people_of, viewer_roles
+from models.programs import Program, ProgramStatus, format_day
+
+router = Router(name="plan")
+
+PROGRAM_ID = re.compile(r"^#?\s*(\d{1,9})$")
+SPLIT_DATES = re.compile(r"[\s,;]+")
+REASON_MAX = 500
+
+
+async def _viewers(
+    session: AsyncSession, program: Program, user: User | None, roles: Roles
+) -> set[str]:
+    return await viewer_roles(session, program, user.id if user else None, roles)
+
+
+def _may_edit(program: Program, viewers: set[str]) -> bool:
+    """The pair edits the plan of an active program."""
+    return program.status == ProgramStatus.ACTIVE and bool(viewers & {Viewer.MENTOR, Viewer.MENTEE})
+
+
+async def _editable(callback_data: Any, data: dict[str, Any]) -> Program | None:
+    session: AsyncSession = data["session"]
+    program = await session.get(Program, int(callback_data.program_id))
+    if program is None:
+        return None
+    viewers = await _viewers(session, program, data.get("user"), data["roles"])
+    return program if _may_edit(program, viewers) else None
+
+
+async def _visible(callback_data: Any, data: dict[str, Any]) -> Program | None:
+    session: AsyncSession = data["session"]
+    program = await session.get(Program, int(callback_data.program_id))
+    if program is None:
+        return None
+    return program if await _viewers(session, program, data.get("user"), data["roles"]) else None
+
+
+async def _own_open_occurrence(callback_data: Any, data: dict[str, Any]) -> PlanOccurrence | None:
+    """An occurrence of a live item in an active program the presser is a party of."""
+    session: AsyncSession = data["session"]
+    occurrence = await session.get(PlanOccurrence, int(callback_data.occ))
+    if occurrence is None:
+        return None
+    program = await session.get(Program, occurrence.program_id)
+    item = await session.get(PlanItem, occurrence.item_id)
+    if program is None or item is None or item.removed_at is not None:
+        return None
+    viewers = await _viewers(session, program, data.get("user"), data["roles"])
+    return occurrence if _may_edit(program, viewers) else None
+
+
+def EditablePlan() -> Granted:
+    """`program`: the program the button names, for its mentor or mentee while active."""
+    return Granted("program", _editable)
+
+
+def VisiblePlan() -> Granted:
+    """`program`: the program the button names, for anyone who may see it."""
+    return Granted("program", _visible)
+
+
+def OwnOccurrence() -> Granted:
+    """`occurrence`: the completion mark the button names, for the pair it belongs to."""
+    return Granted("occurrence", _own_open_occurrence)
+
+
+# Rendering ---------------------------------------------------------------------------
+
+
+def _deadline(t: Translator, occ: PlanOccurrence, today: date, zone: str) -> str:
+    if occ.done_at is not None:
+        done = format_day(today_in(zone, occ.done_at))
+        if occ.note:
+            return t("plan-occ-done-note", done=done, note=occ.note)
+        return t("plan-occ-done", done=done)
+    if occ.due_on is None:
+        return t("plan-occ-as-needed")
+    if occ.due_on < today:
+        return t("plan-occ-overdue", due=format_day(occ.due_on))
+    if occ.window_start is not None and occ.window_start != occ.due_on:
+        return t("plan-occ-window", start=format_day(occ.window_start), due=format_day(occ.due_on))
+    return t("plan-occ-due", due=format_day(occ.due_on))
+
+
+def _item_line(t: Translator, line: PlanLine, today: date, zone: str) -> str:
+    item = line.item
+    head = t(
+        "plan-item",
+        n=item.position,
+        title=item.title,
+        direction=item.direction or "none",
+    )
+    occs = line.occurrences
+    if len(occs) == 1:
+        return head + " " + _deadline(t, occs[0], today, zone)
+    parts = [head]
+    for occ in occs:
+        parts.append(t("plan-occ-line", seq=occ.seq, text=_deadline(t, occ, today, zone)))
+    return "\n".join(parts)
+
+
+def _done_label(t: Translator, line: PlanLine, occ: PlanOccurrence) -> str:
+    if len(line.occurrences) == 1:
+        return t.plain("plan-btn-mark", n=line.item.position)
+    return t.plain("plan-btn-mark-seq", n=line.item.position, seq=occ.seq)
+
+
+async def show_plan(
+    target: Message,
+    session: AsyncSession,
+    t: Translator,
+    program: Program,
+    viewers: set[str],
+    clock: Clock,
+) -> None:
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    today = today_in(org.timezone, clock.now())
+    lines = await plan_of(session, program.id)
+    editable = _may_edit(program, viewers)
+    done, overdue, ahead = await progress(session, program.id, today)
+    header = t(
+        "plan-header",
+        program=program.id,
+        start=format_day(program.starts_on),
+        end=format_day(program.ends_on),
+        done=done,
+        overdue=overdue,
+        ahead=ahead,
+    )
+    if not lines:
+        text = header + "\n\n" + t("plan-empty" if editable else "plan-empty-readonly")
+        markup = plan_keyboard(t, program.id, [], can_add=editable, can_template=editable)
+        await target.answer(text, reply_markup=markup)
+        return
+    texts = [_item_line(t, line, today, org.timezone) for line in lines]
+    packed = pack_lines(header, texts, max_lines=LINES_WITH_BUTTONS // 2)
+    for index, (text, part) in enumerate(packed):
+        buttons: list[tuple[int, str]] = []
+        if editable:
+            for i in part:
+                for occ in lines[i].occurrences:
+                    if occ.done_at is None:
+                        buttons.append((occ.id, _done_label(t, lines[i], occ)))
+        last = index == len(packed) - 1
+        markup = plan_keyboard(
+            t, program.id, buttons, can_add=editable and last, can_template=False
+        )
+        await target.answer(text, reply_markup=markup)
+
+
+# /plan -------------------------------------------------------------------------------
+
+
+@router.message(Command("plan"))
+async def plan_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    args = (command.args or "").strip()
+    if args:
+        match = PROGRAM_ID.match(args)
+        if match is None:
+            await message.answer(t("plan-usage"))
+            return
+        program = await session.get(Program, int(match.group(1)))
+        viewers = await _viewers(session, program, user, roles) if program else set()
+        if program is None or not viewers:
+            await message.answer(t("plan-not-found"))
+            return
+        await show_plan(message, session, t, program, viewers, clock)
+        return
+    own = [
+        p
+        for p in (await own_programs(session, user.id) if user is not None else [])
+        if p.status == ProgramStatus.ACTIVE
+    ]
+    if not own:
+        curator = roles.is_admin or roles.has(Role.CURATOR)
+        await message.answer(t("plan-none-curator" if curator else "plan-none"))
+        return
+    if len(own) == 1:
+        program = own[0]
+        await show_plan(
+            message, session, t, program, await _viewers(session, program, user, roles), clock
+        )
+        return
+    people = await people_of(session, own)
+    await message.answer(
+        t("plan-pick", count=len(own)),
+        reply_markup=programs_keyboard(t, [(p.id, *people[p.id]) for p in own]),
+    )
+
+
+@router.callback_query(PlanOpenCb.filter(), VisiblePlan())
+async def open_plan(
+    query: CallbackQuery,
+    program: Program,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    clock: Clock,
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        viewers = await _viewers(session, program, user, roles)
+        await show_plan(query.message, session, t, program, viewers, clock)
+
+
+# Marking done ------------------------------------------------------------------------
+
+
+@router.callback_query(PlanDoneCb.filter(), OwnOccurrence())
+async def done_button(
+    query: CallbackQuery,
+    occurrence: PlanOccurrence,
+    session: AsyncSession,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    if occurrence.done_at is not None:
+        await query.answer(t.plain("plan-already-done"), show_alert=True)
+        return
+    await query.answer()
+    item = await session.get(PlanItem, occurrence.item_id)
+    assert item is not None
+    await state.set_state(PlanForm.note)
+    await state.set_data({"occ": occurrence.id})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t("plan-ask-note", title=item.title),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-note-placeholder")),
+        )
+
+
+@router.message(PlanForm.note, F.text & ~F.text.startswith("/"))
+async def note_typed(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    occ_id = (await state.get_data()).get("occ")
+    if user is None or not isinstance(occ_id, int):
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    now = clock.now()
+    try:
+        result, occurrence = await mark_done(session, occ_id, user.id, message.text, now)
+    except PlanError as error:
+        await message.answer(
+            t(error.key, **error.args),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-note-placeholder")),
+        )
+        return
+    await state.clear()
+    if result == MarkResult.DENIED or occurrence is None:
+        await message.answer(t("plan-mark-denied"))
+        return
+    if result == MarkResult.ALREADY:
+        await message.answer(t("plan-already-done"))
+        return
+    item = await session.get(PlanItem, occurrence.item_id)
+    completed = await changes.complete_if_done(session, occurrence.program_id, user.id, now)
+    await message.answer(
+        t("plan-marked", title=item.title if item else ""),
+        reply_markup=open_keyboard(t, occurrence.program_id),
+    )
+    if completed:
+        await message.answer(t("plan-all-done", program=occurrence.program_id))
+
+
+# Adding an item ----------------------------------------------------------------------
+
+
+def _locked_prompt(t: Translator) -> str:
+    return t("plan-ask-reason")
+
+
+@router.callback_query(PlanAddCb.filter(), EditablePlan())
+async def add_button(
+    query: CallbackQuery, program: Program, t: Translator, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.set_state(PlanForm.title)
+    await state.set_data({"program": program.id})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t("plan-ask-title", program=program.id, max=TITLE_MAX),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-title-placeholder")),
+        )
+
+
+@router.message(PlanForm.title, F.text & ~F.text.startswith("/"))
+async def title_typed(message: Message, t: Translator, state: FSMContext) -> None:
+    try:
+        title = clean_title(message.text)
+    except PlanError as error:
+        await message.answer(
+            t(error.key, **error.args),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-title-placeholder")),
+        )
+        return
+    await state.update_data(title=title)
+    await state.set_state(PlanForm.direction)
+    await message.answer(t("plan-ask-direction"), reply_markup=directions_keyboard(t))
+
+
+@router.callback_query(PlanForm.direction, PlanDirCb.filter())
+async def direction_picked(
+    query: CallbackQuery, callback_data: PlanDirCb, t: Translator, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.update_data(direction=callback_data.code or None)
+    await state.set_state(PlanForm.kind)
+    if isinstance(query.message, Message):
+        await query.message.answer(t("plan-ask-kind"), reply_markup=kinds_keyboard(t))
+
+
+@router.callback_query(PlanForm.kind, PlanKindCb.filter())
+async def kind_picked(
+    query: CallbackQuery,
+    callback_data: PlanKindCb,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    choice = callback_data.kind
+    if choice not in KIND_CHOICES:
+        await query.answer(t.plain("not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if choice.startswith("every_"):
+        spec = {"every": choice.removeprefix("every_")}
+        await _finish_add(
+            query.message, session, roles, user, t, state, clock, DeadlineKind.RECURRING, spec
+        )
+        return
+    kind = choice
+    if kind == DeadlineKind.AS_NEEDED:
+        await _finish_add(query.message, session, roles, user, t, state, clock, kind, {})
+        return
+    await state.update_data(kind=kind)
+    await state.set_state(PlanForm.value)
+    await query.message.answer(
+        t("plan-ask-value", kind=kind),
+        reply_markup=ForceReply(
+            input_field_placeholder=t.plain("plan-value-placeholder", kind=kind)
+        ),
+    )
+
+
+def _spec_of(kind: str, text: str, today: date) -> dict[str, Any]:
+    """What was typed for a deadline kind; PlanError or DateInputError when unusable."""
+    text = text.strip()
+    if kind == DeadlineKind.DATE:
+        return {"date": parse_day(text, today).isoformat()}
+    if kind == DeadlineKind.RELATIVE:
+        if not text.isdigit():
+            raise PlanError("plan-err-days", text=text[:40])
+        return {"days": int(text)}
+    if kind == DeadlineKind.QUARTER:
+        if text not in ("1", "2", "3", "4"):
+            raise PlanError("plan-err-quarter")
+        return {"quarter": int(text)}
+    if kind == DeadlineKind.SCHEDULE:
+        parts = [p for p in SPLIT_DATES.split(text) if p]
+        if not parts:
+            raise PlanError("plan-err-schedule-empty")
+        return {"dates": [parse_day(p, today).isoformat() for p in parts]}
+    raise PlanError("plan-err-deadline")
+
+
+@router.message(PlanForm.value, F.text & ~F.text.startswith("/"))
+async def value_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    kind = str(data.get("kind", ""))
+    program = await session.get(Program, int(data.get("program", 0)))
+    if program is None:
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    placeholder = ForceReply(input_field_placeholder=t.plain("plan-value-placeholder", kind=kind))
+    try:
+        spec = _spec_of(kind, message.text or "", today_in(org.timezone, clock.now()))
+    except DateInputError as error:
+        await message.answer(t(error.key, **error.args), reply_markup=placeholder)
+        return
+    except PlanError as error:
+        await message.answer(t(error.key, **error.args), reply_markup=placeholder)
+        return
+    await _finish_add(message, session, roles, user, t, state, clock, kind, spec)
+
+
+async def _finish_add(
+    target: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+    kind: str,
+    spec: dict[str, Any],
+) -> None:
+    """Add the item now, or, once the plan is locked by «ознакомлен», ask for the reason
+    of the proposal. A deadline that does not fit is asked again."""
+    data = await state.get_data()
+    program = await session.get(Program, int(data.get("program", 0)))
+    viewers = await _viewers(session, program, user, roles) if program else set()
+    if program is None or user is None or not _may_edit(program, viewers):
+        await state.clear()
+        await target.answer(t("not-allowed"))
+        return
+    fields = {
+        "title": str(data.get("title", "")),
+        "direction": data.get("direction"),
+        "deadline_kind": kind,
+        "deadline_spec": spec,
+    }
+    now = clock.now()
+    locked = await changes.plan_locked(session, program.id)
+    try:
+        if locked:
+            # A proposal carries only a change that fits today.
+            await check_item(session, program, **fields)  # type: ignore[arg-type]
+        else:
+            await add_item(session, program, user.id, now, **fields)  # type: ignore[arg-type]
+    except PlanError as error:
+        if kind in (DeadlineKind.RECURRING, DeadlineKind.AS_NEEDED):
+            await state.clear()
+            await target.answer(t(error.key, **error.args))
+            return
+        await state.update_data(kind=kind)
+        await state.set_state(PlanForm.value)
+        await target.answer(
+            t(error.key, **error.args),
+            reply_markup=ForceReply(
+                input_field_placeholder=t.plain("plan-value-placeholder", kind=kind)
+            ),
+        )
+        return
+    if locked:
+        await state.set_state(PlanForm.reason)
+        await state.update_data(payload={"op": "add", "item": fields})
+        await target.answer(_locked_prompt(t), reply_markup=ForceReply())
+        return
+    await state.clear()
+    await target.answer(
+        t("plan-added", title=fields["title"], program=program.id),
+        reply_markup=open_keyboard(t, program.id),
+    )
+
+
+# The template ------------------------------------------------------------------------
+
+
+@router.callback_query(PlanTemplateCb.filter(), EditablePlan())
+async def template_button(
+    query: CallbackQuery,
+    program: Program,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    assert user is not None
+    if await has_items(session, program.id):
+        await query.answer(t.plain("plan-err-not-empty"), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if await changes.plan_locked(session, program.id):
+        await state.set_state(PlanForm.reason)
+        await state.set_data({"program": program.id, "payload": {"op": "template"}})
+        await query.message.answer(_locked_prompt(t), reply_markup=ForceReply())
+        return
+    try:
+        items = await apply_template(session, program, user.id, clock.now())
+    except PlanError as error:
+        await query.message.answer(t(error.key, **error.args))
+        return
+    await query.message.answer(
+        t("plan-template-applied", count=len(items), program=program.id),
+        reply_markup=open_keyboard(t, program.id),
+    )
+
+
+# A change after «ознакомлен» is a proposal -------------------------------------------
+
+
+@router.message(PlanForm.reason, F.text & ~F.text.startswith("/"))
+async def reason_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    program = await session.get(Program, int(data.get("program", 0)))
+    payload = data.get("payload")
+    viewers = await _viewers(session, program, user, roles) if program else set()
+    if program is None or user is None or not isinstance(payload, dict):
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    if not _may_edit(program, viewers):
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    try:
+        reason = clean_text(message.text, REASON_MAX)
+    except PlanError as error:
+        await message.answer(t(error.key, **error.args), reply_markup=ForceReply())
+        return
+    if reason is None:
+        await message.answer(t("plan-reason-needed"), reply_markup=ForceReply())
+        return
+    await state.clear()
+    now = clock.now()
+    if not await changes.plan_locked(session, program.id):
+        # Nobody has confirmed «ознакомлен» meanwhile after all: the change applies now.
+        try:
+            await apply_change(session, program, payload, user.id, now, reason=reason)
+        except PlanError as error:
+            await message.answer(t(error.key, **error.args))
+            return
+        await message.answer(t("plan-changed"), reply_markup=open_keyboard(t, program.id))
+        return
+    await changes.propose(
+        session,
+        program_id=program.id,
+        kind=changes.ProposalKind.PLAN_CHANGE,
+        proposer_id=user.id,
+        reason=reason,
+        payload=payload,
+        now=now,
+    )
+    await message.answer(t("plan-proposed", program=program.id))
+
+
+@router.message(PlanForm.note, ~F.text)
+@router.message(PlanForm.title, ~F.text)
+@router.message(PlanForm.value, ~F.text)
+@router.message(PlanForm.reason, ~F.text)
+async def needs_text(message: Message, t: Translator) -> None:
+    await message.answer(t("expect-text"))
+
+
+@router.message(PlanForm.direction, ~F.text.startswith("/"))
+@router.message(PlanForm.kind, ~F.text.startswith("/"))
+async def use_buttons(message: Message, t: Translator) -> None:
+    await message.answer(t("plan-use-buttons"))

@@ -1,0 +1,105 @@
+## /plan: the plan of a program, its completion marks and the deadline reminders.
+
+cmd-plan = Program plan: items, deadlines, marks
+plan-usage = Usage: /plan for the plan of your programs, or /plan #number for one program's plan.
+plan-not-found = Program not found, or its plan is not visible to you.
+plan-none = You have no active programs, so there is no plan yet.
+plan-none-curator = You have no active programs of your own. A program of your school: /plan #number (numbers are in /program).
+plan-pick = You have several programs ({ $count }). Whose plan should I open?
+plan-btn-program = #{ $program }: { $mentor } — { $mentees }
+plan-header =
+    <b>Plan of program #{ $program }</b> ({ $start } – { $end })
+    Done: { $done } · overdue: { $overdue } · ahead: { $ahead }
+plan-empty = The plan is empty. Add an item, or start from the «Teacher–teacher» roadmap (13 activities).
+plan-empty-readonly = The plan is empty.
+plan-direction = { $direction ->
+        [legal] normative-legal
+        [subject] subject-professional
+        [psych] psychological-pedagogical
+        [method] methodical
+        [ict] ICT competence
+        [digital] digitalization
+        [upbringing] extracurricular and upbringing work
+        [health] student health
+       *[none] no direction
+    }
+plan-item = <b>{ $n }.</b> { $title } <i>({ plan-direction })</i>
+plan-occ-line = { "  " }{ $seq }) { $text }
+plan-occ-done = ✅ done { $done }
+plan-occ-done-note = ✅ done { $done }: “{ $note }”
+plan-occ-as-needed = 🔁 as questions arise
+plan-occ-overdue = ❗ overdue, was due { $due }
+plan-occ-window = ⏳ from { $start } to { $due }
+plan-occ-due = ⏳ by { $due }
+plan-btn-mark = ✅ { $n }
+plan-btn-mark-seq = ✅ { $n }.{ $seq }
+plan-btn-add = ➕ Add an item
+plan-btn-template = 📋 Use the «Teacher–teacher» roadmap
+plan-btn-no-direction = No direction
+plan-btn-done = ✅ Done
+plan-btn-open = 📋 Open the plan
+plan-kind = { $kind ->
+        [date] 📅 By a date
+        [relative] ⏱ N days after the start
+        [quarter] 🏫 Within a school quarter
+        [every_quarter] 🔁 Once a quarter
+        [every_half_year] 🔁 Once a half-year
+        [schedule] 🗓 By a schedule (list of dates)
+       *[as_needed] 💬 As questions arise
+    }
+
+plan-ask-note = Completion mark: “{ $title }”. Write briefly what was done (or “-” for no note).
+plan-note-placeholder = What was done
+plan-marked = ✅ Marked: “{ $title }”.
+plan-already-done = This item is already marked done.
+plan-mark-denied = You cannot mark this item: it is not in your active program, or it was removed.
+plan-all-done = 🎉 Every item of program #{ $program }'s plan is done.
+
+plan-ask-title = A new item for the plan of program #{ $program }. What is it called? (up to { $max } characters)
+plan-title-placeholder = Item title
+plan-ask-direction = The item's direction:
+plan-ask-kind = What deadline does the item have?
+plan-ask-value = { $kind ->
+        [date] Type a date, e.g. 25.12 or 25.12.2026.
+        [relative] How many days after the program's start? A number, e.g. 30.
+        [quarter] The quarter's number: 1, 2, 3 or 4.
+       *[schedule] Type dates separated by commas, e.g. 10.12, 20.01.2027, 15.03.
+    }
+plan-value-placeholder = { $kind ->
+        [date] 25.12.2026
+        [relative] 30
+        [quarter] 2
+       *[schedule] 10.12, 20.01, 15.03
+    }
+plan-use-buttons = Pick an option with the buttons above (or /cancel).
+plan-added = ➕ Item “{ $title }” added to the plan of program #{ $program }.
+plan-template-applied = 📋 { $count } activities of the «Teacher–teacher» roadmap were added to the plan of program #{ $program }.
+plan-ask-reason = The mentee has already confirmed reading the program, so a plan change needs agreement. Write the reason for the change briefly.
+plan-reason-needed = A change cannot be proposed without a reason. Write the reason.
+plan-changed = The plan was changed.
+plan-proposed = The change to the plan of program #{ $program } is proposed. It takes effect when every party agrees.
+
+plan-err-title-empty = The item's title is empty. Write what needs doing.
+plan-err-title-long = The title is too long: { $length } characters, at most { $max }. Please shorten it.
+plan-err-text-long = The text is too long: { $length } characters, at most { $max }.
+plan-err-direction = There is no such direction. Pick one with the buttons.
+plan-err-deadline = This deadline does not fit. Pick the kind of deadline again.
+plan-err-days = “{ $text }” is not a number of days. Type a number, e.g. 30.
+plan-err-quarter = The quarter's number is 1, 2, 3 or 4.
+plan-err-outside = The deadline { $date } is outside the program's dates ({ $start } – { $end }). Give a deadline within the program.
+plan-err-no-quarter = Quarter { $quarter } does not fall within the program's dates ({ $start } – { $end }). Pick another quarter or deadline.
+plan-err-schedule-empty = At least one date is needed.
+plan-err-schedule-long = Too many dates: at most { $max }.
+plan-err-program-closed = Program #{ $program } is not active; its plan does not change.
+plan-err-no-item = Item #{ $item } is not in this plan.
+plan-err-payload = The plan change was not understood.
+plan-err-not-empty = The plan has items already: the roadmap goes only into an empty plan.
+
+plan-remind-before = ⏰ In { $days } days ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
+plan-remind-today = ⏰ Today ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
+plan-overdue = ❗ An item of program #{ $program }'s plan is overdue: “{ $title }” (was due { $due }).
+plan-overdue-curator = ❗ In program #{ $program } (mentor { $mentor }; { $mentees }) a plan item is { $overdue } days overdue: “{ $title }” (was due { $due }).
+plan-done-notice = { $has_note ->
+        [yes] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”. Note: “{ $note }”
+       *[no] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”.
+    }
