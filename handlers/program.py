@@ -103,6 +103,8 @@ def _history_line(t: Translator, line: HistoryLine, zone: str) -> str:
         who=line.actor if line.actor is not None else t.plain("card-history-bot"),
         what=what,
     )
+    if line.count > 1:
+        text += " " + t("card-history-times", count=line.count)
     if line.reason:
         text += " " + t("card-history-reason", reason=line.reason)
     return text

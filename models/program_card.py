@@ -27,6 +27,7 @@ from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
 NOTE_FIELDS = ("problem", "goals", "tasks", "results_mid", "results_final")
 NOTE_MAX = 2000
 HISTORY_SHOWN = 5
+HISTORY_READ_FACTOR = 10  # entries read per line shown, for runs folded into one line
 LIST_MAX = 50
 
 
@@ -67,6 +68,7 @@ class HistoryLine:
     action: str
     reason: str | None
     details: dict[str, object]
+    count: int = 1  # the same step repeated at once (a template adds 13 items)
 
 
 @dataclass
@@ -253,7 +255,7 @@ async def card(
     )
     mentees = [MenteeLine(u.id, u.display_name, at) for u, at in rows.all()]
     held, planned = await meetings_count(session, program.id)
-    entries = await audit.history(session, program.id, limit=history)
+    entries = await audit.history(session, program.id, limit=history * HISTORY_READ_FACTOR)
     names = await _names(session, [e.actor_id for e in entries if e.actor_id is not None])
     return Card(
         program=program,
@@ -265,7 +267,7 @@ async def card(
         progress=await progress(session, program.id, today),
         meetings_held=held,
         meetings_planned=planned,
-        history=[_line(e, names) for e in entries],
+        history=_grouped([_line(e, names) for e in entries])[:history],
     )
 
 
@@ -274,6 +276,26 @@ async def _names(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
         return {}
     users = await session.scalars(select(User).where(User.id.in_(set(user_ids))))
     return {u.id: u.display_name for u in users}
+
+
+def _grouped(lines: list[HistoryLine]) -> list[HistoryLine]:
+    """Runs of the same step by the same person in the same minute, with no reason, as
+    one line with a count."""
+    grouped: list[HistoryLine] = []
+    for line in lines:
+        last = grouped[-1] if grouped else None
+        if (
+            last is not None
+            and not last.reason
+            and not line.reason
+            and (last.actor, last.action, last.details.get("field"))
+            == (line.actor, line.action, line.details.get("field"))
+            and abs((last.at - line.at).total_seconds()) < 60
+        ):
+            last.count += 1
+            continue
+        grouped.append(line)
+    return grouped
 
 
 def _line(entry: AuditEntry, names: dict[int, str]) -> HistoryLine:

@@ -453,3 +453,30 @@ async def test_guided_pair_offers_other_schools_mentors_to_the_admin_only(
     calls = await client.press(curator, f"pn:{cs.org}:{cs.other_mentor.user_id}")  # forged
     assert f"#{cs.other_mentor.user_id}" in _alert(client, calls)
     assert "Шаг 3" not in _texts(calls)
+
+
+async def test_the_log_folds_a_run_of_one_step(client: BotClient, cs: CardSchool) -> None:
+    now = client.clock.now()
+    async with client.sessionmaker() as s, s.begin():
+        for _ in range(13):
+            s.add(
+                AuditEntry(
+                    program_id=cs.program, at=now, actor_id=cs.mentor.user_id, action="item-added"
+                )
+            )
+        s.add(
+            AuditEntry(
+                program_id=cs.program,
+                at=now + timedelta(minutes=5),
+                actor_id=cs.curator.user_id,
+                action="extended",
+                reason="Нужно время на <открытый> урок",
+            )
+        )
+    calls = await client.send(cs.mentee.person, "/program")
+    text = _texts(calls)
+    assert "23.11.2026 12:00 — Наставник Иван: добавлен пункт плана (×13)" in text
+    assert "Куратор Ольга: программа продлена (причина: Нужно время на &lt;открытый&gt; урок)" in (
+        text
+    )
+    assert text.index("продлена") < text.index("(×13)")  # newest first

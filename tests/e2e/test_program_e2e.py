@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import ADMIN_ID, BotProcess
 from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
-from tests.support.program_card import add_plan
 from tests.support.seed import seed
 
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
@@ -44,23 +43,6 @@ def _populate(database_url: str) -> dict[str, int]:
     return _run(run)
 
 
-def _plan(database_url: str, program_id: int) -> None:
-    """Two plan items written straight to the database: one done, one overdue."""
-
-    async def run() -> None:
-        engine = create_engine(database_url)
-        sm = create_sessionmaker(engine)
-        await add_plan(
-            sm,
-            program_id,
-            MONDAY_NOON,
-            [(date(2026, 11, 20), True), (date(2026, 11, 21), False)],
-        )
-        await engine.dispose()
-
-    _run(run)
-
-
 def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProcess) -> None:
     ids = _populate(bot_process.database_url)
     bot_process.set_time(MONDAY_NOON)
@@ -83,6 +65,12 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     for school_curator in (curator, other_curator):
         school_curator.wait_for("Наставник Иван Опытный принял программу")
 
+    # The mentor takes the «Учитель–учитель» roadmap as the plan.
+    mentor.send("/plan")
+    mentor.wait_for("План пока пуст")
+    mentor.press("📋 Взять дорожную карту «Учитель–учитель»")
+    mentor.wait_for("13 мероприятий")
+
     notice = mentee.wait_for("Вам назначен наставник: Иван Опытный")
     assert notice.button_texts() == ["✅ Ознакомлен", "📘 Программа"]
     mentee.press("✅ Ознакомлен", message=notice)
@@ -94,6 +82,7 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     assert "Иван Опытный (из другой школы: Районная школа)" in card
     assert "Анна Новая: подтверждено «ознакомлен»" in card
     assert "Иван Опытный: наставник принял программу" in card
+    assert "Иван Опытный: добавлен пункт плана (×13)" in card
 
     # The mentor writes the goals through the card.
     mentor.send("/program")
@@ -105,12 +94,18 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     mentor.send("Освоить формирующее оценивание")
     mentor.wait_for("сохранено")
 
-    _plan(bot_process.database_url, program)
+    # The mentee marks the first item done.
+    mentee.send("/plan")
+    mentee.wait_for(f"План программы №{program}")
+    mentee.press("✅ 1")
+    mentee.wait_for("Отметка о выполнении")
+    mentee.send("Познакомилась со школой")
+    mentee.wait_for("✅ Отмечено")
     for viewer in (curator, other_curator):
         viewer.send(f"/program #{program}")
         card = viewer.wait_for(f"Программа #{program}").text
         assert "Цели:</b>" not in card and "Цели: Освоить формирующее оценивание" in card
-        assert "выполнено 1 из 2, просрочено 1, впереди 0" in card
+        assert re.search(r"План: выполнено 1 из \d+, просрочено \d+, впереди \d+", card), card
         assert "Иван Опытный: изменено поле записки «Цели»" in card
         assert "время — Europe/Moscow" in card  # the mentee's school's zone
     outsider.send(f"/program #{program}")
