@@ -172,8 +172,9 @@ CHANGES_BY_VIEWER: dict[str, tuple[str, ...]] = {
     Viewer.ADMIN: (ChangeAction.EXTEND, ChangeAction.SHORTEN, ChangeAction.TERMINATE),
     Viewer.MENTEE: (ChangeAction.TERMINATE, ChangeAction.CHANGE_MENTOR),
     Viewer.MENTOR: (ChangeAction.RELEASE, ChangeAction.TERMINATE),
+    Viewer.LENDER: (),  # the program belongs to the mentee's school
 }
-VIEWER_ORDER = (Viewer.MENTEE, Viewer.MENTOR, Viewer.CURATOR, Viewer.ADMIN)
+VIEWER_ORDER = (Viewer.MENTEE, Viewer.MENTOR, Viewer.CURATOR, Viewer.LENDER, Viewer.ADMIN)
 
 
 def change_buttons(

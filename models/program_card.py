@@ -36,7 +36,8 @@ class Viewer:
 
     MENTEE = "mentee"
     MENTOR = "mentor"
-    CURATOR = "curator"
+    CURATOR = "curator"  # of the program's (the mentee's) school: manages it
+    LENDER = "lender"  # a curator of the school that lent the mentor: sees it
     ADMIN = "admin"
 
 
@@ -179,7 +180,7 @@ async def viewer_roles(
             .limit(1)
         )
         if mentor_here is not None:
-            found.add(Viewer.CURATOR)
+            found.add(Viewer.LENDER)
     if roles.is_admin:
         found.add(Viewer.ADMIN)
     return found

@@ -278,8 +278,10 @@ async def test_inter_school_pair(client: BotClient, cs: CardSchool) -> None:
     told = [n.chat_id for n in await client.notices() if n.kind == "pair-active-curator"]
     assert sorted(told) == [cs.curator.person.id, cs.other_curator.person.id]
 
-    for curator in (cs.curator, cs.other_curator):
+    for curator, buttons in ((cs.curator, 3), (cs.other_curator, 0)):
         calls = await client.send(curator.person, f"/program #{program.id}")
+        # Only the mentee's school manages the program; the lending school sees it.
+        assert len(_labels(calls)) == buttons
         text = _texts(calls)
         assert "Наставник Районный (из другой школы: Районная школа)" in text, text
         assert "Школа: Школа 1" in text
