@@ -6,7 +6,8 @@ curator, 5 mentors and 10 mentees in 5 programs; 10 plan items per program (sing
 a relative deadline, two quarters, a recurring quarterly item and a monthly schedule, so
 about 21 occurrences), and 2 meetings per program (one past, one ahead) whose reminders
 are outbox rows queued ahead, as models/meetings.py queues them. Past occurrences are
-mostly done; some are overdue. A few programs end around the measured days.
+mostly done; some are overdue. A few programs (``--ending``) end around the measured days;
+``--ending 300`` is like the end of a school year, when many end on one day.
 
 Then it builds the app as ``python -m bot`` does (bot/app.py ``build_app``, so every
 catch-up wired into the Tick runs, whichever exist) and runs the tick with the outbox
@@ -23,7 +24,8 @@ sent, outside the measurement). Three moments:
 Prints per moment and per catch-up: ms, SQL statements (SQLAlchemy events on the engine),
 and what it returned. Asserts nothing.
 
-    python -m bench.catchup [--schools 200] [--database-url URL | --postgres] [--profile MOMENT]
+    python -m bench.catchup [--schools 200] [--ending 10] [--database-url URL | --postgres]
+                            [--profile MOMENT [--profile-all]]
 """
 
 from __future__ import annotations
@@ -140,8 +142,12 @@ async def bulk(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) ->
     return ids
 
 
-async def build(sessionmaker: async_sessionmaker[AsyncSession], schools: int) -> dict[str, int]:
+async def build(
+    sessionmaker: async_sessionmaker[AsyncSession], schools: int, ending: int
+) -> dict[str, int]:
     rng = random.Random(14)
+    total = schools * MENTORS_PER_SCHOOL
+    ending_programs = set(random.Random(15).sample(range(total), min(ending, total)))
     created = PLANNED_AT - timedelta(days=10)
     counts: dict[str, int] = {}
     async with sessionmaker() as session, session.begin():
@@ -193,8 +199,9 @@ async def build(sessionmaker: async_sessionmaker[AsyncSession], schools: int) ->
                 )
                 start = date(2026, 6, 1) + timedelta(days=rng.randrange(100))
                 end = add_months(start, rng.randrange(3, 13)) - timedelta(days=1)
-                if m == 0 and s % 20 == 0:  # a few programs end around the measured days
-                    end = BACKLOG.date() + timedelta(days=s % 3 - 1)
+                number = s * MENTORS_PER_SCHOOL + m
+                if number in ending_programs:  # programs that end around the measured days
+                    end = BACKLOG.date() + timedelta(days=number % 3 - 1)
                     start = add_months(end + timedelta(days=1), -6)
                 ended = end < BACKLOG.date() - timedelta(days=1)
                 programs.append(
@@ -375,7 +382,7 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
     )
     build_engine = create_engine(database_url)
     started = time.perf_counter()
-    counts = await build(create_sessionmaker(build_engine), args.schools)
+    counts = await build(create_sessionmaker(build_engine), args.schools, args.ending)
     await build_engine.dispose()
     print(f"database: {database_url.split(':')[0]}; built in {time.perf_counter() - started:.1f} s")
     print(", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -467,6 +474,9 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument(
+        "--ending", type=int, default=10, help="programs ending on 30.11, 01.12 or 02.12"
+    )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument(
