@@ -249,6 +249,15 @@ async def test_the_active_notice_carries_ack_and_program_buttons(
     assert [d for _, d in edits[-1].buttons] == [f"pcv:{program.id}"]
     calls = await client.press(cs.free_mentee.person, f"pcv:{program.id}")
     assert "ознакомлен(а) 23.11.2026 12:00" in _texts(calls)
+    # The mentor has two programs now: a button each, newest first.
+    calls = await client.send(cs.mentor.person, "/program")
+    assert "Ваши программы (2)" in _texts(calls)
+    assert _labels(calls) == [
+        f"#{program.id} · Наставник Иван → Борис Свободный",
+        f"#{cs.program} · Наставник Иван → Анна Новая",
+    ]
+    calls = await client.press(cs.mentor.person, f"pcv:{cs.program}")
+    assert f"Программа #{cs.program}" in _texts(calls)
 
 
 async def _all_programs(client: BotClient) -> list[Program]:
