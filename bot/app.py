@@ -30,7 +30,7 @@ from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
-from models import outbox, plans, questions
+from models import changes, outbox, plans, questions
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
@@ -148,6 +148,14 @@ def plan_catch_up(
     return plan_deadlines
 
 
+def end_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
+    async def programs_at_end_date() -> int:
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
+            return await changes.program_end_catch_up(session, clock.now())
+
+    return programs_at_end_date
+
+
 def housekeeping(
     sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, retention_days: int
 ) -> CatchUp:
@@ -179,6 +187,7 @@ def build_app(settings: Settings) -> App:
         catch_ups=[
             sla_catch_up(sessionmaker, clock),
             plan_catch_up(sessionmaker, clock, settings),
+            end_catch_up(sessionmaker, clock),
             housekeeping(sessionmaker, clock, settings.outbox_retention_days),
         ],
         drain=sender.drain,

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MENTEE: ("myquestions", "program", "plan", "meet", "meetings"),
+    Role.MENTEE: ("myquestions", "program", "plan", "meet", "meetings", "change_mentor"),
     Role.MENTOR: (
         "questions",
         "mentees",
@@ -25,6 +25,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "meetings",
         "away",
         "back",
+        "release",
     ),
     Role.CURATOR: (
         "invite",

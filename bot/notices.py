@@ -26,14 +26,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import ics
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
+from bot.keyboards import changes as ckb
 from bot.keyboards import meetings as mkb
+from bot.keyboards import plan as pkb
 from bot.keyboards import questions as qkb
 from bot.keyboards.callbacks import PairDecideCb, RemoveRoleCb
 from bot.keyboards.program import active_notice_keyboard
 from bot.texts import split_text, utf16_len
+from models import changes as chg
 from models import meetings as mt
+from models import plans, routing
 from models import questions as qs
-from models import routing
 from models.outbox import OutboxMessage
 
 
@@ -111,6 +114,19 @@ KEYBOARDS: dict[str, Keyboard] = {
     mt.INVITE: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
     mt.MOVED: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
     mt.HELD_ASK: lambda row, t: mkb.held_keyboard(t, int(row.ref_id or 0)),
+    chg.ASK: lambda row, t: ckb.vote_keyboard(t, int(row.ref_id or 0)),
+    chg.ASK_MENTOR: lambda row, t: ckb.new_mentor_keyboard(
+        t, int(row.ref_id or 0), [(int(uid), t.name(name)) for uid, name in row.args["mentors"]]
+    ),
+    chg.ASK_REMOVED: lambda row, t: ckb.new_mentor_keyboard(
+        t, int(row.ref_id or 0), [(int(uid), t.name(name)) for uid, name in row.args["mentors"]]
+    ),
+    chg.END_ASK: lambda row, t: ckb.end_ask_keyboard(t, int(row.ref_id or 0)),
+    plans.REMIND_BEFORE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
+    plans.REMIND_TODAY: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
+    plans.OVERDUE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
+    plans.OVERDUE_CURATOR: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
+    plans.DONE_NOTICE: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
 }
 
 

@@ -67,3 +67,16 @@ class PlanForm(StatesGroup):
     kind = State()
     value = State()
     reason = State()
+
+
+class ChangeForm(StatesGroup):
+    """A change of a program (handlers/changes.py): a new last day, then the reason."""
+
+    day = State()
+    reason = State()
+
+
+class PairRefuseForm(StatesGroup):
+    """The mentor's reason for declining an offered program (handlers/pairs.py)."""
+
+    reason = State()

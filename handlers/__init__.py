@@ -8,6 +8,7 @@ from aiogram import F, Router
 from bot.filters import inline_sync_filters
 from handlers import (
     admin,
+    changes,
     common,
     data_rights,
     groups,
@@ -49,6 +50,7 @@ def get_routers() -> list[Router]:
                 admin.router,
                 people.router,
                 pairs.router,
+                changes.router,
                 meetings.router,
                 plan.router,
                 program.router,

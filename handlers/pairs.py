@@ -42,9 +42,10 @@ from bot.keyboards.pairs import (
     pair_mode_keyboard,
     pair_org_keyboard,
 )
-from bot.states import PairForm
+from bot.states import PairForm, PairRefuseForm
 from handlers.access import ManagedOrg, OfferedProgram
 from models.calendar import today_in
+from models.changes import ChangeError, clean_reason
 from models.dates import DateInputError, format_day, parse_range
 from models.people import (
     Organization,
@@ -624,9 +625,22 @@ async def mentor_decides(
     user: User,
     t: Translator,
     clock: Clock,
+    state: FSMContext,
 ) -> None:
-    decide = accept_program if callback_data.accept else refuse_program
-    done = await decide(session, program.id, user.id, clock.now())
+    if not callback_data.accept:
+        # The curator gets a reason: the refusal waits for it (the offer stays open).
+        if program.status != ProgramStatus.PROPOSED:
+            await query.answer(t("pair-already-decided"), show_alert=True)
+            return
+        await query.answer()
+        await state.set_state(PairRefuseForm.reason)
+        await state.set_data({"program": program.id})
+        if isinstance(query.message, Message):
+            await query.message.answer(
+                t("pair-refuse-reason-ask", program=program.id), reply_markup=ForceReply()
+            )
+        return
+    done = await accept_program(session, program.id, user.id, clock.now())
     if done is None:
         await query.answer(t("pair-already-decided"), show_alert=True)
         return
@@ -634,3 +648,36 @@ async def mentor_decides(
     await query.answer(t.plain("pair-you-accepted" if accepted else "pair-you-refused"))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
+
+
+@router.message(PairRefuseForm.reason, F.text & ~F.text.startswith("/"))
+async def refusal_reason_typed(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    program_id = int(data.get("program", 0))
+    try:
+        reason = clean_reason(message.text)
+    except ChangeError as error:
+        await message.answer(t(error.key, **error.params), reply_markup=ForceReply())
+        return
+    await state.clear()
+    done = (
+        await refuse_program(session, program_id, user.id, clock.now(), reason=reason)
+        if user is not None
+        else None
+    )
+    if done is None:
+        await message.answer(t("pair-already-decided"))
+        return
+    await message.answer(t("pair-refused-with-reason", program=program_id))
+
+
+@router.message(PairRefuseForm.reason)
+async def refusal_reason_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("change-text-needed"))

@@ -30,6 +30,7 @@ from bot.lists import send_lines
 from bot.menus import refresh_menu
 from handlers.access import ManagedInvite, ManagedOrg
 from handlers.settings import show_settings
+from models.changes import hand_over_mentor
 from models.invites import Invite, create_invite, list_invites, revoke_invite
 from models.outbox import enqueue
 from models.people import (
@@ -295,6 +296,9 @@ async def remove_person_role(
         await query.answer(t("role-already-removed"), show_alert=True)
         return
     await query.answer()
+    if role == Role.MENTOR:
+        # Their mentees are handed over: the curators pick a new mentor per program.
+        await hand_over_mentor(session, user_id, org_id, user.id if user else None, now)
     person = await session.get(User, user_id)
     org = await session.get(Organization, org_id)
     assert person is not None and org is not None

@@ -7,15 +7,27 @@ only one-sided change."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import audit, lifecycle, plans
+from models.calendar import today_in
+from models.dates import format_day
 from models.db import Base, UTCDateTime
-from models.programs import ProgramMentee
+from models.outbox import cancel_by_ref
+from models.people import Organization, Role, User, member_of
+from models.plans import PlanError, PlanItem, PlanOccurrence
+from models.programs import (
+    Program,
+    ProgramMentee,
+    ProgramStatus,
+    end_bounds,
+    rank_mentors,
+)
 
 
 class ProposalKind(enum.StrEnum):
@@ -81,6 +93,57 @@ class ProposalVote(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# Notice kinds (locale keys) -------------------------------------------------------------
+
+ASK = "change-ask"  # to a party: Agree / Decline
+ASK_MENTOR = "change-mentor-ask"  # to the curators: the new mentor's buttons / Decline
+ASK_REMOVED = "change-mentor-removed-ask"  # a mentor removed: the curators pick a new one
+ACCEPTED = "change-accepted"
+DECLINED = "change-declined"
+FAILED = "change-failed"
+END_ASK = "program-end-ask"  # to the curators at the end date: Complete / Extend
+ASK_KINDS = (ASK, ASK_MENTOR, ASK_REMOVED)
+
+REASON_MAX = 1000
+MENTORS_OFFERED = 8
+# The question SLA hours a moved question gets when the caller does not say.
+DEFAULT_HOURS = (4.0, 16.0)
+
+# Who may start an early termination with which reason.
+END_REASONS_BY_SIDE: dict[str, tuple[str, ...]] = {
+    "mentor": (EndReason.MENTOR_INITIATIVE, EndReason.AGREEMENT),
+    "mentee": (EndReason.MENTEE_INITIATIVE, EndReason.AGREEMENT),
+    "curator": (EndReason.NON_FULFILMENT, EndReason.AGREEMENT),
+}
+
+
+class ChangeError(ValueError):
+    """A change cannot be proposed or applied. `key` is a locale key; `params` fill it."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = args
+
+
+class VoteResult(enum.StrEnum):
+    NOT_PARTY = "not-party"
+    ALREADY = "already"
+    RECORDED = "recorded"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    FAILED = "failed"
+
+
+def clean_reason(text: str | None) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise ChangeError("change-err-reason-empty")
+    if len(reason) > REASON_MAX:
+        raise ChangeError("change-err-reason-long", limit=REASON_MAX)
+    return reason
+
+
 async def plan_locked(session: AsyncSession, program_id: int) -> bool:
     """True once any mentee confirmed «ознакомлен»: from then on a plan change is a proposal."""
     found = await session.scalar(
@@ -94,6 +157,129 @@ async def plan_locked(session: AsyncSession, program_id: int) -> bool:
     return found is not None
 
 
+async def side_of(
+    session: AsyncSession, program: Program, user_id: int, *, is_admin: bool = False
+) -> str | None:
+    """'mentor', 'mentee' or 'curator' (of the program's school), or None."""
+    if program.mentor_id == user_id:
+        return "mentor"
+    if user_id in await lifecycle.mentee_ids_of(session, program.id):
+        return "mentee"
+    if is_admin or Role.CURATOR in await member_of(session, user_id, program.org_id):
+        return "curator"
+    return None
+
+
+async def _org(session: AsyncSession, program: Program) -> Organization:
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    return org
+
+
+async def _today(session: AsyncSession, program: Program, now: datetime) -> date:
+    return today_in((await _org(session, program)).timezone, now)
+
+
+def _new_end(payload: dict[str, Any]) -> date:
+    try:
+        return date.fromisoformat(str(payload["ends_on"]))
+    except (KeyError, ValueError) as error:
+        raise ChangeError("change-err-payload") from error
+
+
+async def check_new_end(
+    session: AsyncSession, program: Program, kind: str, new_end: date, now: datetime
+) -> date:
+    """ChangeError when `new_end` does not fit an extension or a shortening of the program."""
+    return await _check_dates(session, program, kind, {"ends_on": new_end.isoformat()}, now)
+
+
+async def _check_dates(
+    session: AsyncSession, program: Program, kind: str, payload: dict[str, Any], now: datetime
+) -> date:
+    """The new last day of an extension or a shortening. Past 12 months is allowed: every
+    proposal carries a reason, which is what the regulation asks for then."""
+    new_end = _new_end(payload)
+    today = await _today(session, program, now)
+    if kind == ProposalKind.EXTEND and new_end <= program.ends_on:
+        raise ChangeError("change-err-not-later", end=format_day(program.ends_on))
+    if kind == ProposalKind.SHORTEN:
+        if new_end >= program.ends_on:
+            raise ChangeError("change-err-not-earlier", end=format_day(program.ends_on))
+        if new_end < today or new_end < program.starts_on:
+            raise ChangeError("change-err-past", today=format_day(today))
+    return new_end
+
+
+def _beyond_limit(program: Program, new_end: date) -> bool:
+    return new_end > end_bounds(program.starts_on)[1]
+
+
+async def _pending_of(session: AsyncSession, program_id: int, kind: str) -> Proposal | None:
+    return await session.scalar(
+        select(Proposal)
+        .where(
+            Proposal.program_id == program_id,
+            Proposal.kind == kind,
+            Proposal.status == ProposalStatus.PENDING,
+        )
+        .limit(1)
+    )
+
+
+def _needs_curator_only(kind: str, payload: dict[str, Any]) -> bool:
+    """One side's initiative (ending, a new mentor, release) needs the curator's approval
+    only; everything else needs the pair and, unless the curator proposed it, the curator."""
+    if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
+        return True
+    return kind == ProposalKind.TERMINATE and payload.get("end_reason") in (
+        EndReason.MENTOR_INITIATIVE,
+        EndReason.MENTEE_INITIATIVE,
+    )
+
+
+async def _check(
+    session: AsyncSession,
+    program: Program,
+    kind: str,
+    side: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    if kind not in {k.value for k in ProposalKind}:
+        raise ChangeError("change-err-payload")
+    if kind in (ProposalKind.EXTEND, ProposalKind.SHORTEN):
+        new_end = await _check_dates(session, program, kind, payload, now)
+        return {"ends_on": new_end.isoformat()}
+    if kind == ProposalKind.TERMINATE:
+        end_reason = payload.get("end_reason")
+        if end_reason == EndReason.NON_FULFILMENT or end_reason not in END_REASONS_BY_SIDE[side]:
+            raise ChangeError("change-err-end-reason")
+        return {"end_reason": end_reason}
+    if kind == ProposalKind.CHANGE_MENTOR and side != "mentee":
+        raise ChangeError("change-err-not-party")
+    if kind == ProposalKind.RELEASE and side != "mentor":
+        raise ChangeError("change-err-not-party")
+    if kind == ProposalKind.PLAN_CHANGE and not isinstance(payload.get("op"), str):
+        raise ChangeError("change-err-payload")
+    return dict(payload)
+
+
+def describe(proposal: Proposal) -> dict[str, Any]:
+    """The arguments every notice about a proposal carries."""
+    payload = proposal.payload or {}
+    ends_on = payload.get("ends_on")
+    return {
+        "proposal": proposal.id,
+        "program": proposal.program_id,
+        "change": proposal.kind,
+        "date": format_day(date.fromisoformat(ends_on)) if ends_on else "",
+        "end_reason": payload.get("end_reason", ""),
+        "summary": str(payload.get("summary") or "none"),
+        "reason": proposal.reason or "",
+    }
+
+
 async def propose(
     session: AsyncSession,
     *,
@@ -103,13 +289,551 @@ async def propose(
     reason: str | None,
     payload: dict[str, Any],
     now: datetime,
+    is_admin: bool = False,
+    hours: tuple[float, float] = DEFAULT_HOURS,
 ) -> Proposal:
-    """Open a proposal; the parties that must agree are asked by outbox notices."""
-    raise NotImplementedError
+    """Open a proposal with a reason. The proposer's own vote is agree; every other party
+    that must agree is asked by an outbox notice. ChangeError when it may not be made."""
+    program = await session.get(Program, program_id)
+    if program is None:
+        raise ChangeError("change-err-not-party")
+    side = await side_of(session, program, proposer_id, is_admin=is_admin)
+    if side is None:
+        raise ChangeError("change-err-not-party")
+    if program.status != ProgramStatus.ACTIVE:
+        raise ChangeError("change-err-not-active", program=program.id)
+    text = clean_reason(reason)
+    clean = await _check(session, program, kind, side, payload, now)
+    if await _pending_of(session, program.id, kind) is not None:
+        raise ChangeError("change-err-pending", program=program.id)
+    mentee_ids = await lifecycle.mentee_ids_of(session, program.id)
+    curators = [c for c in await lifecycle.curator_ids_of(session, program) if c != proposer_id]
+    voters: dict[int, str] = {proposer_id: side}
+    if _needs_curator_only(kind, clean):
+        if side != "curator":
+            if not curators:
+                raise ChangeError("change-err-no-curator")
+            voters.update({c: "curator" for c in curators})
+    else:
+        voters.setdefault(program.mentor_id, "mentor")
+        for mentee_id in mentee_ids:
+            voters.setdefault(mentee_id, "mentee")
+        if side != "curator":
+            if not curators:
+                raise ChangeError("change-err-no-curator")
+            voters.update({c: "curator" for c in curators if c not in voters})
+    proposal = Proposal(
+        program_id=program.id,
+        kind=kind,
+        status=ProposalStatus.PENDING,
+        proposed_by=proposer_id,
+        reason=text,
+        payload=clean,
+        created_at=now,
+    )
+    session.add(proposal)
+    await session.flush()
+    for user_id, party in voters.items():
+        own = user_id == proposer_id
+        session.add(
+            ProposalVote(
+                proposal_id=proposal.id,
+                user_id=user_id,
+                party=party,
+                decision="agree" if own else None,
+                decided_at=now if own else None,
+            )
+        )
+    await session.flush()
+    await audit.record(
+        session, program.id, proposer_id, "change-proposed", now, reason=text, change=kind, **clean
+    )
+    proposer = await session.get(User, proposer_id)
+    args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
+    if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
+        ranked = await rank_mentors(session, program.org_id, mentee_ids)
+        args["mentors"] = [[u.id, u.display_name] for u, _ in ranked if u.id != program.mentor_id][
+            :MENTORS_OFFERED
+        ]
+    asked = [uid for uid in voters if uid != proposer_id]
+    ask_kind = ASK_MENTOR if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE) else ASK
+    await lifecycle.notify(
+        session,
+        program,
+        asked,
+        ask_kind,
+        now,
+        key=f"proposal:{proposal.id}:ask",
+        ref=("proposal", proposal.id),
+        **args,
+    )
+    if await _complete(session, proposal.id):
+        # Nobody else had to agree (a curator's change of a program whose mentee left).
+        await _settle(session, proposal, program, proposer_id, now, hours)
+    return proposal
+
+
+async def _complete(session: AsyncSession, proposal_id: int) -> bool:
+    """Every mentor and mentee row agrees, and a curator agrees when curators were asked."""
+    rows = list(
+        await session.scalars(select(ProposalVote).where(ProposalVote.proposal_id == proposal_id))
+    )
+    pair = [r for r in rows if r.party != "curator"]
+    curators = [r for r in rows if r.party == "curator"]
+    if any(r.decision != "agree" for r in pair):
+        return False
+    return not curators or any(r.decision == "agree" for r in curators)
+
+
+async def _involved(session: AsyncSession, proposal: Proposal, program: Program) -> list[int]:
+    voters = await session.scalars(
+        select(ProposalVote.user_id).where(ProposalVote.proposal_id == proposal.id)
+    )
+    people = [proposal.proposed_by or 0, *voters.all(), program.mentor_id]
+    people += await lifecycle.mentee_ids_of(session, program.id)
+    return [p for p in dict.fromkeys(people) if p]
+
+
+async def vote(
+    session: AsyncSession,
+    proposal_id: int,
+    user_id: int,
+    agree: bool,
+    now: datetime,
+    *,
+    mentor_id: int | None = None,
+    hours: tuple[float, float] = DEFAULT_HOURS,
+) -> tuple[VoteResult, Proposal | None]:
+    """Record one party's answer in one UPDATE guarded by `decision IS NULL`: a second
+    press, a press after the proposal was decided, or a press by someone who is not a
+    party changes nothing. A change of mentor is approved by naming the new mentor.
+    The proposal row is locked first (PostgreSQL), so of two last answers given at once
+    one sees the other and the change takes effect exactly once."""
+    proposal = await session.scalar(
+        select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if proposal is None:
+        return VoteResult.NOT_PARTY, None
+    mine = await session.get(ProposalVote, (proposal_id, user_id))
+    if mine is None:
+        return VoteResult.NOT_PARTY, proposal
+    if proposal.status != ProposalStatus.PENDING:
+        return VoteResult.ALREADY, proposal
+    program = await session.get(Program, proposal.program_id)
+    assert program is not None
+    mentor_change = proposal.kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE)
+    if mentor_change and mine.party != "curator":
+        return VoteResult.NOT_PARTY, proposal
+    if agree and mentor_change:
+        if mine.party != "curator":
+            return VoteResult.NOT_PARTY, proposal
+        await _check_new_mentor(session, program, mentor_id)
+    result = await session.execute(
+        update(ProposalVote)
+        .where(
+            ProposalVote.proposal_id == proposal_id,
+            ProposalVote.user_id == user_id,
+            ProposalVote.decision.is_(None),
+        )
+        .values(decision="agree" if agree else "decline", decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        return VoteResult.ALREADY, proposal
+    await session.refresh(mine)
+    if not agree:
+        await _finish(session, proposal, ProposalStatus.DECLINED, now)
+        actor = await session.get(User, user_id)
+        await audit.record(
+            session, program.id, user_id, "change-declined", now, change=proposal.kind
+        )
+        people = [p for p in await _involved(session, proposal, program) if p != user_id]
+        await lifecycle.notify(
+            session,
+            program,
+            people,
+            DECLINED,
+            now,
+            key=f"proposal:{proposal.id}:declined",
+            ref=("proposal", proposal.id),
+            **describe(proposal),
+            who=actor.display_name if actor else "",
+        )
+        return VoteResult.DECLINED, proposal
+    if mentor_change:
+        proposal.payload = {**(proposal.payload or {}), "mentor_id": mentor_id}
+        await session.flush()
+    if not await _complete(session, proposal.id):
+        return VoteResult.RECORDED, proposal
+    return await _settle(session, proposal, program, user_id, now, hours), proposal
+
+
+async def _check_new_mentor(session: AsyncSession, program: Program, mentor_id: int | None) -> None:
+    if (
+        mentor_id is None
+        or mentor_id == program.mentor_id
+        or mentor_id in await lifecycle.mentee_ids_of(session, program.id)
+        or await lifecycle.live_person(session, mentor_id) is None
+        or Role.MENTOR not in await member_of(session, mentor_id, program.org_id)
+    ):
+        raise ChangeError("change-err-mentor")
+
+
+async def _finish(
+    session: AsyncSession, proposal: Proposal, status: ProposalStatus, now: datetime
+) -> bool:
+    result = await session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.PENDING)
+        .values(status=status, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(proposal)
+    await cancel_by_ref(session, "proposal", proposal.id, ASK_KINDS)
+    return bool(result.rowcount)
+
+
+async def _settle(
+    session: AsyncSession,
+    proposal: Proposal,
+    program: Program,
+    actor_id: int,
+    now: datetime,
+    hours: tuple[float, float],
+) -> VoteResult:
+    """Every party agreed: the change takes effect, or, when it no longer fits (the date
+    has passed, the plan item is gone), the proposal fails and everyone is told why."""
+    if not await _finish(session, proposal, ProposalStatus.ACCEPTED, now):
+        return VoteResult.ALREADY
+    try:
+        told = await _apply(session, proposal, program, now, hours)
+    except (ChangeError, PlanError) as error:
+        await session.execute(
+            update(Proposal)
+            .where(Proposal.id == proposal.id)
+            .values(status=ProposalStatus.DECLINED)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(proposal)
+        people = await _involved(session, proposal, program)
+        await lifecycle.notify(
+            session,
+            program,
+            people,
+            FAILED,
+            now,
+            key=f"proposal:{proposal.id}:failed",
+            ref=("proposal", proposal.id),
+            **describe(proposal),
+            problem=error.key,
+        )
+        return VoteResult.FAILED
+    if not told:
+        people = await _involved(session, proposal, program)
+        await lifecycle.notify(
+            session,
+            program,
+            people,
+            ACCEPTED,
+            now,
+            key=f"proposal:{proposal.id}:accepted",
+            ref=("proposal", proposal.id),
+            **describe(proposal),
+        )
+    return VoteResult.ACCEPTED
+
+
+async def _apply(
+    session: AsyncSession,
+    proposal: Proposal,
+    program: Program,
+    now: datetime,
+    hours: tuple[float, float],
+) -> bool:
+    """Make the agreed change. True when the step told everyone itself."""
+    payload = proposal.payload or {}
+    actor = proposal.proposed_by
+    kind = proposal.kind
+    await session.refresh(program)
+    if program.status != ProgramStatus.ACTIVE:
+        raise ChangeError("change-err-not-active", program=program.id)
+    if kind in (ProposalKind.EXTEND, ProposalKind.SHORTEN):
+        new_end = await _check_dates(session, program, kind, payload, now)
+        old_end = program.ends_on
+        program.ends_on = new_end
+        program.completion_asked_at = None
+        await session.flush()
+        await audit.record(
+            session,
+            program.id,
+            actor,
+            "extended" if kind == ProposalKind.EXTEND else "shortened",
+            now,
+            reason=proposal.reason,
+            old_end=old_end.isoformat(),
+            new_end=new_end.isoformat(),
+            beyond_12_months=_beyond_limit(program, new_end),
+            proposal=proposal.id,
+        )
+        return False
+    if kind == ProposalKind.PLAN_CHANGE:
+        await plans.apply_change(session, program, payload, actor, now, reason=proposal.reason)
+        await audit.record(
+            session,
+            program.id,
+            actor,
+            "plan-changed",
+            now,
+            reason=proposal.reason,
+            proposal=proposal.id,
+            op=payload.get("op"),
+        )
+        return False
+    if kind == ProposalKind.TERMINATE:
+        ended = await lifecycle.end_program(
+            session,
+            program.id,
+            end_reason=str(payload.get("end_reason")),
+            actor_id=actor,
+            now=now,
+            reason=proposal.reason,
+        )
+        if ended is None:
+            raise ChangeError("change-err-not-active", program=program.id)
+        return True
+    # A change of mentor, asked by the mentee or by the mentor wishing to be released.
+    await _check_new_mentor(session, program, payload.get("mentor_id"))
+    changed = await lifecycle.change_mentor(
+        session,
+        program.id,
+        int(payload["mentor_id"]),
+        actor_id=actor,
+        now=now,
+        hours=hours,
+        reason=proposal.reason,
+    )
+    if changed is None:
+        raise ChangeError("change-err-mentor")
+    return True
+
+
+# One-sided steps: the curator's termination, completion --------------------------------
+
+
+async def terminate_for_non_fulfilment(
+    session: AsyncSession,
+    program_id: int,
+    curator_id: int,
+    reason: str | None,
+    now: datetime,
+    *,
+    is_admin: bool = False,
+) -> Program:
+    """The only one-sided ending: the curator's, when the program is not carried out."""
+    program = await session.get(Program, program_id)
+    if program is None or await side_of(session, program, curator_id, is_admin=is_admin) != (
+        "curator"
+    ):
+        raise ChangeError("change-err-not-party")
+    text = clean_reason(reason)
+    ended = await lifecycle.end_program(
+        session,
+        program_id,
+        end_reason=EndReason.NON_FULFILMENT,
+        actor_id=curator_id,
+        now=now,
+        reason=text,
+        skip_user=curator_id,
+    )
+    if ended is None:
+        raise ChangeError("change-err-not-active", program=program_id)
+    return ended
+
+
+async def plan_done(session: AsyncSession, program_id: int) -> bool:
+    """The plan has occurrences and every one of a live item is done."""
+    live = select(PlanItem.id).where(PlanItem.removed_at.is_(None))
+    base = select(PlanOccurrence.id).where(
+        PlanOccurrence.program_id == program_id, PlanOccurrence.item_id.in_(live)
+    )
+    if await session.scalar(base.limit(1)) is None:
+        return False
+    open_one = await session.scalar(base.where(PlanOccurrence.done_at.is_(None)).limit(1))
+    return open_one is None
+
+
+async def complete(
+    session: AsyncSession,
+    program_id: int,
+    curator_id: int,
+    now: datetime,
+    *,
+    is_admin: bool = False,
+) -> Program:
+    """The curator confirms completion: at or after the end date, or with the plan done."""
+    program = await session.get(Program, program_id)
+    if program is None or await side_of(session, program, curator_id, is_admin=is_admin) != (
+        "curator"
+    ):
+        raise ChangeError("change-err-not-party")
+    if program.status != ProgramStatus.ACTIVE:
+        raise ChangeError("change-err-not-active", program=program_id)
+    today = await _today(session, program, now)
+    if today < program.ends_on and not await plan_done(session, program_id):
+        raise ChangeError("change-err-too-early", end=format_day(program.ends_on))
+    ended = await lifecycle.end_program(
+        session,
+        program_id,
+        end_reason=EndReason.COMPLETED,
+        actor_id=curator_id,
+        now=now,
+        skip_user=curator_id,
+    )
+    if ended is None:
+        raise ChangeError("change-err-not-active", program=program_id)
+    return ended
 
 
 async def complete_if_done(
     session: AsyncSession, program_id: int, actor_id: int | None, now: datetime
 ) -> bool:
-    """End the program as completed when every occurrence of its plan is done."""
-    return False
+    """End the program as completed when every occurrence of its plan is done (called
+    after an occurrence is marked done). False when there is more to do or it is not
+    active."""
+    program = await session.get(Program, program_id)
+    if program is None or program.status != ProgramStatus.ACTIVE:
+        return False
+    if not await plan_done(session, program_id):
+        return False
+    ended = await lifecycle.end_program(
+        session,
+        program_id,
+        end_reason=EndReason.COMPLETED,
+        actor_id=actor_id,
+        now=now,
+        reason=None,
+    )
+    return ended is not None
+
+
+async def program_end_catch_up(session: AsyncSession, now: datetime) -> int:
+    """At a program's end date (the school's day), ask its curators once whether to
+    complete it or extend it. Idempotent: `completion_asked_at` is set by a guarded
+    UPDATE, and the notice's dedupe key names the end date."""
+    horizon = (now + timedelta(days=1)).date()
+    rows = (
+        await session.execute(
+            select(Program, Organization.timezone)
+            .join(Organization, Organization.id == Program.org_id)
+            .where(
+                Program.status == ProgramStatus.ACTIVE,
+                Program.completion_asked_at.is_(None),
+                Program.ends_on <= horizon,
+            )
+            .order_by(Program.ends_on, Program.id)
+            .limit(500)
+        )
+    ).all()
+    made = 0
+    for program, zone in rows:
+        if today_in(zone, now) < program.ends_on:
+            continue
+        claimed = await session.execute(
+            update(Program)
+            .where(Program.id == program.id, Program.completion_asked_at.is_(None))
+            .values(completion_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:
+            continue
+        curators = await lifecycle.curator_ids_of(session, program)
+        made += await lifecycle.notify(
+            session,
+            program,
+            curators,
+            END_ASK,
+            now,
+            key=f"endask:{program.id}:{program.ends_on.isoformat()}",
+            end=format_day(program.ends_on),
+            done=int(await plan_done(session, program.id)),
+        )
+    return made
+
+
+async def pending_for(session: AsyncSession, user_id: int, program_id: int) -> list[Proposal]:
+    """Proposals of the program still waiting for this person's answer."""
+    rows = await session.scalars(
+        select(Proposal)
+        .join(ProposalVote, ProposalVote.proposal_id == Proposal.id)
+        .where(
+            Proposal.program_id == program_id,
+            Proposal.status == ProposalStatus.PENDING,
+            ProposalVote.user_id == user_id,
+            ProposalVote.decision.is_(None),
+        )
+        .order_by(Proposal.id)
+    )
+    return list(rows.all())
+
+
+async def hand_over_mentor(
+    session: AsyncSession, mentor_id: int, org_id: int, curator_id: int | None, now: datetime
+) -> list[Proposal]:
+    """A mentor removed from the school: each of their active programs there waits for a
+    curator to pick the new mentor (a release proposal only the curators answer; the same
+    buttons as a mentee's request). Until then the program keeps its mentor."""
+    programs = list(
+        (
+            await session.scalars(
+                select(Program)
+                .where(
+                    Program.mentor_id == mentor_id,
+                    Program.org_id == org_id,
+                    Program.status == ProgramStatus.ACTIVE,
+                )
+                .order_by(Program.id)
+            )
+        ).all()
+    )
+    made = []
+    mentor = await session.get(User, mentor_id)
+    for program in programs:
+        if await _pending_of(session, program.id, ProposalKind.RELEASE) is not None:
+            continue
+        curators = await lifecycle.curator_ids_of(session, program)
+        if not curators:
+            continue
+        proposal = Proposal(
+            program_id=program.id,
+            kind=ProposalKind.RELEASE,
+            status=ProposalStatus.PENDING,
+            proposed_by=curator_id,
+            reason=None,
+            payload={"removed": True},
+            created_at=now,
+        )
+        session.add(proposal)
+        await session.flush()
+        for user_id in curators:
+            session.add(ProposalVote(proposal_id=proposal.id, user_id=user_id, party="curator"))
+        await session.flush()
+        mentee_ids = await lifecycle.mentee_ids_of(session, program.id)
+        ranked = await rank_mentors(session, program.org_id, mentee_ids)
+        await lifecycle.notify(
+            session,
+            program,
+            curators,
+            ASK_REMOVED,
+            now,
+            key=f"proposal:{proposal.id}:ask",
+            ref=("proposal", proposal.id),
+            mentor=mentor.display_name if mentor else "",
+            mentors=[[u.id, u.display_name] for u, _ in ranked if u.id != mentor_id][
+                :MENTORS_OFFERED
+            ],
+        )
+        made.append(proposal)
+    return made

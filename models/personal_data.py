@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, column, delete, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
+from models import lifecycle
 from models.audit import AuditEntry
 from models.db import Base
 from models.invites import Consent
@@ -215,16 +215,14 @@ async def _end_programs(session: AsyncSession, user: User, now: datetime) -> tup
         )
         partners = [program.mentor_id, *mentee_ids]
         if program.mentor_id == user.id or mentee_ids == [user.id]:
-            program.status = ProgramStatus.ENDED
-            program.ended_at = now
-            program.end_reason = "consent-withdrawn"
-            await session.execute(
-                update(ProgramMentee)
-                .where(ProgramMentee.program_id == program.id)
-                .values(live_form=None)
-            )
-            await audit.record(
-                session, program.id, None, "terminated", now, end_reason="consent-withdrawn"
+            # The one way a program ends (its waiting reminders go too); told below.
+            await lifecycle.end_program(
+                session,
+                program.id,
+                end_reason="consent-withdrawn",
+                actor_id=None,
+                now=now,
+                tell=False,
             )
             ended.append(program.id)
         else:

@@ -7,7 +7,18 @@ import enum
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, func, select, update
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +37,7 @@ from models.people import (
     member_of,
     org_user_ids,
 )
+from models.runtime import insert_ignore
 
 
 class Form(enum.StrEnum):
@@ -413,9 +425,36 @@ async def create_program(
     )
     session.add(program)
     await session.flush()
+    # The mentee's place in the form is taken by one atomic insert against the unique
+    # (mentee, live_form) index: of two curators pairing the same mentee at once, the
+    # second inserts nothing and is refused, whatever the check above saw.
+    table = ProgramMentee.__table__
     for mentee_id in mentee_ids:
-        session.add(ProgramMentee(program_id=program.id, mentee_id=mentee_id))
-    await session.flush()
+        taken = await session.execute(
+            insert_ignore(session, table)
+            .values(program_id=program.id, mentee_id=mentee_id, live_form=form)
+            .on_conflict_do_nothing(index_elements=["mentee_id", "live_form"])
+            .returning(table.c.mentee_id)
+        )
+        if taken.scalar_one_or_none() is None:
+            await session.execute(
+                delete(ProgramMentee).where(ProgramMentee.program_id == program.id)
+            )
+            await session.execute(delete(Program).where(Program.id == program.id))
+            session.expunge(program)
+            mentee = await session.get(User, mentee_id)
+            holder = await session.scalar(
+                select(ProgramMentee.program_id).where(
+                    ProgramMentee.mentee_id == mentee_id, ProgramMentee.live_form == form
+                )
+            )
+            raise PairingError(
+                "pair-err-busy",
+                id=mentee_id,
+                name=mentee.display_name if mentee else f"#{mentee_id}",
+                program=holder or "?",
+                form=form,
+            )
     await audit.record(session, program.id, created_by, "created", now)
     mentor = await session.get(User, mentor_id)
     curator = await session.get(User, created_by) if created_by else None
@@ -563,13 +602,24 @@ async def accept_program(
 
 
 async def refuse_program(
-    session: AsyncSession, program_id: int, mentor_id: int, now: datetime
+    session: AsyncSession,
+    program_id: int,
+    mentor_id: int,
+    now: datetime,
+    reason: str | None = None,
 ) -> Program | None:
-    """The mentor declines: the program is refused and the curator is told."""
+    """The mentor declines, with a reason for the curator: the program is refused, its
+    mentees are free for another program of the form, and the curator is told."""
     program = await _decide(session, program_id, mentor_id, ProgramStatus.REFUSED, now)
     if program is None:
         return None
-    await audit.record(session, program.id, mentor_id, "refused", now)
+    await session.execute(
+        update(ProgramMentee)
+        .where(ProgramMentee.program_id == program.id)
+        .values(live_form=None)
+        .execution_options(synchronize_session=False)
+    )
+    await audit.record(session, program.id, mentor_id, "refused", now, reason=reason)
     mentor = await session.get(User, mentor_id)
     assert mentor is not None
     mentees = await _names(session, await program_mentee_ids(session, program.id))
@@ -578,10 +628,11 @@ async def refuse_program(
             session,
             program,
             curator,
-            "pair-refused-curator",
+            "pair-refused-curator-reason" if reason else "pair-refused-curator",
             now,
             mentor=mentor.display_name,
             mentees=mentees,
+            reason=reason or "",
         )
     return program
 

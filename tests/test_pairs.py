@@ -177,14 +177,20 @@ async def test_ranking_and_the_power_form(client: BotClient, pair_school: PairSc
 
 async def test_mentor_decisions(client: BotClient, pair_school: PairSchool) -> None:
     w = pair_school
-    # a refusal goes back to the curator
+    # a refusal asks for a reason, which goes back to the curator
     refused_id = await _propose(client, w, w.m1, [w.t1])
-    calls = await client.press(w.m1.person, f"pz:{refused_id}:0")
-    assert "отказались" in _alert(client, calls)
+    await client.press(w.m1.person, f"pz:{refused_id}:0")
+    assert "Почему вы отказываетесь" in client.last_text(w.m1.person.id)
+    assert (await _programs(client))[0].status == ProgramStatus.PROPOSED
+    await client.send(w.m1.person, "   ")
+    assert "Нужна причина" in client.last_text(w.m1.person.id)
+    await client.send(w.m1.person, "Веду выпускные классы, нет времени")
+    assert "Куратор получил" in client.last_text(w.m1.person.id)
     assert (await _programs(client))[0].status == ProgramStatus.REFUSED
-    [row] = [r for r in await _outbox(client) if r.kind == "pair-refused-curator"]
+    [row] = [r for r in await _outbox(client) if r.kind == "pair-refused-curator-reason"]
     assert row.chat_id == w.curator.person.id
     assert "Наставник Один отказался" in _render(client, row)
+    assert "нет времени" in _render(client, row)
     assert not [r for r in await _outbox(client) if r.kind.startswith("pair-active")]
     calls = await client.press(w.m1.person, f"pz:{refused_id}:1")  # too late to accept
     assert "уже принято" in _alert(client, calls)

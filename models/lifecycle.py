@@ -1,0 +1,310 @@
+"""The two steps every ending and every change of mentor goes through, whoever causes them:
+a proposal agreed by the parties (models/changes.py), the curator's own decision, the tick
+at the end date, /forget (models/personal_data.py) or a mentor removed from the school.
+
+`end_program` is the one way a program ends: status, reason, the mentees freed for a new
+program of the form, and nothing stale left to send (the program's waiting notices, its
+plan reminders, the reminders of meetings still ahead). `change_mentor` moves a program
+and its open questions to another mentor; its history stays with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import column, or_, select, table, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import audit, routing
+from models import questions as qs
+from models.meetings import LIVE_STATUSES, Meeting, MeetingStatus
+from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.people import Role, User, org_user_ids
+from models.plans import PlanOccurrence
+from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
+from models.questions import Question
+
+# The proposals table, by name: its model (models/changes.py) sits above this module.
+PROPOSALS = table(
+    "program_proposals",
+    column("id"),
+    column("program_id"),
+    column("status"),
+    column("decided_at"),
+)
+
+# Notice kinds (locale keys).
+ENDED = "program-ended"
+MENTOR_CHANGED = "program-mentor-changed"
+
+
+def program_args(program: Program) -> dict[str, Any]:
+    return {"program": program.id}
+
+
+async def live_person(session: AsyncSession, user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    user = await session.get(User, user_id)
+    if user is None or user.forgotten_at is not None:
+        return None
+    return user
+
+
+async def mentee_ids_of(session: AsyncSession, program_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(ProgramMentee.mentee_id)
+        .where(ProgramMentee.program_id == program_id)
+        .order_by(ProgramMentee.mentee_id)
+    )
+    return list(rows.all())
+
+
+async def curator_ids_of(session: AsyncSession, program: Program) -> list[int]:
+    """The curators of the program's school (the mentee's school for an inter-school pair)."""
+    ids = []
+    for curator_id in await org_user_ids(session, program.org_id, Role.CURATOR):
+        if await live_person(session, curator_id) is not None:
+            ids.append(curator_id)
+    return ids
+
+
+async def notify(
+    session: AsyncSession,
+    program: Program,
+    user_ids: list[int],
+    kind: str,
+    now: datetime,
+    /,
+    *,
+    key: str,
+    ref: tuple[str, int] | None = None,
+    **args: Any,
+) -> int:
+    """One notice to each live person named; `key` makes the dedupe key unique per event."""
+    made = 0
+    for user_id in dict.fromkeys(user_ids):
+        person = await live_person(session, user_id)
+        if person is None or person.tg_id is None:
+            continue
+        row = await enqueue(
+            session,
+            chat_id=person.tg_id,
+            user_id=person.id,
+            org_id=program.org_id,
+            kind=kind,
+            ref=ref or ("program", program.id),
+            args={**program_args(program), **args},
+            now=now,
+            dedupe_key=f"{key}:{person.id}",
+        )
+        made += row is not None
+    return made
+
+
+async def _cancel_stale(session: AsyncSession, program_id: int, now: datetime) -> None:
+    """Nothing about the program waits to be sent: its own notices, its plan's reminders,
+    the reminders of its meetings still ahead (those meetings are called off)."""
+    occurrences = select(PlanOccurrence.id).where(PlanOccurrence.program_id == program_id)
+    ahead = select(Meeting.id).where(
+        Meeting.program_id == program_id,
+        Meeting.starts_at > now,
+        Meeting.status.in_(LIVE_STATUSES),
+    )
+    proposals = _proposal_ids(program_id)
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            or_(
+                (OutboxMessage.ref_kind == "program") & (OutboxMessage.ref_id == program_id),
+                (OutboxMessage.ref_kind == "plan") & OutboxMessage.ref_id.in_(occurrences),
+                (OutboxMessage.ref_kind == "meeting") & OutboxMessage.ref_id.in_(ahead),
+                (OutboxMessage.ref_kind == "proposal") & OutboxMessage.ref_id.in_(proposals),
+            ),
+        )
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Meeting)
+        .where(Meeting.id.in_(ahead))
+        .values(status=MeetingStatus.CANCELLED, cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(PlanOccurrence)
+        .where(PlanOccurrence.program_id == program_id, PlanOccurrence.done_at.is_(None))
+        .values(next_alert_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _proposal_ids(program_id: int) -> Any:
+    return select(PROPOSALS.c.id).where(PROPOSALS.c.program_id == program_id)
+
+
+async def end_program(
+    session: AsyncSession,
+    program_id: int,
+    *,
+    end_reason: str,
+    actor_id: int | None,
+    now: datetime,
+    reason: str | None = None,
+    tell: bool = True,
+    skip_user: int | None = None,
+) -> Program | None:
+    """End a live program in one guarded UPDATE; None when it is not live (ended already,
+    or by someone else at the same moment). Pending proposals of it are withdrawn. The
+    mentor, the mentees and the curators are told, unless `tell` is False (the caller
+    tells them its own way); `skip_user` is not told (the person leaving)."""
+    result = await session.execute(
+        update(Program)
+        .where(Program.id == program_id, Program.status.in_(LIVE))
+        .values(status=ProgramStatus.ENDED, ended_at=now, end_reason=end_reason)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        return None
+    program = await session.scalar(
+        select(Program).where(Program.id == program_id).execution_options(populate_existing=True)
+    )
+    assert program is not None
+    await session.execute(
+        update(ProgramMentee)
+        .where(ProgramMentee.program_id == program_id)
+        .values(live_form=None)
+        .execution_options(synchronize_session=False)
+    )
+    await _cancel_stale(session, program_id, now)
+    await session.execute(
+        update(PROPOSALS)
+        .where(PROPOSALS.c.program_id == program_id, PROPOSALS.c.status == "pending")
+        .values(status="withdrawn", decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    action = "completed" if end_reason == "completed" else "terminated"
+    await audit.record(
+        session, program_id, actor_id, action, now, reason=reason, end_reason=end_reason
+    )
+    if tell:
+        people = [program.mentor_id, *await mentee_ids_of(session, program_id)]
+        people += await curator_ids_of(session, program)
+        actor = await live_person(session, actor_id)
+        await notify(
+            session,
+            program,
+            [p for p in people if p != skip_user],
+            ENDED,
+            now,
+            key=f"ended:{program_id}",
+            end_reason=end_reason,
+            reason=reason or "none",
+            actor=actor.display_name if actor else "",
+        )
+    return program
+
+
+async def change_mentor(
+    session: AsyncSession,
+    program_id: int,
+    new_mentor_id: int,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    hours: tuple[float, float],
+    reason: str | None = None,
+) -> Program | None:
+    """The program goes on with another mentor: its plan, meetings and log stay; its open
+    questions move to the new mentor (who gets them in full), and the old mentor's
+    reminders about them are cancelled. None when the program is not active or the new
+    mentor is its mentor already."""
+    program = await session.get(Program, program_id)
+    if program is None or program.status != ProgramStatus.ACTIVE:
+        return None
+    old_mentor_id = program.mentor_id
+    new_mentor = await live_person(session, new_mentor_id)
+    if new_mentor is None or new_mentor_id == old_mentor_id:
+        return None
+    mentee_ids = await mentee_ids_of(session, program_id)
+    if new_mentor_id in mentee_ids:
+        return None
+    result = await session.execute(
+        update(Program)
+        .where(
+            Program.id == program_id,
+            Program.mentor_id == old_mentor_id,
+            Program.status == ProgramStatus.ACTIVE,
+        )
+        .values(mentor_id=new_mentor_id, completion_asked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        return None
+    await session.refresh(program)
+    open_questions = list(
+        (
+            await session.scalars(
+                select(Question)
+                .where(
+                    Question.status.in_(qs.LIVE_STATUSES),
+                    or_(
+                        Question.program_id == program_id,
+                        # Asked before the question knew its program: the pair's own.
+                        Question.program_id.is_(None)
+                        & Question.mentee_id.in_(mentee_ids)
+                        & (Question.mentor_id == old_mentor_id),
+                    ),
+                )
+                .order_by(Question.id)
+            )
+        ).all()
+    )
+    moved = 0
+    for question in open_questions:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.ref_kind == "question",
+                OutboxMessage.ref_id == question.id,
+                OutboxMessage.user_id == old_mentor_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .values(status=OutboxStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+        if await qs.reassign(session, question, new_mentor, now, *hours):
+            moved += 1
+            await session.refresh(question)
+            await routing.resend_to(session, question, new_mentor, now)
+    await audit.record(
+        session,
+        program_id,
+        actor_id,
+        "mentor-changed",
+        now,
+        reason=reason,
+        old_mentor=old_mentor_id,
+        new_mentor=new_mentor_id,
+        questions=moved,
+    )
+    old = await live_person(session, old_mentor_id)
+    args = {
+        "old": old.display_name if old else "",
+        "new": new_mentor.display_name,
+        "questions": moved,
+        "reason": reason or "",
+    }
+    people = [old_mentor_id, new_mentor_id, *mentee_ids, *await curator_ids_of(session, program)]
+    await notify(
+        session,
+        program,
+        people,
+        MENTOR_CHANGED,
+        now,
+        key=f"mentor:{program_id}:{old_mentor_id}:{new_mentor_id}:{int(now.timestamp())}",
+        **args,
+    )
+    return program

@@ -1,0 +1,389 @@
+"""The life cycle by the regulation (seed 002, §4) at the dispatcher level: proposals that
+need every party's agreement, early termination with each reason, completion, a change of
+mentor carrying open questions over, and two curators pairing one mentee at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.keyboards.callbacks import RemoveRoleCb
+from bot.keyboards.changes import ChangeCb, EndReasonCb, NewMentorCb, VoteCb
+from models import changes
+from models.audit import AuditEntry
+from models.changes import EndReason, Proposal, ProposalVote
+from models.db import write_gate
+from models.outbox import OutboxMessage
+from models.plans import PlanItem, PlanOccurrence
+from models.programs import PairingError, Program, ProgramMentee, create_program
+from models.questions import Question, sla_catch_up
+from tests.support.botclient import BotClient, Call
+from tests.support.seed import Member, PairSchool, World, seed
+
+pytestmark = pytest.mark.usefixtures("no_errors")
+
+
+def chg(action: str, program_id: int) -> str:
+    return ChangeCb(action=action, program_id=program_id).pack()
+
+
+def vote(proposal_id: int, agree: bool) -> str:
+    return VoteCb(proposal_id=proposal_id, agree=agree).pack()
+
+
+def _alert(client: BotClient, calls: list[Call]) -> str:
+    answers = client.callback_answers(calls)
+    assert answers, [c.name for c in calls]
+    return answers[-1].text or ""
+
+
+async def _program(client: BotClient, program_id: int) -> Program:
+    async with client.sessionmaker() as s:
+        program = await s.get(Program, program_id)
+        assert program is not None
+        return program
+
+
+async def _audit(client: BotClient, program_id: int) -> list[AuditEntry]:
+    async with client.sessionmaker() as s:
+        rows = await s.scalars(
+            select(AuditEntry).where(AuditEntry.program_id == program_id).order_by(AuditEntry.id)
+        )
+        return list(rows.all())
+
+
+async def _last_proposal(client: BotClient) -> Proposal:
+    async with client.sessionmaker() as s:
+        proposal = await s.scalar(select(Proposal).order_by(Proposal.id.desc()).limit(1))
+        assert proposal is not None
+        return proposal
+
+
+async def _kinds_to(client: BotClient, user: Member) -> list[str]:
+    return [r.kind for r in await client.notices() if r.chat_id == user.person.id]
+
+
+async def _propose_extension(
+    client: BotClient, who: Member, program_id: int, day: str, reason: str
+) -> Proposal:
+    await client.press(who.person, chg("extend", program_id))
+    assert "Введите новую дату" in client.last_text(who.person.id)
+    await client.send(who.person, day)
+    assert "причину" in client.last_text(who.person.id)
+    await client.send(who.person, reason)
+    assert "отправлено" in client.last_text(who.person.id), client.last_text(who.person.id)
+    return await _last_proposal(client)
+
+
+async def test_extension_agreed_by_both(client: BotClient, w: World) -> None:
+    proposal = await _propose_extension(
+        client, w.curator, w.program_b, "30.06.2027", "Нужно закончить открытый урок"
+    )
+    # both sides are asked, with Agree / Decline
+    for member in (w.mentor_b, w.mentee3):
+        assert "продлить программу до 30.06.2027" in client.last_text(member.person.id)
+        assert client.message_with(member.person.id, vote(proposal.id, True))
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 5, 31)
+    calls = await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert "вступило в силу" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 6, 30)
+    assert "принято всеми сторонами" in client.last_text(w.curator.person.id)
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "extended"]
+    assert entry.actor_id == w.curator.user_id and entry.reason == "Нужно закончить открытый урок"
+    assert entry.details["new_end"] == "2027-06-30" and not entry.details["beyond_12_months"]
+
+
+async def test_extension_refused_when_one_declines(client: BotClient, w: World) -> None:
+    # the mentor proposes: the mentee and the curator must agree
+    proposal = await _propose_extension(
+        client, w.mentor_b, w.program_b, "15.06.2027", "Болел две недели"
+    )
+    assert client.message_with(w.curator.person.id, vote(proposal.id, True))
+    await client.press(w.curator.person, vote(proposal.id, True))
+    calls = await client.press(w.mentee3.person, vote(proposal.id, False))
+    assert "отклонили" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 5, 31)
+    assert "не согласен(на) Третий У" in client.last_text(w.mentor_b.person.id)
+    assert (await _last_proposal(client)).status == "declined"
+
+    # a second press, a press after the decision, a press by a non-party: nothing changes
+    calls = await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert "уже есть ответ" in _alert(client, calls)
+    calls = await client.press(w.mentor_a.person, vote(proposal.id, True))
+    assert "не адресовано" in _alert(client, calls)
+    calls = await client.press(w.mentee3.person, vote(999, True))
+    assert "не адресовано" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 5, 31)
+
+
+async def test_a_proposal_pressed_twice_or_by_an_outsider(client: BotClient, w: World) -> None:
+    proposal = await _propose_extension(
+        client, w.curator, w.program_b, "30.06.2027", "Перенос аттестации"
+    )
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    calls = await client.press(w.mentor_b.person, vote(proposal.id, False))
+    assert "уже есть ответ" in _alert(client, calls)
+    for outsider in (w.mentor_a, w.mentee, w.other_curator):
+        calls = await client.press(outsider.person, vote(proposal.id, True))
+        assert "не адресовано" in _alert(client, calls)
+    async with client.sessionmaker() as s:
+        votes = {
+            v.user_id: v.decision
+            for v in await s.scalars(
+                select(ProposalVote).where(ProposalVote.proposal_id == proposal.id)
+            )
+        }
+    assert votes == {
+        w.curator.user_id: "agree",
+        w.mentor_b.user_id: "agree",
+        w.mentee3.user_id: None,
+    }
+    assert (await _last_proposal(client)).status == "pending"
+    # an outsider cannot start a change either
+    calls = await client.press(w.mentor_a.person, chg("extend", w.program_b))
+    assert "недоступно" in _alert(client, calls)
+
+
+async def test_extension_past_twelve_months_with_a_reason(client: BotClient, w: World) -> None:
+    await client.press(w.curator.person, chg("extend", w.program_b))
+    await client.send(w.curator.person, "31.04.2027")
+    assert "31.04" in client.last_text(w.curator.person.id)  # no such day: asked again
+    await client.send(w.curator.person, "01.05.2027")
+    assert "позже текущей" in client.last_text(w.curator.person.id)
+    await client.send(w.curator.person, "31.12.2027")
+    await client.send(w.curator.person, "   ")
+    assert "Нужна причина" in client.last_text(w.curator.person.id)
+    await client.send(w.curator.person, "Декретный отпуск наставляемой")
+    proposal = await _last_proposal(client)
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 12, 31)
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "extended"]
+    assert entry.details["beyond_12_months"] is True
+    assert entry.reason == "Декретный отпуск наставляемой"
+
+
+async def _terminate(client: BotClient, who: Member, program_id: int, reason: str) -> None:
+    await client.press(who.person, chg("terminate", program_id))
+    data = EndReasonCb(program_id=program_id, reason=reason).pack()
+    assert client.message_with(who.person.id, data), client.last_text(who.person.id)
+    await client.press(who.person, data)
+    await client.send(who.person, f"Причина: {reason}")
+
+
+async def test_termination_with_each_reason(client: BotClient, w: World) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        more = [await s.program(w.org, w.mentor_b, [w.mentee3]) for _ in range(2)]
+        # A reminder still waiting about the program goes when it ends.
+        s.session.add(
+            OutboxMessage(
+                chat_id=w.mentee3.person.id,
+                user_id=w.mentee3.user_id,
+                kind="plan-remind-before",
+                ref_kind="program",
+                ref_id=more[1],
+                args={},
+                due_at=client.clock.now() + timedelta(days=3),
+                created_at=client.clock.now(),
+                status="pending",
+            )
+        )
+    # the mentor's initiative: the curator approves
+    await _terminate(client, w.mentor_b, w.program_b, EndReason.MENTOR_INITIATIVE)
+    assert (await _program(client, w.program_b)).status == "active"
+    await client.press(w.curator.person, vote((await _last_proposal(client)).id, True))
+    # the mentee's initiative (a group program: the mentee speaks for themself)
+    await _terminate(client, w.mentee, w.program_a, EndReason.MENTEE_INITIATIVE)
+    await client.press(w.curator.person, vote((await _last_proposal(client)).id, True))
+    # both agreeing: the mentee proposes, the mentor and the curator agree
+    await _terminate(client, w.mentee3, more[0], EndReason.AGREEMENT)
+    proposal = await _last_proposal(client)
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    assert (await _program(client, more[0])).status == "active"
+    await client.press(w.curator.person, vote(proposal.id, True))
+    # the curator alone, for non-fulfilment: no proposal
+    await _terminate(client, w.curator, more[1], EndReason.NON_FULFILMENT)
+    assert "завершена" in client.last_text(w.curator.person.id)
+
+    expected = {
+        w.program_b: (EndReason.MENTOR_INITIATIVE, w.mentor_b),
+        w.program_a: (EndReason.MENTEE_INITIATIVE, w.mentee),
+        more[0]: (EndReason.AGREEMENT, w.mentee3),
+        more[1]: (EndReason.NON_FULFILMENT, w.curator),
+    }
+    for program_id, (reason, actor) in expected.items():
+        program = await _program(client, program_id)
+        assert program.status == "ended" and program.end_reason == reason
+        [entry] = [e for e in await _audit(client, program_id) if e.action == "terminated"]
+        assert entry.actor_id == actor.user_id
+        assert entry.details["end_reason"] == reason and entry.reason == f"Причина: {reason}"
+    assert "program-ended" in await _kinds_to(client, w.mentee3)
+    async with client.sessionmaker() as s:
+        live = await s.scalars(
+            select(ProgramMentee.live_form).where(ProgramMentee.live_form.is_not(None))
+        )
+        assert list(live) == []
+        reminder = await s.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "plan-remind-before")
+        )
+        assert reminder is not None and reminder.status == "cancelled"
+
+
+async def test_one_side_may_not_pick_another_sides_reason(client: BotClient, w: World) -> None:
+    forged = EndReasonCb(program_id=w.program_b, reason=EndReason.MENTEE_INITIATIVE).pack()
+    calls = await client.press(w.mentor_b.person, forged)
+    assert "недоступно" in _alert(client, calls)
+    forged = EndReasonCb(program_id=w.program_b, reason=EndReason.NON_FULFILMENT).pack()
+    calls = await client.press(w.mentee3.person, forged)
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(w.mentee3.person, chg("complete", w.program_b))
+    assert "недоступно" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).status == "active"
+
+
+async def test_mentor_replacement_carries_open_questions(client: BotClient, w: World) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        question_id = await s.question(w.org, w.mentee3, w.mentor_b, "Как вести журнал?")
+    # The old mentor's SLA reminder about it waits in the outbox (due after quiet hours).
+    async with client.sessionmaker() as s, s.begin():
+        await sla_catch_up(s, client.clock.now() + timedelta(days=2))
+    assert "question-remind" in await _kinds_to(client, w.mentor_b)
+    await client.send(w.mentee3.person, "/change_mentor")
+    assert "причину" in client.last_text(w.mentee3.person.id)
+    await client.send(w.mentee3.person, "Не сработались")
+    proposal = await _last_proposal(client)
+    text = client.last_text(w.curator.person.id)
+    assert "просит другого наставника" in text and "Не сработались" in text
+    pick = NewMentorCb(proposal_id=proposal.id, mentor_id=w.mentor_a.user_id).pack()
+    assert client.message_with(w.curator.person.id, pick)
+    # the mentee cannot pick their own new mentor
+    calls = await client.press(w.mentee3.person, pick)
+    assert "не адресовано" in _alert(client, calls)
+    await client.press(w.curator.person, pick)
+    assert "сменён" in client.last_text(w.curator.person.id)
+    program = await _program(client, w.program_b)
+    assert program.mentor_id == w.mentor_a.user_id and program.status == "active"
+    async with client.sessionmaker() as s:
+        question = await s.get(Question, question_id)
+        assert question is not None
+        assert question.owner_id == w.mentor_a.user_id == question.mentor_id
+        stale = await s.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.user_id == w.mentor_b.user_id,
+                OutboxMessage.ref_kind == "question",
+                OutboxMessage.status == "pending",
+            )
+        )
+        assert list(stale) == []
+    # the new mentor got the question in full, with its buttons
+    assert client.message_with(w.mentor_a.person.id, f"qa:{question_id}")
+    assert "program-mentor-changed" in await _kinds_to(client, w.mentee3)
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "mentor-changed"]
+    assert entry.details["old_mentor"] == w.mentor_b.user_id and entry.details["questions"] == 1
+    assert entry.reason == "Не сработались"
+    # a second pick changes nothing
+    calls = await client.press(w.curator.person, pick)
+    assert "уже есть ответ" in _alert(client, calls)
+
+
+async def test_release_and_removal_hand_the_mentees_over(client: BotClient, w: World) -> None:
+    await client.send(w.mentor_b.person, "/release")
+    await client.send(w.mentor_b.person, "Перехожу в другую школу")
+    proposal = await _last_proposal(client)
+    assert proposal.kind == "release"
+    await client.press(w.curator.person, NewMentorCb(proposal_id=proposal.id, mentor_id=0).pack())
+    assert (await _program(client, w.program_b)).mentor_id == w.mentor_b.user_id
+    assert "отклонено" in client.last_text(w.mentor_b.person.id)
+
+    # removing mentor A from the school: the curator picks a new mentor for A's program
+    await client.press(
+        w.curator.person,
+        RemoveRoleCb(org_id=w.org, user_id=w.mentor_a.user_id, role="mentor").pack(),
+    )
+    proposal = await _last_proposal(client)
+    assert "change-mentor-removed-ask" in await _kinds_to(client, w.curator)
+    pick = NewMentorCb(proposal_id=proposal.id, mentor_id=w.mentor_b.user_id).pack()
+    assert client.message_with(w.curator.person.id, pick)
+    await client.press(w.curator.person, pick)
+    assert (await _program(client, w.program_a)).mentor_id == w.mentor_b.user_id
+
+
+async def test_completion_at_the_end_date(client: BotClient, w: World) -> None:
+    calls = await client.press(w.curator.person, chg("complete", w.program_b))
+    assert "с даты окончания" in _alert(client, calls)
+    client.clock.set(client.clock.now().replace(year=2027, month=5, day=31, hour=6))
+    for _ in range(2):
+        async with client.sessionmaker() as s, s.begin():
+            await changes.program_end_catch_up(s, client.clock.now())
+        await client.tick()
+    asks = [r for r in await client.notices() if r.kind == "program-end-ask"]
+    assert len(asks) == 2  # program A and program B, once each, to the one curator
+    assert client.message_with(w.curator.person.id, chg("complete", w.program_b))
+    await client.press(w.curator.person, chg("complete", w.program_b))
+    program = await _program(client, w.program_b)
+    assert program.status == "ended" and program.end_reason == EndReason.COMPLETED
+    assert "program-ended" in await _kinds_to(client, w.mentee3)
+
+
+async def test_completion_when_the_plan_is_done(client: BotClient, w: World) -> None:
+    now = client.clock.now()
+    async with client.sessionmaker() as s, s.begin():
+        item = PlanItem(
+            program_id=w.program_b, title="Посетить урок", deadline_kind="as_needed", created_at=now
+        )
+        s.add(item)
+        await s.flush()
+        s.add(PlanOccurrence(item_id=item.id, program_id=w.program_b, seq=1))
+        await s.flush()
+        assert not await changes.complete_if_done(s, w.program_b, w.mentor_b.user_id, now)
+        occurrence = await s.scalar(select(PlanOccurrence))
+        assert occurrence is not None
+        occurrence.done_at = now
+        await s.flush()
+        assert await changes.complete_if_done(s, w.program_b, w.mentor_b.user_id, now)
+        assert not await changes.complete_if_done(s, w.program_b, w.mentor_b.user_id, now)
+    assert (await _program(client, w.program_b)).end_reason == EndReason.COMPLETED
+
+
+async def test_two_curators_pairing_one_mentee_make_one_program(
+    client: BotClient, pair_school: PairSchool
+) -> None:
+    w = pair_school
+    now = client.clock.now()
+
+    async def pair(mentor: Member) -> int | str:
+        # Both start at once; SQLite's write gate (as in the app) lets one write at a
+        # time, PostgreSQL runs both transactions side by side.
+        async with write_gate(client.sessionmaker).hold(), client.sessionmaker() as s, s.begin():
+            try:
+                program = await create_program(
+                    s,
+                    org_id=w.org,
+                    mentor_id=mentor.user_id,
+                    mentee_ids=[w.t1.user_id],
+                    form="situational",
+                    mode="mixed",
+                    starts_on=date(2026, 12, 1),
+                    ends_on=date(2027, 5, 31),
+                    created_by=w.curator.user_id,
+                    now=now,
+                )
+                await asyncio.sleep(0.05)  # hold the transaction open a little
+                return program.id
+            except PairingError as error:
+                return error.key
+
+    results = await asyncio.gather(pair(w.m1), pair(w.m2))
+    assert sorted(results, key=str).count("pair-err-busy") == 1, results
+    async with client.sessionmaker() as s:
+        live = list(
+            await s.scalars(
+                select(ProgramMentee.program_id).where(ProgramMentee.mentee_id == w.t1.user_id)
+            )
+        )
+        programs = list(await s.scalars(select(Program.id)))
+    assert len(live) == 1 and programs == live
