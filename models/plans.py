@@ -888,7 +888,6 @@ def next_stage(
 
 
 CATCH_UP_CHUNK = 5000
-INSERT_CHUNK = 400
 
 
 def _name(full_name: str | None, tg_name: str | None, user_id: int) -> str:
@@ -1055,8 +1054,9 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
         .values(alert_stage=bindparam("st"), next_alert_at=bindparam("nx")),
         updates,
     )
-    box = outbox.OutboxMessage.__table__
-    for start in range(0, len(notices), INSERT_CHUNK):
-        stmt = insert_ignore(session, box).values(notices[start : start + INSERT_CHUNK])
-        await session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    if notices:
+        # One statement compiled once, run for every row (executemany).
+        box = outbox.OutboxMessage.__table__
+        stmt = insert_ignore(session, box).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt, notices)
     return len(notices)
