@@ -624,15 +624,19 @@ async def reason_typed(
             return
         await message.answer(t("plan-changed"), reply_markup=open_keyboard(t, program.id))
         return
-    await changes.propose(
-        session,
-        program_id=program.id,
-        kind=changes.ProposalKind.PLAN_CHANGE,
-        proposer_id=user.id,
-        reason=reason,
-        payload=payload,
-        now=now,
-    )
+    try:
+        await changes.propose(
+            session,
+            program_id=program.id,
+            kind=changes.ProposalKind.PLAN_CHANGE,
+            proposer_id=user.id,
+            reason=reason,
+            payload=payload,
+            now=now,
+        )
+    except changes.ChangeError as error:
+        await message.answer(t(error.key, **error.params))
+        return
     await message.answer(t("plan-proposed", program=program.id))
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import plan_catch_up
@@ -16,6 +16,7 @@ from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanTemplateCb
 from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
+from models.changes import Proposal, vote
 from models.plans import (
     DeadlineKind,
     MarkResult,
@@ -32,7 +33,7 @@ from models.plans import (
     progress,
     remove_item,
 )
-from models.programs import Program, ProgramStatus
+from models.programs import Program, ProgramMentee, ProgramStatus
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.plans import PlanSchool, build_plan_school, plan_rows
 
@@ -732,3 +733,40 @@ async def test_reminder_button_marks_the_occurrence(client: BotClient, school: P
     await catch_up()
     await client.tick()
     assert not [r for r in await plan_rows(client.sessionmaker, "plan-overdue")]
+
+
+async def test_a_plan_change_after_acknowledgement_is_a_proposal(
+    client: BotClient, school: PlanSchool
+) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(ProgramMentee)
+            .where(ProgramMentee.program_id == school.program)
+            .values(acknowledged_at=client.clock.now())
+        )
+    mentor = school.mentor.person
+    calls = await client.send(mentor, "/plan")
+    calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
+    calls = await client.send(mentor, "Мастер-класс")
+    calls = await client.press(mentor, client.button_data(calls, "ИКТ"))
+    calls = await client.press(mentor, client.button_data(calls, "📅 К дате"))
+    # A deadline that does not fit is refused before anything is proposed.
+    calls = await client.send(mentor, "01.08.2027")
+    assert "вне дат программы" in _text(calls)
+    calls = await client.send(mentor, "20.12")
+    assert "нужно согласовать" in _text(calls)
+    calls = await client.send(mentor, "Наставляемый попросил")
+    assert "предложено" in _text(calls)
+    async with client.sessionmaker() as s:
+        assert await plan_of(s, school.program) == []
+        proposal = await s.scalar(select(Proposal).where(Proposal.program_id == school.program))
+    assert proposal is not None and proposal.reason == "Наставляемый попросил"
+    assert proposal.payload["op"] == "add"
+    # Everyone who must agree agrees: the item is in the plan.
+    for voter in (school.mentee, school.curator):
+        async with client.sessionmaker() as s, s.begin():
+            await vote(s, proposal.id, voter.user_id, True, client.clock.now())
+    async with client.sessionmaker() as s:
+        (line,) = await plan_of(s, school.program)
+    assert line.item.title == "Мастер-класс" and line.item.direction == "ict"
+    assert [o.due_on for o in line.occurrences] == [date(2026, 12, 20)]
