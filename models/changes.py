@@ -345,9 +345,6 @@ async def propose(
             )
         )
     await session.flush()
-    await audit.record(
-        session, program.id, proposer_id, "change-proposed", now, reason=text, change=kind, **clean
-    )
     proposer = await session.get(User, proposer_id)
     args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
     if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
@@ -447,9 +444,6 @@ async def vote(
     if not agree:
         await _finish(session, proposal, ProposalStatus.DECLINED, now)
         actor = await session.get(User, user_id)
-        await audit.record(
-            session, program.id, user_id, "change-declined", now, change=proposal.kind
-        )
         people = [p for p in await _involved(session, proposal, program) if p != user_id]
         await lifecycle.notify(
             session,
