@@ -306,10 +306,11 @@ def expand(
 
 
 def normal_spec(kind: str, spec: dict[str, Any], program: Program) -> dict[str, Any]:
-    """The spec as stored: dates as ISO strings, a template's «at the end» made a date."""
+    """The spec as stored: dates as ISO strings; «at the program's end» stays symbolic."""
     if kind == DeadlineKind.DATE:
-        day = program.ends_on if spec.get("at") == "end" else _day(spec.get("date"))
-        return {"date": day.isoformat()}
+        if spec.get("at") == "end":
+            return {"at": "end"}  # follows the program's end when its dates change
+        return {"date": _day(spec.get("date")).isoformat()}
     if kind == DeadlineKind.SCHEDULE:
         return {"dates": sorted({_day(v).isoformat() for v in spec.get("dates") or []})}
     return dict(spec)
@@ -562,6 +563,59 @@ async def remove_item(
         title=item.title,
     )
     return item
+
+
+def _clamp(program: Program, day: date) -> date:
+    return min(max(day, program.starts_on), program.ends_on)
+
+
+async def refit(
+    session: AsyncSession, program: Program, actor_id: int | None, now: datetime
+) -> int:
+    """After the program's dates changed (an extension, a shortening): the open marks of
+    every item follow the new dates. Recurring items gain or lose periods, «at the end»
+    moves with the end, a deadline now outside the program moves to its nearest edge;
+    marks already done stay. Returns how many items changed."""
+    org = await _org(session, program)
+    changed = 0
+    for line in await plan_of(session, program.id):
+        item, occurrences = line.item, line.occurrences
+        done = [o for o in occurrences if o.done_at is not None]
+        still_open = [o for o in occurrences if o.done_at is None]
+        try:
+            windows = expand(program, item.deadline_kind, item.deadline_spec or {}, org.calendar)
+        except PlanError:
+            windows = [
+                (
+                    _clamp(program, o.window_start) if o.window_start else None,
+                    _clamp(program, o.due_on) if o.due_on else None,
+                )
+                for o in still_open
+            ]
+        if item.deadline_kind == DeadlineKind.RECURRING:
+            # A period with a mark done needs no other.
+            windows = [
+                (start, due)
+                for start, due in windows
+                if not any(
+                    d.due_on is not None and due is not None and (start or due) <= d.due_on <= due
+                    for d in done
+                )
+            ]
+        elif item.deadline_kind == DeadlineKind.SCHEDULE:
+            done_days = {d.due_on for d in done}
+            windows = [(start, due) for start, due in windows if due not in done_days]
+        elif done:
+            windows = []
+        if windows == [(o.window_start, o.due_on) for o in still_open]:
+            continue
+        await _drop_open(session, item.id)
+        last = max((o.seq for o in occurrences), default=0)
+        await _add_occurrences(session, item, windows, org.timezone, now, last + 1)
+        changed += 1
+    if changed:
+        await audit.record(session, program.id, actor_id, "plan-changed", now, op="refit")
+    return changed
 
 
 def load_template() -> list[dict[str, Any]]:

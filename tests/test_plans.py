@@ -31,6 +31,7 @@ from models.plans import (
     mark_done,
     plan_of,
     progress,
+    refit,
     remove_item,
 )
 from models.programs import Program, ProgramMentee, ProgramStatus
@@ -330,6 +331,56 @@ async def test_apply_change_add_edit_remove(
         assert err.value.key == "plan-err-no-item"
         with pytest.raises(PlanError):
             await remove_item(s, await _program(s, ps.program), other, None, NOW)
+
+
+async def test_new_program_dates_refit_the_open_marks(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+    dated = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Апрельский семинар",
+        deadline_kind="date",
+        deadline_spec={"date": "2027-04-15"},
+    )
+    async with sessionmaker() as s:
+        report = next(line for line in await plan_of(s, ps.program) if line.item.position == 8)
+    async with sessionmaker() as s, s.begin():
+        await mark_done(s, report.occurrences[0].id, ps.mentor.user_id, "Q1", NOW)
+
+    async def dues(position: int) -> list[tuple[date | None, bool]]:
+        async with sessionmaker() as s:
+            lines = {line.item.position: line for line in await plan_of(s, ps.program)}
+        return [(o.due_on, o.done_at is not None) for o in lines[position].occurrences]
+
+    # Shortened to the end of February.
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        program.ends_on = date(2027, 2, 28)
+        assert await refit(s, program, ps.curator.user_id, NOW) == 5  # items 6, 8, 9, 13, 14
+    assert await dues(8) == [
+        (date(2026, 10, 24), True),
+        (date(2026, 12, 27), False),
+        (date(2027, 2, 28), False),
+    ]
+    assert await dues(13) == [(date(2027, 2, 28), False)]
+    assert [o.due_on for o in await _occurrences(sessionmaker, dated)] == [date(2027, 2, 28)]
+    # Extended to the end of August: the fourth quarter is back, the end moves with it.
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        program.ends_on = date(2027, 8, 31)
+        await refit(s, program, ps.curator.user_id, NOW)
+    assert [due for due, _ in await dues(8)] == [
+        date(2026, 10, 24),
+        date(2026, 12, 27),
+        date(2027, 3, 20),
+        date(2027, 5, 26),
+    ]
+    assert await dues(13) == [(date(2027, 8, 31), False)]
+    assert await dues(1) == [(date(2026, 9, 1), False)]  # untouched
 
 
 # Completion marks --------------------------------------------------------------------
