@@ -67,6 +67,7 @@ class PlanForm(StatesGroup):
     kind = State()
     value = State()
     reason = State()
+    remove = State()
 
 
 class ChangeForm(StatesGroup):

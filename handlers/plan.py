@@ -29,6 +29,7 @@ from bot.keyboards.plan import (
     PlanDoneCb,
     PlanKindCb,
     PlanOpenCb,
+    PlanRemoveCb,
     PlanTemplateCb,
     directions_keyboard,
     kinds_keyboard,
@@ -62,6 +63,7 @@ from models.plans import (
     mark_done,
     plan_of,
     progress,
+    remove_item,
 )
 from models.program_card import Viewer, own_programs, people_of, viewer_roles
 from models.programs import Program, ProgramStatus, format_day
@@ -210,7 +212,12 @@ async def show_plan(
                         buttons.append((occ.id, _done_label(t, lines[i], occ)))
         last = index == len(packed) - 1
         markup = plan_keyboard(
-            t, program.id, buttons, can_add=editable and last, can_template=False
+            t,
+            program.id,
+            buttons,
+            can_add=editable and last,
+            can_template=False,
+            can_remove=editable and last,
         )
         await target.answer(text, reply_markup=markup)
 
@@ -544,6 +551,64 @@ async def _finish_add(
     )
 
 
+# Removing an item --------------------------------------------------------------------
+
+
+@router.callback_query(PlanRemoveCb.filter(), EditablePlan())
+async def remove_button(
+    query: CallbackQuery, program: Program, t: Translator, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.set_state(PlanForm.remove)
+    await state.set_data({"program": program.id})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t("plan-ask-remove", program=program.id),
+            reply_markup=ForceReply(input_field_placeholder="3"),
+        )
+
+
+@router.message(PlanForm.remove, F.text & ~F.text.startswith("/"))
+async def remove_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    program = await session.get(Program, int(data.get("program", 0)))
+    viewers = await _viewers(session, program, user, roles) if program else set()
+    if program is None or user is None or not _may_edit(program, viewers):
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    text = (message.text or "").strip().lstrip("#")
+    lines = await plan_of(session, program.id)
+    found = next(
+        (ln.item for ln in lines if text.isdigit() and ln.item.position == int(text)), None
+    )
+    if found is None:
+        await message.answer(
+            t("plan-err-no-position", text=text[:40]),
+            reply_markup=ForceReply(input_field_placeholder="3"),
+        )
+        return
+    if await changes.plan_locked(session, program.id):
+        await state.set_state(PlanForm.reason)
+        await state.update_data(payload={"op": "remove", "item_id": found.id})
+        await message.answer(_locked_prompt(t), reply_markup=ForceReply())
+        return
+    await state.clear()
+    await remove_item(session, program, found.id, user.id, clock.now())
+    await message.answer(
+        t("plan-removed", title=found.title, program=program.id),
+        reply_markup=open_keyboard(t, program.id),
+    )
+
+
 # The template ------------------------------------------------------------------------
 
 
@@ -644,6 +709,7 @@ async def reason_typed(
 @router.message(PlanForm.title, ~F.text)
 @router.message(PlanForm.value, ~F.text)
 @router.message(PlanForm.reason, ~F.text)
+@router.message(PlanForm.remove, ~F.text)
 async def needs_text(message: Message, t: Translator) -> None:
     await message.answer(t("expect-text"))
 

@@ -821,3 +821,38 @@ async def test_a_plan_change_after_acknowledgement_is_a_proposal(
         (line,) = await plan_of(s, school.program)
     assert line.item.title == "Мастер-класс" and line.item.direction == "ict"
     assert [o.due_on for o in line.occurrences] == [date(2026, 12, 20)]
+
+
+async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchool) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await apply_template(s, program, school.mentor.user_id, client.clock.now())
+    mentee = school.mentee.person
+    calls = await client.send(mentee, "/plan")
+    calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
+    assert "Напишите его номер" in _text(calls)
+    calls = await client.send(mentee, "42")
+    assert "нет пункта с номером «42»" in _text(calls)
+    calls = await client.send(mentee, "12")
+    assert "«Участие в аттестации наставляемого» убран" in _text(calls)
+    async with client.sessionmaker() as s:
+        positions = [line.item.position for line in await plan_of(s, school.program)]
+    assert 12 not in positions and len(positions) == 12
+    # Once «ознакомлен» is confirmed, removing is a proposal with a reason.
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(ProgramMentee)
+            .where(ProgramMentee.program_id == school.program)
+            .values(acknowledged_at=client.clock.now())
+        )
+    calls = await client.send(mentee, "/plan")
+    calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
+    calls = await client.send(mentee, "11")
+    assert "нужно согласовать" in _text(calls)
+    calls = await client.send(mentee, "Курсы перенесли на следующий год")
+    assert "предложено" in _text(calls)
+    async with client.sessionmaker() as s:
+        proposal = await s.scalar(select(Proposal).where(Proposal.program_id == school.program))
+        assert len(await plan_of(s, school.program)) == 12
+    assert proposal is not None and proposal.payload["op"] == "remove"

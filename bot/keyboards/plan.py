@@ -44,6 +44,10 @@ class PlanTemplateCb(CallbackData, prefix="plt"):
     program_id: int
 
 
+class PlanRemoveCb(CallbackData, prefix="plr"):
+    program_id: int
+
+
 class PlanDirCb(CallbackData, prefix="pldr"):
     code: str  # a Direction value, or "" for none
 
@@ -59,6 +63,7 @@ def plan_keyboard(
     *,
     can_add: bool,
     can_template: bool,
+    can_remove: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """A «done» button per open occurrence (id, label), then the plan's actions."""
     builder = InlineKeyboardBuilder()
@@ -68,6 +73,11 @@ def plan_keyboard(
     actions = 0
     if can_add:
         builder.button(text=t.plain("plan-btn-add"), callback_data=PlanAddCb(program_id=program_id))
+        actions += 1
+    if can_remove:
+        builder.button(
+            text=t.plain("plan-btn-remove"), callback_data=PlanRemoveCb(program_id=program_id)
+        )
         actions += 1
     if can_template:
         builder.button(

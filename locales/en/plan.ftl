@@ -34,6 +34,7 @@ plan-occ-due = ⏳ by { $due }
 plan-btn-mark = ✅ { $n }
 plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Add an item
+plan-btn-remove = 🗑 Remove an item
 plan-btn-template = 📋 Use the «Teacher–teacher» roadmap
 plan-btn-no-direction = No direction
 plan-btn-done = ✅ Done
@@ -103,3 +104,7 @@ plan-done-notice = { $has_note ->
         [yes] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”. Note: “{ $note }”
        *[no] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”.
     }
+
+plan-ask-remove = Which item should go from the plan of program #{ $program }? Type its number.
+plan-err-no-position = The plan has no item number “{ $text }”. Type a number from the list.
+plan-removed = 🗑 Item “{ $title }” was removed from the plan of program #{ $program } (the log keeps it).

@@ -34,6 +34,7 @@ plan-occ-due = ⏳ до { $due }
 plan-btn-mark = ✅ { $n }
 plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Добавить пункт
+plan-btn-remove = 🗑 Убрать пункт
 plan-btn-template = 📋 Взять дорожную карту «Учитель–учитель»
 plan-btn-no-direction = Без направления
 plan-btn-done = ✅ Выполнено
@@ -103,3 +104,7 @@ plan-done-notice = { $has_note ->
         [yes] ✅ { $who } отметил(а) выполненным пункт плана программы №{ $program }: «{ $title }». Заметка: «{ $note }»
        *[no] ✅ { $who } отметил(а) выполненным пункт плана программы №{ $program }: «{ $title }».
     }
+
+plan-ask-remove = Какой пункт убрать из плана программы №{ $program }? Напишите его номер.
+plan-err-no-position = В плане нет пункта с номером «{ $text }». Напишите номер из списка.
+plan-removed = 🗑 Пункт «{ $title }» убран из плана программы №{ $program } (в журнале он остаётся).
