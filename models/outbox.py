@@ -25,6 +25,7 @@ from sqlalchemy import (
     cast,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,6 +57,15 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_ref", "ref_kind", "ref_id"),
+        # The drain's "an earlier row of this chat waits for another try" check: only rows
+        # that failed once are indexed, so the check is a lookup, not a scan per due row.
+        Index(
+            "ix_outbox_retrying",
+            "chat_id",
+            "id",
+            sqlite_where=text("last_error IS NOT NULL"),
+            postgresql_where=text("last_error IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
