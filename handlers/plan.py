@@ -65,7 +65,14 @@ from models.plans import (
     progress,
     remove_item,
 )
-from models.program_card import Viewer, own_programs, people_of, viewer_roles
+from models.program_card import (
+    LIST_MAX,
+    Viewer,
+    own_programs,
+    people_of,
+    programs_visible_to,
+    viewer_roles,
+)
 from models.programs import Program, ProgramStatus, format_day
 
 router = Router(name="plan")
@@ -255,9 +262,20 @@ async def plan_command(
         for p in (await own_programs(session, user.id) if user is not None else [])
         if p.status == ProgramStatus.ACTIVE
     ]
+    if not own and (roles.is_admin or roles.has(Role.CURATOR)):
+        # A curator without a program of their own: the active programs of their schools.
+        own = [
+            p
+            for p in await programs_visible_to(
+                session, user.id if user else None, roles, live_only=True, limit=LIST_MAX
+            )
+            if p.status == ProgramStatus.ACTIVE
+        ]
+        if not own:
+            await message.answer(t("plan-none-curator"))
+            return
     if not own:
-        curator = roles.is_admin or roles.has(Role.CURATOR)
-        await message.answer(t("plan-none-curator" if curator else "plan-none"))
+        await message.answer(t("plan-none"))
         return
     if len(own) == 1:
         program = own[0]

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import plan_catch_up
-from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanTemplateCb
+from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanOpenCb, PlanTemplateCb
 from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
@@ -856,3 +856,21 @@ async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchoo
         proposal = await s.scalar(select(Proposal).where(Proposal.program_id == school.program))
         assert len(await plan_of(s, school.program)) == 12
     assert proposal is not None and proposal.payload["op"] == "remove"
+
+
+async def test_a_curators_plan_offers_the_schools_programs(
+    client: BotClient, school: PlanSchool
+) -> None:
+    calls = await client.send(school.curator.person, "/plan")
+    labels = [text for c in calls for text, _ in c.buttons]
+    assert any(label.startswith(f"№{school.program}:") for label in labels)
+    calls = await client.press(
+        school.curator.person, PlanOpenCb(program_id=school.other_program).pack()
+    )
+    assert f"План программы №{school.other_program}" in _text(calls)
+    # Another school's curator: none of these.
+    other = await build_plan_school(client.sessionmaker, client.clock.now(), base=100)
+    calls = await client.send(other.curator.person, "/plan")
+    assert not any(f"№{school.program}:" in t for c in calls for t, _ in c.buttons)
+    calls = await client.press(other.curator.person, PlanOpenCb(program_id=school.program).pack())
+    assert _alert(client, calls) == client.locales.get("ru")("not-allowed")
