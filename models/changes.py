@@ -560,6 +560,8 @@ async def _apply(
         program.ends_on = new_end
         program.completion_asked_at = None
         await session.flush()
+        # The plan's open marks follow the new end (recurring periods, «at the end»).
+        await plans.refit(session, program, actor, now)
         await audit.record(
             session,
             program.id,

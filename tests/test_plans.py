@@ -16,7 +16,7 @@ from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanOpenCb, PlanTemplateCb
 from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
-from models.changes import Proposal, vote
+from models.changes import Proposal, ProposalKind, propose, vote
 from models.plans import (
     DeadlineKind,
     MarkResult,
@@ -874,3 +874,29 @@ async def test_a_curators_plan_offers_the_schools_programs(
     assert not any(f"№{school.program}:" in t for c in calls for t, _ in c.buttons)
     calls = await client.press(other.curator.person, PlanOpenCb(program_id=school.program).pack())
     assert _alert(client, calls) == client.locales.get("ru")("not-allowed")
+
+
+async def test_an_agreed_extension_refits_the_plan(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+    async with sessionmaker() as s, s.begin():
+        proposal = await propose(
+            s,
+            program_id=ps.program,
+            kind=ProposalKind.EXTEND,
+            proposer_id=ps.curator.user_id,
+            reason="Летняя практика",
+            payload={"ends_on": "2027-08-31"},
+            now=NOW,
+        )
+    for voter in (ps.mentor, ps.mentee):
+        async with sessionmaker() as s, s.begin():
+            await vote(s, proposal.id, voter.user_id, True, NOW)
+    async with sessionmaker() as s:
+        program = await _program(s, ps.program)
+        lines = {line.item.position: line for line in await plan_of(s, ps.program)}
+    assert program.ends_on == date(2027, 8, 31)
+    # The final evaluation moved with the end.
+    assert [o.due_on for o in lines[13].occurrences] == [date(2027, 8, 31)]
