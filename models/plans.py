@@ -1010,7 +1010,7 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
         moments = stage_moments(row.due_on, schedules[row.org_id].zone, policy)
         reached, upcoming = next_stage(row.alert_stage, moments, now)
         decided.append((row, reached, upcoming))
-    pair_programs = {row.program_id for row, st, _ in decided if st in (1, 2, 3)}
+    pair_programs = {row.program_id for row, st, _ in decided if st is not None}
     curator_orgs = {row.org_id for row, st, _ in decided if st == 4}
     mentees: dict[int, list[int]] = {}
     if pair_programs:
@@ -1073,11 +1073,12 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
             "due": format_day(row.due_on),
             "days": (row.due_on - today_in(str(schedule.zone), now)).days,
             "overdue": (today_in(str(schedule.zone), now) - row.due_on).days,
-            "mentor": users.get(row.mentor_id, (None, ""))[1],
-            "mentees": ", ".join(
-                users.get(m, (None, ""))[1] for m in mentees.get(row.program_id, [])
-            ),
         }
+        if stage == 4:  # the curator is told whose item it is
+            args["mentor"] = users.get(row.mentor_id, (None, ""))[1]
+            args["mentees"] = ", ".join(
+                users.get(m, (None, ""))[1] for m in mentees.get(row.program_id, [])
+            )
         for uid in recipients:
             tg_id = users.get(uid, (None, ""))[0]
             if tg_id is None:

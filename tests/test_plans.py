@@ -481,6 +481,8 @@ async def test_reminder_stages_at_local_nine(
         ("plan-overdue-curator", ps.curator.user_id),
     ]
     assert rows[-1].args["mentor"] == "Наставник Н" and rows[-1].args["overdue"] == 7
+    assert rows[-1].args["mentees"] == "Молодой М"
+    assert "mentees" not in rows[0].args  # the pair's own reminders carry no names
     async with sessionmaker() as s:
         done = await s.get(PlanOccurrence, occ)
     assert done is not None and done.alert_stage == 4 and done.next_alert_at is None
