@@ -18,6 +18,7 @@ help-mentee =
     Any message to the bot is a question to your mentor: text, photo, document, voice, video.
     /myquestions — your questions
     /program — your program: the note, progress, «I have read it»
+    /plan — the plan: deadlines, completion marks, new items
     /meet — schedule a meeting with your mentor, /meetings — your meetings
 help-mentor =
     <b>Mentor</b>
@@ -25,6 +26,7 @@ help-mentor =
     /questions — open questions
     /mentees — write to a mentee first
     /program — your programs: the note, progress, the change log
+    /plan — the plan: deadlines, completion marks, the «Teacher–teacher» roadmap
     /meet — schedule a meeting, /meetings — meetings and marking them held
     /away 01.12.2026 — away until a date, /back — back again
 help-curator =
@@ -34,6 +36,7 @@ help-curator =
     /people — the bank of mentors and mentees
     /pair — form a pair or a group
     /program #number — a program's card
+    /plan — the plans of the school's programs
     /settings — time zone, working hours, quiet hours, calendar
 help-admin =
     <b>Coordinator</b>
