@@ -170,8 +170,19 @@ def card_sections(t: Translator, c: Card) -> list[str]:
 CHANGES_BY_VIEWER: dict[str, tuple[str, ...]] = {
     Viewer.CURATOR: (ChangeAction.EXTEND, ChangeAction.SHORTEN, ChangeAction.TERMINATE),
     Viewer.ADMIN: (ChangeAction.EXTEND, ChangeAction.SHORTEN, ChangeAction.TERMINATE),
-    Viewer.MENTEE: (ChangeAction.TERMINATE, ChangeAction.CHANGE_MENTOR),
-    Viewer.MENTOR: (ChangeAction.RELEASE, ChangeAction.TERMINATE),
+    # The pair may propose new dates too: the other side and a curator then agree.
+    Viewer.MENTEE: (
+        ChangeAction.EXTEND,
+        ChangeAction.SHORTEN,
+        ChangeAction.TERMINATE,
+        ChangeAction.CHANGE_MENTOR,
+    ),
+    Viewer.MENTOR: (
+        ChangeAction.EXTEND,
+        ChangeAction.SHORTEN,
+        ChangeAction.RELEASE,
+        ChangeAction.TERMINATE,
+    ),
     Viewer.LENDER: (),  # the program belongs to the mentee's school
 }
 VIEWER_ORDER = (Viewer.MENTEE, Viewer.MENTOR, Viewer.CURATOR, Viewer.LENDER, Viewer.ADMIN)
