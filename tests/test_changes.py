@@ -387,3 +387,23 @@ async def test_two_curators_pairing_one_mentee_make_one_program(
         )
         programs = list(await s.scalars(select(Program.id)))
     assert len(live) == 1 and programs == live
+
+
+async def test_the_last_two_answers_at_once_apply_the_change_once(
+    client: BotClient, w: World
+) -> None:
+    proposal = await _propose_extension(
+        client, w.curator, w.program_b, "30.06.2027", "Перенос аттестации"
+    )
+    await asyncio.gather(
+        client.press(w.mentor_b.person, vote(proposal.id, True)),
+        client.press(w.mentee3.person, vote(proposal.id, True)),
+    )
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 6, 30)
+    assert (await _last_proposal(client)).status == "accepted"
+    accepted = [r for r in await client.notices() if r.kind == "change-accepted"]
+    assert sorted(r.user_id for r in accepted) == sorted(
+        [w.curator.user_id, w.mentor_b.user_id, w.mentee3.user_id]
+    )
+    extended = [e for e in await _audit(client, w.program_b) if e.action == "extended"]
+    assert len(extended) == 1
