@@ -17,6 +17,8 @@ from models.audit import AuditEntry
 from models.changes import EndReason, Proposal, ProposalVote
 from models.db import write_gate
 from models.outbox import OutboxMessage
+from models.people import User
+from models.personal_data import forget_person
 from models.plans import PlanItem, PlanOccurrence
 from models.programs import PairingError, Program, ProgramMentee, create_program
 from models.questions import Question, sla_catch_up
@@ -407,3 +409,51 @@ async def test_the_last_two_answers_at_once_apply_the_change_once(
     )
     extended = [e for e in await _audit(client, w.program_b) if e.action == "extended"]
     assert len(extended) == 1
+
+
+async def test_forget_ends_the_program_the_one_way(client: BotClient, w: World) -> None:
+    """/forget ends the person's program through the same step: the plan's waiting
+    reminders go, the mentee is free for a new program of the form."""
+    now = client.clock.now()
+    async with client.sessionmaker() as s, s.begin():
+        item = PlanItem(
+            program_id=w.program_b, title="Урок", deadline_kind="as_needed", created_at=now
+        )
+        s.add(item)
+        await s.flush()
+        occurrence = PlanOccurrence(item_id=item.id, program_id=w.program_b, seq=1)
+        s.add(occurrence)
+        await s.flush()
+        s.add(
+            OutboxMessage(
+                chat_id=w.mentor_b.person.id,
+                user_id=w.mentor_b.user_id,
+                kind="plan-remind-today",
+                ref_kind="plan",
+                ref_id=occurrence.id,
+                args={},
+                due_at=now + timedelta(days=1),
+                created_at=now,
+                status="pending",
+            )
+        )
+        await s.execute(
+            ProgramMentee.__table__.update()
+            .where(ProgramMentee.program_id == w.program_b)
+            .values(live_form="situational")
+        )
+    async with client.sessionmaker() as s, s.begin():
+        user = await s.get(User, w.mentee3.user_id)
+        assert user is not None
+        await forget_person(s, user, now)
+    program = await _program(client, w.program_b)
+    assert program.status == "ended" and program.end_reason == "consent-withdrawn"
+    async with client.sessionmaker() as s:
+        reminder = await s.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "plan-remind-today")
+        )
+        assert reminder is not None and reminder.status == "cancelled"
+        live = await s.scalar(
+            select(ProgramMentee.live_form).where(ProgramMentee.program_id == w.program_b)
+        )
+        assert live is None
