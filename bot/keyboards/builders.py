@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -22,6 +23,39 @@ from bot.keyboards.callbacks import (
     SettingsCb,
 )
 from models.people import Direction, Role
+
+# A button's label at the most (a name or a program's people can be long).
+LABEL_MAX = 60
+
+# A button: its label and what pressing it sends.
+Button = tuple[str, CallbackData]
+
+
+def keyboard(buttons: Iterable[Button], *sizes: int) -> InlineKeyboardMarkup:
+    """The buttons in rows of `sizes` (the last size repeats; by default one a row)."""
+    builder = InlineKeyboardBuilder()
+    for text, callback_data in buttons:
+        builder.button(text=text, callback_data=callback_data)
+    builder.adjust(*(sizes or (1,)))
+    return builder.as_markup()
+
+
+def programs_keyboard(
+    t: Translator,
+    label_key: str,
+    programs: Sequence[tuple[int, str, list[str]]],
+    callback: Callable[[int], CallbackData],
+) -> InlineKeyboardMarkup:
+    """One button a program, (id, mentor's name, mentees' names), labelled by `label_key`
+    (with `program`, `mentor`, `mentees`); pressing it sends `callback(program id)`."""
+    return keyboard(
+        (
+            t.plain(label_key, program=pid, mentor=mentor, mentees=", ".join(mentees))[:LABEL_MAX],
+            callback(pid),
+        )
+        for pid, mentor, mentees in programs
+    )
+
 
 PROFILE_FIELDS = ("name", "position", "subject", "experience", "directions", "difficulties")
 SETTINGS_FIELDS = ("timezone", "hours", "quiet", "calendar", "transfers")

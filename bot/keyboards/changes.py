@@ -8,11 +8,9 @@ from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-
-LABEL_MAX = 60
+from bot.keyboards.builders import LABEL_MAX, Button, keyboard
 
 
 class ChangeAction:
@@ -53,71 +51,64 @@ class NewMentorCb(CallbackData, prefix="chm"):
 
 
 def vote_keyboard(t: Translator, proposal_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t.plain("change-btn-agree"), callback_data=VoteCb(proposal_id=proposal_id, agree=True)
+    return keyboard(
+        [
+            (t.plain("change-btn-agree"), VoteCb(proposal_id=proposal_id, agree=True)),
+            (t.plain("change-btn-decline"), VoteCb(proposal_id=proposal_id, agree=False)),
+        ],
+        2,
     )
-    builder.button(
-        text=t.plain("change-btn-decline"),
-        callback_data=VoteCb(proposal_id=proposal_id, agree=False),
-    )
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 def new_mentor_keyboard(
     t: Translator, proposal_id: int, mentors: list[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
     """The ranked mentors, then Decline (mentor_id 0)."""
-    builder = InlineKeyboardBuilder()
-    for mentor_id, name in mentors:
-        builder.button(
-            text=name[:LABEL_MAX],
-            callback_data=NewMentorCb(proposal_id=proposal_id, mentor_id=mentor_id),
-        )
-    builder.button(
-        text=t.plain("change-btn-decline-request"),
-        callback_data=NewMentorCb(proposal_id=proposal_id, mentor_id=0),
+    buttons: list[Button] = [
+        (name[:LABEL_MAX], NewMentorCb(proposal_id=proposal_id, mentor_id=mentor_id))
+        for mentor_id, name in mentors
+    ]
+    buttons.append(
+        (t.plain("change-btn-decline-request"), NewMentorCb(proposal_id=proposal_id, mentor_id=0))
     )
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard(buttons)
 
 
 def end_ask_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t.plain("change-btn-complete"),
-        callback_data=ChangeCb(action=ChangeAction.COMPLETE, program_id=program_id),
+    return keyboard(
+        [
+            (
+                t.plain("change-btn-complete"),
+                ChangeCb(action=ChangeAction.COMPLETE, program_id=program_id),
+            ),
+            (
+                t.plain("change-btn-extend"),
+                ChangeCb(action=ChangeAction.EXTEND, program_id=program_id),
+            ),
+        ],
+        2,
     )
-    builder.button(
-        text=t.plain("change-btn-extend"),
-        callback_data=ChangeCb(action=ChangeAction.EXTEND, program_id=program_id),
-    )
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 def end_reason_keyboard(
     t: Translator, program_id: int, reasons: Sequence[str]
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for reason in reasons:
-        builder.button(
-            text=t.plain("change-btn-reason", end_reason=reason),
-            callback_data=EndReasonCb(program_id=program_id, reason=reason),
+    return keyboard(
+        (
+            t.plain("change-btn-reason", end_reason=reason),
+            EndReasonCb(program_id=program_id, reason=reason),
         )
-    builder.adjust(1)
-    return builder.as_markup()
+        for reason in reasons
+    )
 
 
 def program_pick_keyboard(
     t: Translator, action: str, programs: Sequence[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for program_id, mentor in programs:
-        builder.button(
-            text=t.plain("change-btn-program", program=program_id, mentor=mentor)[:LABEL_MAX],
-            callback_data=ChangeCb(action=action, program_id=program_id),
+    return keyboard(
+        (
+            t.plain("change-btn-program", program=program_id, mentor=mentor)[:LABEL_MAX],
+            ChangeCb(action=action, program_id=program_id),
         )
-    builder.adjust(1)
-    return builder.as_markup()
+        for program_id, mentor in programs
+    )

@@ -9,9 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
+from bot.keyboards import builders
+from bot.keyboards.builders import keyboard
 from models.program_card import NOTE_FIELDS
-
-LABEL_MAX = 60
 
 
 class CardOpenCb(CallbackData, prefix="pcv"):
@@ -57,42 +57,31 @@ def card_keyboard(
 
 
 def note_fields_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for name in NOTE_FIELDS:
-        builder.button(
-            text=t.plain("card-field", field=name),
-            callback_data=CardNoteCb(program_id=program_id, field=name),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard(
+        (t.plain("card-field", field=name), CardNoteCb(program_id=program_id, field=name))
+        for name in NOTE_FIELDS
+    )
 
 
 def programs_keyboard(
     t: Translator, programs: Sequence[tuple[int, str, list[str]]]
 ) -> InlineKeyboardMarkup:
     """One button per program: (id, mentor's name, mentees' names)."""
-    builder = InlineKeyboardBuilder()
-    for program_id, mentor, mentees in programs:
-        label = t.plain(
-            "card-btn-program", program=program_id, mentor=mentor, mentees=", ".join(mentees)
-        )
-        builder.button(text=label[:LABEL_MAX], callback_data=CardOpenCb(program_id=program_id))
-    builder.adjust(1)
-    return builder.as_markup()
+    return builders.programs_keyboard(
+        t, "card-btn-program", programs, lambda pid: CardOpenCb(program_id=pid)
+    )
 
 
 def active_notice_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
     """Under the mentee's "your program is active" notice: «Ознакомлен» and the card."""
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t.plain("card-btn-ack"), callback_data=CardAckCb(program_id=program_id, notice=True)
+    return keyboard(
+        [
+            (t.plain("card-btn-ack"), CardAckCb(program_id=program_id, notice=True)),
+            (t.plain("card-btn-open"), CardOpenCb(program_id=program_id)),
+        ],
+        2,
     )
-    builder.button(text=t.plain("card-btn-open"), callback_data=CardOpenCb(program_id=program_id))
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 def open_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("card-btn-open"), callback_data=CardOpenCb(program_id=program_id))
-    return builder.as_markup()
+    return keyboard([(t.plain("card-btn-open"), CardOpenCb(program_id=program_id))])
