@@ -467,22 +467,14 @@ async def _drop_open(session: AsyncSession, item_id: int) -> None:
         await session.execute(delete(PlanOccurrence).where(PlanOccurrence.id.in_(open_ids)))
 
 
-async def edit_item(
-    session: AsyncSession,
-    program: Program,
-    item_id: int,
-    actor_id: int | None,
-    now: datetime,
-    *,
-    reason: str | None = None,
-    **changes: Any,
-) -> PlanItem:
-    """Change an item's texts, direction or deadline. A new deadline replaces the open
-    occurrences (and their reminders); those already done keep their marks."""
+async def _edit_values(
+    session: AsyncSession, program: Program, item_id: int, changes: dict[str, Any]
+) -> tuple[PlanItem, dict[str, Any], list[Window] | None]:
+    """The checked new values of an item and, for a new deadline, its windows."""
     _check_live(program)
     item = await _live_item(session, program, item_id)
     unknown = set(changes) - {*EDITABLE, "deadline_kind", "deadline_spec"}
-    if unknown:
+    if unknown or not changes:
         raise PlanError("plan-err-payload")
     values: dict[str, Any] = {}
     if "title" in changes:
@@ -493,23 +485,43 @@ async def edit_item(
         if name in changes:
             values[name] = clean_text(changes[name])
     windows: list[Window] | None = None
-    org = await _org(session, program)
     if "deadline_kind" in changes or "deadline_spec" in changes:
+        org = await _org(session, program)
         kind = str(changes.get("deadline_kind", item.deadline_kind))
         spec = dict(changes.get("deadline_spec") or {})
         windows = expand(program, kind, spec, org.calendar)
         values["deadline_kind"] = kind
         values["deadline_spec"] = normal_spec(kind, spec, program)
+    return item, values, windows
+
+
+async def check_edit(
+    session: AsyncSession, program: Program, item_id: int, **changes: Any
+) -> PlanItem:
+    """What edit_item checks, writing nothing (a proposal's change is checked up front)."""
+    item, _, _ = await _edit_values(session, program, item_id, changes)
+    return item
+
+
+async def edit_item(
+    session: AsyncSession,
+    program: Program,
+    item_id: int,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    **changes: Any,
+) -> PlanItem:
+    """Change an item's texts, direction or deadline. A new deadline re-expands the open
+    occurrences (and their reminders) as a refit does; those already done keep their marks."""
+    item, values, windows = await _edit_values(session, program, item_id, changes)
     for name, value in values.items():
         setattr(item, name, value)
     if windows is not None:
-        await _drop_open(session, item.id)
-        done = await session.scalar(
-            select(func.coalesce(func.max(PlanOccurrence.seq), 0)).where(
-                PlanOccurrence.item_id == item.id
-            )
-        )
-        await _add_occurrences(session, item, windows, org.timezone, now, int(done or 0) + 1)
+        org = await _org(session, program)
+        line = next(ln for ln in await plan_of(session, program.id) if ln.item.id == item.id)
+        await _refit_item(session, line, windows, org.timezone, now)
     await session.flush()
     await audit.record(
         session,
@@ -569,6 +581,38 @@ def _clamp(program: Program, day: date) -> date:
     return min(max(day, program.starts_on), program.ends_on)
 
 
+async def _refit_item(
+    session: AsyncSession, line: PlanLine, windows: list[Window], zone: str, now: datetime
+) -> bool:
+    """The open marks of an item become `windows`, less what a mark done already covers:
+    a recurring period with a mark done, a scheduled day done, any window of a one-off
+    item done. Marks done stay. False when nothing changes."""
+    item, occurrences = line.item, line.occurrences
+    done = [o for o in occurrences if o.done_at is not None]
+    still_open = [o for o in occurrences if o.done_at is None]
+    if item.deadline_kind == DeadlineKind.RECURRING:
+        # A period with a mark done needs no other.
+        windows = [
+            (start, due)
+            for start, due in windows
+            if not any(
+                d.due_on is not None and due is not None and (start or due) <= d.due_on <= due
+                for d in done
+            )
+        ]
+    elif item.deadline_kind == DeadlineKind.SCHEDULE:
+        done_days = {d.due_on for d in done}
+        windows = [(start, due) for start, due in windows if due not in done_days]
+    elif done:
+        windows = []
+    if windows == [(o.window_start, o.due_on) for o in still_open]:
+        return False
+    await _drop_open(session, item.id)
+    last = max((o.seq for o in occurrences), default=0)
+    await _add_occurrences(session, item, windows, zone, now, last + 1)
+    return True
+
+
 async def refit(
     session: AsyncSession, program: Program, actor_id: int | None, now: datetime
 ) -> int:
@@ -579,9 +623,7 @@ async def refit(
     org = await _org(session, program)
     changed = 0
     for line in await plan_of(session, program.id):
-        item, occurrences = line.item, line.occurrences
-        done = [o for o in occurrences if o.done_at is not None]
-        still_open = [o for o in occurrences if o.done_at is None]
+        item = line.item
         try:
             windows = expand(program, item.deadline_kind, item.deadline_spec or {}, org.calendar)
         except PlanError:
@@ -590,29 +632,11 @@ async def refit(
                     _clamp(program, o.window_start) if o.window_start else None,
                     _clamp(program, o.due_on) if o.due_on else None,
                 )
-                for o in still_open
+                for o in line.occurrences
+                if o.done_at is None
             ]
-        if item.deadline_kind == DeadlineKind.RECURRING:
-            # A period with a mark done needs no other.
-            windows = [
-                (start, due)
-                for start, due in windows
-                if not any(
-                    d.due_on is not None and due is not None and (start or due) <= d.due_on <= due
-                    for d in done
-                )
-            ]
-        elif item.deadline_kind == DeadlineKind.SCHEDULE:
-            done_days = {d.due_on for d in done}
-            windows = [(start, due) for start, due in windows if due not in done_days]
-        elif done:
-            windows = []
-        if windows == [(o.window_start, o.due_on) for o in still_open]:
-            continue
-        await _drop_open(session, item.id)
-        last = max((o.seq for o in occurrences), default=0)
-        await _add_occurrences(session, item, windows, org.timezone, now, last + 1)
-        changed += 1
+        if await _refit_item(session, line, windows, org.timezone, now):
+            changed += 1
     if changed:
         await audit.record(session, program.id, actor_id, "plan-changed", now, op="refit")
     return changed
@@ -909,21 +933,46 @@ class AlertPolicy:
     curator_after_days: int = 7
 
 
-def stage_moments(due_on: date, zone: ZoneInfo, policy: AlertPolicy) -> dict[int, datetime]:
-    """When each stage of an occurrence due on `due_on` falls, in UTC: 1 before the day
-    (none when days_before is 0), 2 on the day, 3 overdue to the pair the next day, 4 to
-    the curators `curator_after_days` after the day; all at `remind_at` local time."""
+# How far a reminder looks for a working day before giving up (a school calendar with
+# no working day in a month is misconfigured; the reminder then keeps its own day).
+WORKING_DAY_SEARCH = 31
+
+
+def _working_day(schedule: WorkSchedule, day: date, step: int) -> date:
+    """`day` if it is a working day of the school, else the nearest one in the direction
+    of `step` (-1 back, +1 forward)."""
+    probe = day
+    for _ in range(WORKING_DAY_SEARCH):
+        if schedule.is_working_day(probe):
+            return probe
+        probe += timedelta(days=step)
+    return day
+
+
+def stage_moments(due_on: date, schedule: WorkSchedule, policy: AlertPolicy) -> dict[int, datetime]:
+    """When each stage of an occurrence due on `due_on` falls, in UTC, all at `remind_at`
+    local time on working days of the school's week and calendar: 1 before the day (none
+    when days_before is 0), moved back to the last working day at or before it; 2 on the
+    day when it is a working day, else folded into 1 (then on the last working day before
+    the day, even with days_before 0); 3 overdue to the pair the next day, 4 to the
+    curators `curator_after_days` after the day, both moved on to the first working day
+    at or after, 4 always after 3."""
+    zone = schedule.zone
 
     def at(day: date) -> datetime:
         return datetime.combine(day, policy.remind_at, zone).astimezone(UTC)
 
-    moments = {
-        2: at(due_on),
-        3: at(due_on + timedelta(days=1)),
-        4: at(due_on + timedelta(days=max(policy.curator_after_days, 2))),
-    }
-    if policy.days_before > 0:
-        moments[1] = at(due_on - timedelta(days=policy.days_before))
+    moments: dict[int, datetime] = {}
+    due_works = schedule.is_working_day(due_on)
+    if policy.days_before > 0 or not due_works:
+        before = due_on - timedelta(days=max(policy.days_before, 1))
+        moments[1] = at(_working_day(schedule, before, -1))
+    if due_works:
+        moments[2] = at(due_on)
+    overdue = _working_day(schedule, due_on + timedelta(days=1), 1)
+    curator = due_on + timedelta(days=max(policy.curator_after_days, 2))
+    moments[3] = at(overdue)
+    moments[4] = at(_working_day(schedule, max(curator, overdue + timedelta(days=1)), 1))
     return moments
 
 
@@ -1001,13 +1050,22 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
         for org in await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
     }
     schedules = {org_id: WorkSchedule.of(org) for org_id, org in orgs.items()}
+    # Many marks share a school and a day: each (school, day) is worked out once.
+    known: dict[tuple[int, date], dict[int, datetime]] = {}
+
+    def moments_of(org_id: int, due_on: date) -> dict[int, datetime]:
+        found = known.get((org_id, due_on))
+        if found is None:
+            found = known[(org_id, due_on)] = stage_moments(due_on, schedules[org_id], policy)
+        return found
+
     # What each row says now: (occurrence row, stage reached or None, next alert).
     decided: list[tuple[Any, int | None, datetime | None]] = []
     for row in rows:
         if row.status != ProgramStatus.ACTIVE or row.removed_at is not None or row.due_on is None:
             decided.append((row, None, None))
             continue
-        moments = stage_moments(row.due_on, schedules[row.org_id].zone, policy)
+        moments = moments_of(row.org_id, row.due_on)
         reached, upcoming = next_stage(row.alert_stage, moments, now)
         decided.append((row, reached, upcoming))
     pair_programs = {row.program_id for row, st, _ in decided if st is not None}
@@ -1058,9 +1116,10 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
         if stage is None:
             continue
         schedule = schedules[row.org_id]
-        moments = stage_moments(row.due_on, schedule.zone, policy)
+        moments = moments_of(row.org_id, row.due_on)
         due_at = schedule.quiet_ends_at(now)
-        expires_at = moments.get(stage + 1) if stage < 4 else None
+        # It expires when the next stage takes over (a stage folded away does not count).
+        expires_at = min((moments[n] for n in moments if n > stage), default=None)
         if expires_at is not None and expires_at <= due_at:
             continue  # it would be stale by the time quiet hours let it go
         if stage == 4:

@@ -16,8 +16,11 @@ from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanOpenCb, PlanTemplateCb
 from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
+from models.calendar import WorkSchedule, default_calendar
 from models.changes import Proposal, ProposalKind, propose, vote
+from models.people import Organization
 from models.plans import (
+    AlertPolicy,
     DeadlineKind,
     MarkResult,
     PlanError,
@@ -33,6 +36,7 @@ from models.plans import (
     progress,
     refit,
     remove_item,
+    stage_moments,
 )
 from models.programs import Program, ProgramMentee, ProgramStatus
 from tests.support.botclient import BotClient, Call, Person
@@ -608,6 +612,100 @@ async def test_each_school_at_its_own_nine(
     await _catch_up(sessionmaker, msk(date(2026, 12, 7), 9, 0))
     moscow = (await plan_rows(sessionmaker))[2:]
     assert {r.user_id for r in moscow} == {ps.mentor.user_id, ps.mentee.user_id}
+
+
+async def _kinds_after(
+    sm: async_sessionmaker[AsyncSession], moment: datetime, **policy: object
+) -> list[str]:
+    """The plan rows written by a catch-up at `moment`, one kind per row (the pair's two
+    rows, or the curator's one)."""
+    before = len(await plan_rows(sm))
+    await _catch_up(sm, moment, **policy)
+    return [r.kind for r in (await plan_rows(sm))[before:]]
+
+
+async def test_a_deadline_on_a_sunday_is_reminded_on_working_days(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    sunday = date(2026, 12, 13)
+    await _due_item(sessionmaker, ps, sunday)
+    # One day before is a Saturday: the reminder goes on Friday at 09:00, and it is the
+    # only one before the day: nothing on the weekend.
+    assert await _kinds_after(sessionmaker, msk(date(2026, 12, 11), 8, 59), days_before=1) == []
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 11), 9, 0), days_before=1)
+    assert rows == ["plan-remind-before"] * 2
+    last = (await plan_rows(sessionmaker))[-1]
+    # It stays until Monday's overdue flag takes over (no "today" on the Sunday).
+    assert last.expires_at == msk(date(2026, 12, 14), 9, 0)
+    assert last.args["days"] == 2
+    for day in (date(2026, 12, 12), sunday):
+        assert await _kinds_after(sessionmaker, msk(day, 9, 0), days_before=1) == []
+    # Overdue to the pair the next day, a Monday.
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 14), 9, 0), days_before=1)
+    assert rows == ["plan-overdue"] * 2
+    # Seven days after is Sunday 20.12: the curator hears on Monday 21.12.
+    assert await _kinds_after(sessionmaker, msk(date(2026, 12, 20), 9, 0), days_before=1) == []
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 21), 9, 0), days_before=1)
+    assert rows == ["plan-overdue-curator"]
+
+
+async def test_a_deadline_on_a_school_holiday_is_reminded_on_working_days(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    calendar = default_calendar(2026)
+    # The school's own days off: Monday 07.12 and Thursday 10.12 (the deadline), and
+    # 17–18.12 (then the weekend).
+    calendar["holidays"] = sorted([*calendar["holidays"], "2026-12-07", "2026-12-10"])
+    calendar["days_off"] = [{"start": "2026-12-17", "end": "2026-12-18"}]
+    async with sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Organization).where(Organization.id == ps.org).values(calendar=calendar)
+        )
+    await _due_item(sessionmaker, ps)  # due Thursday 10.12
+    # Three days before is the holiday 07.12: the reminder goes on Friday 04.12.
+    assert await _kinds_after(sessionmaker, msk(date(2026, 12, 4), 8, 59)) == []
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 4), 9, 0))
+    assert rows == ["plan-remind-before"] * 2
+    # Nothing on the holiday itself: the day's reminder is folded into Friday's.
+    for day in (date(2026, 12, 7), DUE):
+        assert await _kinds_after(sessionmaker, msk(day, 9, 0)) == []
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 11), 9, 0))
+    assert rows == ["plan-overdue"] * 2
+    # The curator's day 17.12 is a day off, 18.12 too, then the weekend: Monday 21.12.
+    for day in (date(2026, 12, 17), date(2026, 12, 18), date(2026, 12, 20)):
+        assert await _kinds_after(sessionmaker, msk(day, 9, 0)) == []
+    assert await _kinds_after(sessionmaker, msk(date(2026, 12, 21), 9, 0)) == [
+        "plan-overdue-curator"
+    ]
+
+
+def test_stage_moments_follow_the_working_days() -> None:
+    class Org:
+        timezone = "Europe/Moscow"
+        work_days = "1,2,3,4,5"
+        work_start, work_end, quiet_start, quiet_end = "09:00", "18:00", "21:00", "08:00"
+        calendar = default_calendar(2026)
+
+    schedule = WorkSchedule.of(Org())
+    policy = AlertPolicy(days_before=0)
+    # A working day with no "before" reminder: the day, the next day, a week after.
+    assert stage_moments(DUE, schedule, policy) == {
+        2: msk(DUE, 9, 0),
+        3: msk(date(2026, 12, 11), 9, 0),
+        4: msk(date(2026, 12, 17), 9, 0),
+    }
+    # A Saturday with none either: the day's reminder is on Friday instead.
+    assert stage_moments(date(2026, 12, 12), schedule, policy) == {
+        1: msk(date(2026, 12, 11), 9, 0),
+        3: msk(date(2026, 12, 14), 9, 0),
+        4: msk(date(2026, 12, 21), 9, 0),
+    }
+    # A Friday with the curator told after 2 days: Monday is the pair's, Tuesday theirs.
+    assert stage_moments(DUE + timedelta(days=1), schedule, AlertPolicy(0, time(9), 2)) == {
+        2: msk(date(2026, 12, 11), 9, 0),
+        3: msk(date(2026, 12, 14), 9, 0),
+        4: msk(date(2026, 12, 15), 9, 0),
+    }
 
 
 # /plan at the dispatcher level -------------------------------------------------------
