@@ -59,7 +59,9 @@ class MeetForm(StatesGroup):
 
 
 class PlanForm(StatesGroup):
-    """/plan (handlers/plan.py): a completion note, or an item being added."""
+    """/plan (handlers/plan.py): a completion note, an item being added, removed or
+    edited (its number, the field, the new text or direction; a new deadline goes through
+    `kind` and `value`)."""
 
     note = State()
     title = State()
@@ -68,6 +70,10 @@ class PlanForm(StatesGroup):
     value = State()
     reason = State()
     remove = State()
+    edit = State()
+    edit_field = State()
+    edit_text = State()
+    edit_direction = State()
 
 
 class ChangeForm(StatesGroup):
