@@ -10,6 +10,7 @@ names: a payload can be forged or outlive its flow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +40,7 @@ from bot.keyboards.callbacks import (
     MeetWeeklyCb,
 )
 from bot.states import MeetForm
+from handlers.flows import drop_buttons, end_flow, pick_program, reply_target, say
 from models import meetings as mt
 from models.calendar import WorkSchedule, parse_hhmm, today_in
 from models.dates import DateInputError, format_moment, parse_moment, parse_time
@@ -54,25 +56,6 @@ LIST_SHOWN = 5
 
 
 # Helpers -----------------------------------------------------------------------------
-
-
-def _target(event: Message | CallbackQuery) -> Message | None:
-    if isinstance(event, Message):
-        return event
-    return event.message if isinstance(event.message, Message) else None
-
-
-async def _say(
-    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    target = _target(event)
-    if target is not None:
-        await target.answer(text, reply_markup=markup)
-
-
-async def _drop_buttons(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
 
 
 async def _partner(session: AsyncSession, program: Program, user_id: int) -> str:
@@ -124,23 +107,36 @@ async def meet_command(
     clock: Clock,
 ) -> None:
     await state.clear()
-    programs = await mt.programs_of(session, user.id) if user else []
-    if user is None or not programs:
+    if user is None:
         await message.answer(t("meet-no-programs"))
         return
-    if len(programs) == 1:
-        await _ask_when(message, session, t, state, programs[0], user, clock)
-        return
-    choices = [
-        (
-            p.id,
-            t.plain(
-                "meet-program-label", partner=await _partner(session, p, user.id), program=p.id
-            ),
+
+    async def ask_when(program: Program) -> None:
+        await _ask_when(message, session, t, state, program, user, clock)
+
+    async def choices(programs: Sequence[Program]) -> InlineKeyboardMarkup:
+        return kb.programs_keyboard(
+            [
+                (
+                    p.id,
+                    t.plain(
+                        "meet-program-label",
+                        partner=await _partner(session, p, user.id),
+                        program=p.id,
+                    ),
+                )
+                for p in programs
+            ]
         )
-        for p in programs
-    ]
-    await message.answer(t("meet-pick-program"), reply_markup=kb.programs_keyboard(choices))
+
+    await pick_program(
+        message,
+        await mt.programs_of(session, user.id),
+        none_text=t("meet-no-programs"),
+        one=ask_when,
+        pick_text=t("meet-pick-program"),
+        keyboard=choices,
+    )
 
 
 @router.callback_query(MeetProgramCb.filter())
@@ -158,7 +154,7 @@ async def program_picked(
         await query.answer(t("not-allowed"), show_alert=True)
         return
     await query.answer()
-    await _drop_buttons(query)
+    await drop_buttons(query)
     await _ask_when(query, session, t, state, program, user, clock)
 
 
@@ -194,7 +190,7 @@ async def _ask_when(
     await state.set_state(MeetForm.when)
     await state.set_data({"program": program.id})
     days = _next_days(org, program, clock.now())
-    await _say(
+    await say(
         event,
         t("meet-ask-when", partner=await _partner(session, program, user.id), zone=org.timezone),
         kb.days_keyboard(t, days) if days else None,
@@ -237,8 +233,7 @@ async def moment_typed(
 ) -> None:
     flow = await _flow(state, session, user, MeetForm.when)
     if flow is None:
-        await state.clear()
-        await message.answer(t("meeting-err-no-program"))
+        await end_flow(message, state, t("meeting-err-no-program"))
         return
     data, program = flow
     org = await _org(session, program)
@@ -280,7 +275,7 @@ async def day_picked(
     data["day"] = day.isoformat()
     await state.set_state(MeetForm.time)
     await state.set_data(data)
-    await _say(
+    await say(
         query, t("meet-ask-time", day=day.strftime("%d.%m.%Y")), kb.times_keyboard(_times(org))
     )
 
@@ -312,7 +307,7 @@ async def time_picked(
         return
     await query.answer()
     org = await _org(session, program)
-    target = _target(query)
+    target = reply_target(query)
     if target is not None:
         starts_at = _on_day(date.fromisoformat(data["day"]), at, org.timezone)
         await _take_moment(target, session, t, state, data, program, starts_at, clock)
@@ -329,8 +324,7 @@ async def time_typed(
 ) -> None:
     flow = await _flow(state, session, user, MeetForm.time)
     if flow is None:
-        await state.clear()
-        await message.answer(t("meeting-err-no-program"))
+        await end_flow(message, state, t("meeting-err-no-program"))
         return
     data, program = flow
     org = await _org(session, program)
@@ -368,55 +362,59 @@ async def mode_picked(
     data["mode"] = callback_data.mode
     await state.set_state(MeetForm.place)
     await state.set_data(data)
-    await _say(query, t("meet-ask-place"), kb.skip_keyboard(t, "place"))
+    await say(query, t("meet-ask-place"), kb.skip_keyboard(t, "place"))
 
 
 async def _ask_topic(event: Message | CallbackQuery, t: Translator, state: FSMContext) -> None:
     await state.set_state(MeetForm.topic)
-    await _say(event, t("meet-ask-topic"), kb.skip_keyboard(t, "topic"))
+    await say(event, t("meet-ask-topic"), kb.skip_keyboard(t, "topic"))
 
 
 async def _ask_weekly(event: Message | CallbackQuery, t: Translator, state: FSMContext) -> None:
     await state.set_state(MeetForm.weekly)
-    await _say(event, t("meet-ask-weekly"), kb.weekly_keyboard(t))
+    await say(event, t("meet-ask-weekly"), kb.weekly_keyboard(t))
+
+
+async def _text_typed(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    step: State,
+    key: str,
+    limit: int,
+) -> bool:
+    """Keeps the text typed at a step as the draft's `key`; False when the draft is gone
+    or the text too long (said so)."""
+    flow = await _flow(state, session, user, step)
+    if flow is None:
+        await end_flow(message, state, t("meeting-err-no-program"))
+        return False
+    data, _ = flow
+    text = (message.text or "").strip()
+    if len(text) > limit:
+        await message.answer(t("meet-too-long", max=limit))
+        return False
+    data[key] = text
+    await state.set_data(data)
+    return True
 
 
 @router.message(MeetForm.place, F.text & ~F.text.startswith("/"))
 async def place_typed(
     message: Message, session: AsyncSession, user: User | None, t: Translator, state: FSMContext
 ) -> None:
-    flow = await _flow(state, session, user, MeetForm.place)
-    if flow is None:
-        await state.clear()
-        await message.answer(t("meeting-err-no-program"))
-        return
-    data, _ = flow
-    text = (message.text or "").strip()
-    if len(text) > PLACE_MAX:
-        await message.answer(t("meet-too-long", max=PLACE_MAX))
-        return
-    data["place"] = text
-    await state.set_data(data)
-    await _ask_topic(message, t, state)
+    if await _text_typed(message, session, user, t, state, MeetForm.place, "place", PLACE_MAX):
+        await _ask_topic(message, t, state)
 
 
 @router.message(MeetForm.topic, F.text & ~F.text.startswith("/"))
 async def topic_typed(
     message: Message, session: AsyncSession, user: User | None, t: Translator, state: FSMContext
 ) -> None:
-    flow = await _flow(state, session, user, MeetForm.topic)
-    if flow is None:
-        await state.clear()
-        await message.answer(t("meeting-err-no-program"))
-        return
-    data, _ = flow
-    text = (message.text or "").strip()
-    if len(text) > TOPIC_MAX:
-        await message.answer(t("meet-too-long", max=TOPIC_MAX))
-        return
-    data["topic"] = text
-    await state.set_data(data)
-    await _ask_weekly(message, t, state)
+    if await _text_typed(message, session, user, t, state, MeetForm.topic, "topic", TOPIC_MAX):
+        await _ask_weekly(message, t, state)
 
 
 @router.callback_query(MeetSkipCb.filter())
@@ -493,7 +491,7 @@ async def weekly_picked(
         topic=data.get("topic", ""),
         has_topic=bool(data.get("topic")),
     )
-    await _say(query, text, kb.confirm_keyboard(t))
+    await say(query, text, kb.confirm_keyboard(t))
 
 
 @router.callback_query(MeetOkCb.filter())
@@ -514,9 +512,9 @@ async def confirmed(
     data, program = flow
     await state.clear()
     await query.answer()
-    await _drop_buttons(query)
+    await drop_buttons(query)
     if not callback_data.ok:
-        await _say(query, t("meet-dropped"))
+        await say(query, t("meet-dropped"))
         return
     try:
         meetings = await mt.propose_meeting(
@@ -532,10 +530,10 @@ async def confirmed(
             offsets=settings.meeting_offsets,
         )
     except mt.MeetingError as error:
-        await _say(query, _error_text(t, error))
+        await say(query, _error_text(t, error))
         return
     org = await _org(session, program)
-    await _say(
+    await say(
         query,
         t(
             "meet-proposed",
@@ -567,7 +565,7 @@ async def invitation_confirmed(
         await query.answer(t("meet-not-waiting"), show_alert=True)
         return
     await query.answer(t.plain("meet-confirmed-you"))
-    await _drop_buttons(query)
+    await drop_buttons(query)
 
 
 @router.callback_query(MeetMoveCb.filter())
@@ -591,7 +589,7 @@ async def move_asked(
     await state.clear()
     await state.set_state(MeetForm.move)
     await state.set_data({"meeting": meeting.id})
-    await _say(
+    await say(
         query,
         t(
             "meet-move-ask",
@@ -658,7 +656,7 @@ async def cancel_pressed(
         await query.answer(t("meet-cannot-cancel"), show_alert=True)
         return
     await query.answer()
-    await _say(query, t("meet-cancelled-you", meeting=done.id))
+    await say(query, t("meet-cancelled-you", meeting=done.id))
 
 
 @router.callback_query(MeetHeldCb.filter())
@@ -679,7 +677,7 @@ async def held_marked(
         await query.answer(t.plain(error.key, **error.params), show_alert=True)
         return
     await query.answer(t.plain("meet-held-you", held=callback_data.held))
-    await _drop_buttons(query)
+    await drop_buttons(query)
 
 
 # /meetings ----------------------------------------------------------------------------
