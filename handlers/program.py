@@ -9,14 +9,20 @@ that does not tell whether the program exists. Every button re-checks that.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardButton, Message
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -35,6 +41,7 @@ from bot.links import format_local
 from bot.states import NoteForm
 from bot.texts import pack_lines
 from handlers.access import Granted
+from handlers.flows import end_flow, pick_program, program_id_arg, reply_target
 from models.calendar import today_in
 from models.people import Organization, Role, Roles, User
 from models.program_card import (
@@ -58,8 +65,6 @@ from models.program_card import (
 from models.programs import Program, ProgramStatus, format_day
 
 router = Router(name="program")
-
-PROGRAM_ID = re.compile(r"^#?\s*(\d{1,9})$")
 
 
 @dataclass
@@ -258,11 +263,11 @@ async def program_command(
     args = (command.args or "").strip()
     data = {"roles": roles, "user": user}
     if args:
-        match = PROGRAM_ID.match(args)
-        if match is None:
+        program_id = program_id_arg(args)
+        if program_id is None:
             await message.answer(t("card-usage"))
             return
-        seen = await _seen(session, int(match.group(1)), data)
+        seen = await _seen(session, program_id, data)
         if seen is None:
             await message.answer(t("card-not-found"))
             return
@@ -275,22 +280,29 @@ async def program_command(
             session, user.id if user else None, roles, live_only=True, limit=LIST_MAX
         )
         programs += [p for p in school if p.id not in known]
-    if not programs:
-        await message.answer(t("card-none"))
-        return
-    if len(programs) == 1:
-        seen = await _seen(session, programs[0].id, data)
-        if seen is not None:
-            await show_card(message, session, t, seen, user, clock)
-            return
     shown = programs[:LIST_MAX]
-    people = await people_of(session, shown)
     text = t("card-pick", count=len(shown))
     if len(programs) > LIST_MAX or len(shown) == LIST_MAX:
         text += "\n\n" + t("card-pick-more", count=len(shown))
-    await message.answer(
-        text,
-        reply_markup=programs_keyboard(t, [(p.id, *people[p.id]) for p in shown]),
+
+    async def choices(programs: Sequence[Program]) -> InlineKeyboardMarkup:
+        people = await people_of(session, programs)
+        return programs_keyboard(t, [(p.id, *people[p.id]) for p in programs])
+
+    async def show_one(program: Program) -> None:
+        seen = await _seen(session, program.id, data)
+        if seen is not None:
+            await show_card(message, session, t, seen, user, clock)
+        else:
+            await message.answer(text, reply_markup=await choices([program]))
+
+    await pick_program(
+        message,
+        shown,
+        none_text=t("card-none"),
+        one=show_one,
+        pick_text=text,
+        keyboard=choices,
     )
 
 
@@ -304,8 +316,9 @@ async def open_card(
     clock: Clock,
 ) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await show_card(query.message, session, t, seen, user, clock)
+    target = reply_target(query)
+    if target is not None:
+        await show_card(target, session, t, seen, user, clock)
 
 
 # The note ----------------------------------------------------------------------------
@@ -358,8 +371,7 @@ async def note_typed(
     data = await state.get_data()
     program_id, field = data.get("program"), data.get("field")
     if user is None or not isinstance(program_id, int) or not isinstance(field, str):
-        await state.clear()
-        await message.answer(t("card-note-not-allowed"))
+        await end_flow(message, state, t("card-note-not-allowed"))
         return
     text = message.text or ""
     try:
@@ -371,8 +383,7 @@ async def note_typed(
                 reply_markup=ForceReply(input_field_placeholder=t.plain("card-field", field=field)),
             )
             return
-        await state.clear()
-        await message.answer(t(error.key))
+        await end_flow(message, state, t(error.key))
         return
     await state.clear()
     key = "card-note-saved" if getattr(program, field) else "card-note-cleared"
