@@ -332,6 +332,7 @@ async def reason_typed(
             now=now,
             is_admin=roles.is_admin,
             hours=_hours(settings),
+            offsets=settings.meeting_offsets,
         )
     except (ChangeError, ValueError) as error:
         key = error.key if isinstance(error, ChangeError) else "change-err-payload"
@@ -381,6 +382,7 @@ async def vote_pressed(
             callback_data.agree,
             clock.now(),
             hours=_hours(settings),
+            offsets=settings.meeting_offsets,
         )
     except ChangeError as error:
         await query.answer(t(error.key, **error.params), show_alert=True)
@@ -411,6 +413,7 @@ async def new_mentor_picked(
             clock.now(),
             mentor_id=callback_data.mentor_id if agree else None,
             hours=_hours(settings),
+            offsets=settings.meeting_offsets,
         )
     except ChangeError as error:
         await query.answer(t(error.key, **error.params), show_alert=True)

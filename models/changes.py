@@ -18,6 +18,7 @@ from models import audit, lifecycle, plans
 from models.calendar import today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
+from models.meetings import DEFAULT_REMINDERS
 from models.outbox import cancel_by_ref
 from models.people import Organization, Role, User, member_of
 from models.plans import PlanError, PlanItem, PlanOccurrence
@@ -291,6 +292,7 @@ async def propose(
     now: datetime,
     is_admin: bool = False,
     hours: tuple[float, float] = DEFAULT_HOURS,
+    offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> Proposal:
     """Open a proposal with a reason. The proposer's own vote is agree; every other party
     that must agree is asked by an outbox notice. ChangeError when it may not be made."""
@@ -366,7 +368,7 @@ async def propose(
     )
     if await _complete(session, proposal.id):
         # Nobody else had to agree (a curator's change of a program whose mentee left).
-        await _settle(session, proposal, program, proposer_id, now, hours)
+        await _settle(session, proposal, program, proposer_id, now, hours, offsets)
     return proposal
 
 
@@ -400,6 +402,7 @@ async def vote(
     *,
     mentor_id: int | None = None,
     hours: tuple[float, float] = DEFAULT_HOURS,
+    offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> tuple[VoteResult, Proposal | None]:
     """Record one party's answer in one UPDATE guarded by `decision IS NULL`: a second
     press, a press after the proposal was decided, or a press by someone who is not a
@@ -462,7 +465,7 @@ async def vote(
         await session.flush()
     if not await _complete(session, proposal.id):
         return VoteResult.RECORDED, proposal
-    return await _settle(session, proposal, program, user_id, now, hours), proposal
+    return await _settle(session, proposal, program, user_id, now, hours, offsets), proposal
 
 
 async def _check_new_mentor(session: AsyncSession, program: Program, mentor_id: int | None) -> None:
@@ -497,13 +500,14 @@ async def _settle(
     actor_id: int,
     now: datetime,
     hours: tuple[float, float],
+    offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> VoteResult:
     """Every party agreed: the change takes effect, or, when it no longer fits (the date
     has passed, the plan item is gone), the proposal fails and everyone is told why."""
     if not await _finish(session, proposal, ProposalStatus.ACCEPTED, now):
         return VoteResult.ALREADY
     try:
-        told = await _apply(session, proposal, program, now, hours)
+        told = await _apply(session, proposal, program, now, hours, offsets)
     except (ChangeError, PlanError) as error:
         await session.execute(
             update(Proposal)
@@ -546,6 +550,7 @@ async def _apply(
     program: Program,
     now: datetime,
     hours: tuple[float, float],
+    offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> bool:
     """Make the agreed change. True when the step told everyone itself."""
     payload = proposal.payload or {}
@@ -610,6 +615,7 @@ async def _apply(
         now=now,
         hours=hours,
         reason=proposal.reason,
+        offsets=offsets,
     )
     if changed is None:
         raise ChangeError("change-err-mentor")

@@ -10,17 +10,18 @@ and its open questions to another mentor; its history stays with it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import column, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit, routing
+from models import meetings as mt
 from models import questions as qs
 from models.meetings import LIVE_STATUSES, Meeting, MeetingStatus
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
-from models.people import Role, User, org_user_ids
+from models.people import Organization, Role, User, org_user_ids
 from models.plans import PlanOccurrence
 from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
 from models.questions import Question
@@ -30,6 +31,7 @@ PROPOSALS = table(
     "program_proposals",
     column("id"),
     column("program_id"),
+    column("kind"),
     column("status"),
     column("decided_at"),
 )
@@ -37,6 +39,7 @@ PROPOSALS = table(
 # Notice kinds (locale keys).
 ENDED = "program-ended"
 MENTOR_CHANGED = "program-mentor-changed"
+MEETINGS_HANDED_OVER = "program-meetings-handed-over"  # to the new mentor: what is ahead
 
 
 def program_args(program: Program) -> dict[str, Any]:
@@ -216,11 +219,14 @@ async def change_mentor(
     now: datetime,
     hours: tuple[float, float],
     reason: str | None = None,
+    offsets: tuple[timedelta, ...] = mt.DEFAULT_REMINDERS,
 ) -> Program | None:
     """The program goes on with another mentor: its plan, meetings and log stay; its open
     questions move to the new mentor (who gets them in full), and the old mentor's
-    reminders about them are cancelled. None when the program is not active or the new
-    mentor is its mentor already."""
+    reminders about them are cancelled. Its meetings not yet over go over too: the old
+    mentor's reminders and held question are cancelled, the new mentor's queued (`offsets`
+    before the start), and the new mentor is told what is ahead. None when the program is
+    not active or the new mentor is its mentor already."""
     program = await session.get(Program, program_id)
     if program is None or program.status != ProgramStatus.ACTIVE:
         return None
@@ -279,6 +285,7 @@ async def change_mentor(
             moved += 1
             await session.refresh(question)
             await routing.resend_to(session, question, new_mentor, now)
+    meetings = await mt.hand_over(session, program, old_mentor_id, now, offsets=offsets)
     await audit.record(
         session,
         program_id,
@@ -307,4 +314,18 @@ async def change_mentor(
         key=f"mentor:{program_id}:{old_mentor_id}:{new_mentor_id}:{int(now.timestamp())}",
         **args,
     )
+    if meetings:
+        org = await session.get(Organization, program.org_id)
+        assert org is not None
+        await notify(
+            session,
+            program,
+            [new_mentor_id],
+            MEETINGS_HANDED_OVER,
+            now,
+            key=f"meetings:{program_id}:{new_mentor_id}:{int(now.timestamp())}",
+            count=len(meetings),
+            waiting=sum(m.status == MeetingStatus.PROPOSED for m in meetings),
+            meetings=mt.listing(meetings, org.timezone),
+        )
     return program

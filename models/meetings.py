@@ -285,10 +285,13 @@ async def _schedule_rows(
     party: Party,
     offsets: tuple[timedelta, ...],
     now: datetime,
+    *,
+    only: list[User] | None = None,
 ) -> None:
     """The reminders (each due `offset` before the start, expiring at it) and the
     mentor's question after the end. A reminder whose moment has passed while the start
-    is ahead is due now, but only the nearest such one."""
+    is ahead is due now, but only the nearest such one. `only`: these people alone get
+    reminders (the held question goes to the mentor when the mentor is among them)."""
     start = meeting.starts_at
     # The sequence keeps a meeting moved away and back from meeting its old, cancelled rows.
     stamp = int(start.timestamp())
@@ -298,7 +301,7 @@ async def _schedule_rows(
             continue
         due = max(start - offset, now)
         seconds = int(offset.total_seconds())
-        for user in party.people():
+        for user in party.people() if only is None else only:
             await _notify(
                 session,
                 meeting,
@@ -312,7 +315,7 @@ async def _schedule_rows(
                 minutes=seconds // 60,
             )
     end = ends_at(meeting)
-    if party.mentor is not None:
+    if party.mentor is not None and (only is None or party.mentor in only):
         await _notify(
             session,
             meeting,
@@ -636,6 +639,74 @@ async def mark_held(
         session, program.id, mentor_id, "meeting-held", now, meeting=meeting.id, held=held
     )
     return meeting
+
+
+async def hand_over(
+    session: AsyncSession,
+    program: Program,
+    old_mentor_id: int,
+    now: datetime,
+    *,
+    offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
+) -> list[Meeting]:
+    """The program's mentor changed (models/lifecycle.py): for each of its meetings not
+    yet over nor marked, the rows still waiting for the old mentor (reminders, the held
+    question, an invitation to answer) are cancelled by reference, and the new mentor's
+    reminders and held question are queued. The mentees' rows stay as they are (nothing
+    sent to them twice). The sequence grows, so rows queued again for a mentor who
+    returns later do not meet their cancelled keys. Returns those meetings, soonest first."""
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.program_id == program.id,
+            Meeting.status.in_(LIVE_STATUSES),
+            Meeting.held.is_(None),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    ahead = [m for m in rows.all() if ends_at(m) > now]
+    if not ahead:
+        return []
+    ids = [m.id for m in ahead]
+    await session.execute(
+        update(outbox.OutboxMessage)
+        .where(
+            outbox.OutboxMessage.ref_kind == "meeting",
+            outbox.OutboxMessage.ref_id.in_(ids),
+            outbox.OutboxMessage.user_id == old_mentor_id,
+            outbox.OutboxMessage.status == outbox.OutboxStatus.PENDING,
+            outbox.OutboxMessage.kind.in_(STALE_KINDS),
+        )
+        .values(status=outbox.OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Meeting)
+        .where(Meeting.id.in_(ids))
+        .values(sequence=Meeting.sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    meetings = list(
+        (
+            await session.scalars(
+                select(Meeting)
+                .where(Meeting.id.in_(ids))
+                .order_by(Meeting.starts_at, Meeting.id)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+    party = await party_of(session, program)
+    if party.mentor is not None:
+        for meeting in meetings:
+            await _schedule_rows(session, meeting, party, offsets, now, only=[party.mentor])
+    return meetings
+
+
+def listing(meetings: list[Meeting], zone: str) -> str:
+    """One line a meeting, its local start («• 25.11.2026 15:30»), for a notice that
+    lists them (no topic: the notice carries no one's words)."""
+    return "\n".join(f"• {_moment(zone, m.starts_at)}" for m in meetings)
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
 from bot import ics
+from bot.keyboards.changes import NewMentorCb
 from models.audit import AuditEntry
+from models.changes import Proposal
 from models.meetings import Meeting, parse_offsets
 from models.outbox import OutboxMessage
 from models.people import Role
@@ -405,3 +407,42 @@ async def test_a_mentee_proposes_in_their_schools_zone(client: BotClient) -> Non
     assert _fields(_ics(invite))["DTSTART"] == "20261125T053000Z"
     calls = await client.press(mentor.person, f"mc:{meeting.id}")
     assert "подтвердили" in _alert(client, calls)
+
+
+async def test_a_new_mentor_takes_over_the_meetings_ahead(client: BotClient, w: World) -> None:
+    await _schedule_typed(client, w)  # Wed 25.11 15:30, two days ahead
+    [meeting] = await _meetings(client)
+    await client.press(w.mentee3.person, f"mc:{meeting.id}")
+    old, new, mentee = w.mentor_b.person, w.mentor_a.person, w.mentee3.person
+
+    # the mentee asks for another mentor, the curator picks mentor A
+    await client.send(mentee, "/change_mentor")
+    await client.send(mentee, "Не сработались")
+    async with client.sessionmaker() as s:
+        proposal = await s.scalar(select(Proposal).order_by(Proposal.id.desc()).limit(1))
+        assert proposal is not None
+    pick = NewMentorCb(proposal_id=proposal.id, mentor_id=w.mentor_a.user_id).pack()
+    await client.press(w.curator.person, pick)
+    # the new mentor is told what is ahead
+    text = client.last_text(new.id)
+    assert "встречи впереди (1)" in text and "25.11.2026 15:30" in text, text
+
+    # 24 h before: the reminder reaches the new mentor and the mentee once, not the old one
+    client.clock.set(WED_1530 - timedelta(hours=24))
+    calls = await client.tick()
+    reminded = sorted(c.chat_id for c in calls if "Напоминание" in c.text)
+    assert reminded == sorted([new.id, mentee.id])
+
+    # after the end the held question goes to the new mentor only, who marks it
+    client.clock.set(WED_1530 + timedelta(hours=1, minutes=1))
+    calls = await client.tick()
+    asks = [c for c in calls if "состоялась?" in c.text]
+    assert [c.chat_id for c in asks] == [new.id]
+    assert [d for _, d in asks[0].buttons] == [f"ma:{meeting.id}:1", f"ma:{meeting.id}:0"]
+    calls = await client.press(old, f"ma:{meeting.id}:1")
+    assert "недоступно" in _alert(client, calls)
+    calls = await client.press(new, f"ma:{meeting.id}:1")
+    assert "состоялась" in _alert(client, calls)
+    [meeting] = await _meetings(client)
+    assert meeting.held is True
+    assert not [c for c in client.sent_to(old.id) if "Напоминание" in c.text]

@@ -41,6 +41,12 @@ program-ended = 🏁 Program #{ $program } has ended: { change-end-reason }.{ $r
        *[other] {" "}Reason: { $reason }
     }
 program-mentor-changed = 🔄 Program #{ $program } has a new mentor: { $old } → { $new }. Open questions handed to the new mentor: { $questions }. The program's history is kept.
+program-meetings-handed-over = 📅 You are now the mentor of program #{ $program }. Its meetings ahead ({ $count }):
+    { $meetings }
+    { $waiting ->
+        [0] Move or cancel a meeting with /meetings.
+       *[other] Waiting for your confirmation: { $waiting }. Confirm, move or cancel a meeting with /meetings.
+    }
 program-end-ask = 📅 Program #{ $program } has reached its end date ({ $end }).{ $done ->
         [1] {" "}The plan is fully done.
        *[other] {""}
