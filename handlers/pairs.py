@@ -17,7 +17,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, ForceReply, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -44,6 +44,7 @@ from bot.keyboards.pairs import (
 )
 from bot.states import PairForm, PairRefuseForm
 from handlers.access import ManagedOrg, OfferedProgram
+from handlers.flows import drop_buttons, reply_target, say
 from models.calendar import today_in
 from models.changes import ChangeError, clean_reason
 from models.dates import DateInputError, format_day, parse_range
@@ -125,20 +126,6 @@ async def _draft(state: FSMContext, roles: Roles, org_id: int, expected: State) 
 async def _refuse(query: CallbackQuery, t: Translator, roles: Roles, org_id: int) -> None:
     key = "button-outdated" if may_manage(roles, org_id) else "not-allowed"
     await query.answer(t(key), show_alert=True)
-
-
-def _reply_target(event: Message | CallbackQuery) -> Message | None:
-    if isinstance(event, Message):
-        return event
-    return event.message if isinstance(event.message, Message) else None
-
-
-async def _say(
-    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | ForceReply | None
-) -> None:
-    target = _reply_target(event)
-    if target is not None:
-        await target.answer(text, reply_markup=markup)
 
 
 # The command -------------------------------------------------------------------------
@@ -263,12 +250,12 @@ async def _start_guided(
     choices = await _mentee_choices(session, org_id)
     if not choices:
         await state.clear()
-        await _say(event, t("pair-no-free-mentees", org=org.name), None)
+        await say(event, t("pair-no-free-mentees", org=org.name), None)
         return
     draft = Draft(org=org_id, sel=[])
     await state.set_state(PairForm.mentees)
     await state.set_data(draft.dump())
-    await _say(
+    await say(
         event,
         t("pair-pick-mentees", org=org.name, count=len(choices)),
         pair_mentees_keyboard(t, org_id, choices, [], 0),
@@ -350,7 +337,7 @@ async def mentees_done(
     ranked = await rank_mentors(session, draft.org, draft.sel, other_schools=roles.is_admin)
     if not ranked:
         await state.clear()
-        await _say(query, t("pair-no-mentors"), None)
+        await say(query, t("pair-no-mentors"), None)
         return
     await state.set_state(PairForm.mentor)
     await state.set_data(draft.dump())
@@ -360,7 +347,7 @@ async def mentees_done(
         for u, s in ranked[:MENTORS_SHOWN]
     ]
     lines = [t("pair-mentor-line", id=i, name=n, score=s) for i, n, s in shown]
-    await _say(
+    await say(
         query,
         t("pair-pick-mentor", total=len(ranked)) + "\n\n" + "\n".join(lines),
         pair_mentors_keyboard(t, draft.org, shown),
@@ -393,7 +380,7 @@ async def mentor_picked(
         return
     await query.answer()
     draft.mentor = callback_data.user_id
-    target = _reply_target(query)
+    target = reply_target(query)
     if target is not None:
         await _advance(target, session, t, state, draft)
 
@@ -477,11 +464,11 @@ async def form_picked(
         )
     except PairingError as error:
         await query.answer()
-        await _say(query, t(error.key, **error.params), None)
+        await say(query, t(error.key, **error.params), None)
         return
     await query.answer()
     draft.form = callback_data.form
-    target = _reply_target(query)
+    target = reply_target(query)
     if target is not None:
         await _advance(target, session, t, state, draft)
 
@@ -501,7 +488,7 @@ async def mode_picked(
         return
     await query.answer()
     draft.mode = callback_data.mode
-    target = _reply_target(query)
+    target = reply_target(query)
     if target is not None:
         await _advance(target, session, t, state, draft)
 
@@ -582,10 +569,9 @@ async def confirmed(
         return
     await state.clear()
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     if not callback_data.ok:
-        await _say(query, t("pair-cancelled"), None)
+        await say(query, t("pair-cancelled"), None)
         return
     assert draft.mentor and draft.form and draft.mode and draft.start and draft.end
     try:
@@ -603,10 +589,10 @@ async def confirmed(
             cross_org_mentor=roles.is_admin,
         )
     except PairingError as error:
-        await _say(query, t(error.key, **error.params), None)
+        await say(query, t(error.key, **error.params), None)
         return
     mentor = await session.get(User, program.mentor_id)
-    await _say(
+    await say(
         query,
         t("pair-proposed", program=program.id, mentor=mentor.display_name if mentor else ""),
         None,
@@ -646,8 +632,7 @@ async def mentor_decides(
         return
     accepted = done.status == ProgramStatus.ACTIVE
     await query.answer(t.plain("pair-you-accepted" if accepted else "pair-you-refused"))
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query)
 
 
 @router.message(PairRefuseForm.reason, F.text & ~F.text.startswith("/"))
