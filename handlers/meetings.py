@@ -40,6 +40,7 @@ from bot.keyboards.callbacks import (
     MeetWeeklyCb,
 )
 from bot.states import MeetForm
+from handlers.access import Granted
 from handlers.flows import drop_buttons, end_flow, pick_program, reply_target, say
 from models import meetings as mt
 from models.calendar import WorkSchedule, parse_hhmm, today_in
@@ -84,6 +85,20 @@ async def _flow(
         return None
     program = await mt.program_of(session, program_id, user.id)
     return (data, program) if program is not None else None
+
+
+async def _party_meeting(
+    callback_data: Any, data: dict[str, Any]
+) -> tuple[mt.Meeting, mt.Party] | None:
+    user: User | None = data.get("user")
+    if user is None:
+        return None
+    return await mt.meeting_of(data["session"], int(callback_data.m), user.id)
+
+
+def PartyMeeting() -> Granted:
+    """`found`: the meeting the button names and its party, for someone who takes part."""
+    return Granted("found", _party_meeting)
 
 
 async def _outdated(query: CallbackQuery, t: Translator) -> None:
@@ -547,19 +562,15 @@ async def confirmed(
 # The invitation's buttons, moving and cancelling ------------------------------------
 
 
-@router.callback_query(MeetConfirmCb.filter())
+@router.callback_query(MeetConfirmCb.filter(), PartyMeeting())
 async def invitation_confirmed(
     query: CallbackQuery,
     callback_data: MeetConfirmCb,
     session: AsyncSession,
-    user: User | None,
+    user: User,
     t: Translator,
     clock: Clock,
 ) -> None:
-    found = await mt.meeting_of(session, callback_data.m, user.id) if user else None
-    if user is None or found is None:
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
     done = await mt.confirm(session, callback_data.m, user.id, clock.now())
     if done is None:
         await query.answer(t("meet-not-waiting"), show_alert=True)
@@ -568,19 +579,13 @@ async def invitation_confirmed(
     await drop_buttons(query)
 
 
-@router.callback_query(MeetMoveCb.filter())
+@router.callback_query(MeetMoveCb.filter(), PartyMeeting())
 async def move_asked(
     query: CallbackQuery,
-    callback_data: MeetMoveCb,
-    session: AsyncSession,
-    user: User | None,
+    found: tuple[mt.Meeting, mt.Party],
     t: Translator,
     state: FSMContext,
 ) -> None:
-    found = await mt.meeting_of(session, callback_data.m, user.id) if user else None
-    if user is None or found is None:
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
     meeting, party = found
     if meeting.status not in mt.LIVE_STATUSES or meeting.held is not None:
         await query.answer(t("meet-cannot-move"), show_alert=True)
@@ -638,19 +643,15 @@ async def move_typed(
     )
 
 
-@router.callback_query(MeetCancelCb.filter())
+@router.callback_query(MeetCancelCb.filter(), PartyMeeting())
 async def cancel_pressed(
     query: CallbackQuery,
     callback_data: MeetCancelCb,
     session: AsyncSession,
-    user: User | None,
+    user: User,
     t: Translator,
     clock: Clock,
 ) -> None:
-    found = await mt.meeting_of(session, callback_data.m, user.id) if user else None
-    if user is None or found is None:
-        await query.answer(t("not-allowed"), show_alert=True)
-        return
     done = await mt.cancel(session, callback_data.m, user.id, clock.now())
     if done is None:
         await query.answer(t("meet-cannot-cancel"), show_alert=True)
