@@ -2,10 +2,12 @@
 
 `/plan` lists the items of one's active programs (as mentor or mentee) with their marks
 and deadlines, a «done» button per open occurrence, and the actions: add an item, apply
-the «Учитель–учитель» template to an empty plan. `/plan #<id>` opens one program's plan
-for anyone who may see it (a curator of its school too, read-only). Marking asks for a
-short note. After a mentee confirmed «ознакомлен», a plan change is a proposal the
-parties agree on (models/changes.py). Every button re-checks the presser's rights.
+the «Учитель–учитель» template to an empty plan, edit an item (by its number, then the
+field: title, direction, deadline, expected result or criteria), remove one. `/plan #<id>`
+opens one program's plan for anyone who may see it (a curator of its school too,
+read-only). Marking asks for a short note. After a mentee confirmed «ознакомлен», a plan
+change is a proposal the parties agree on (models/changes.py). Every button re-checks the
+presser's rights.
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.plan import (
+    EDIT_FIELDS,
     KIND_CHOICES,
     PlanAddCb,
     PlanDirCb,
     PlanDoneCb,
+    PlanEditCb,
+    PlanFieldCb,
     PlanKindCb,
     PlanOpenCb,
     PlanRemoveCb,
     PlanTemplateCb,
     directions_keyboard,
+    fields_keyboard,
     kinds_keyboard,
     open_keyboard,
     plan_keyboard,
@@ -56,9 +62,11 @@ from models.plans import (
     add_item,
     apply_change,
     apply_template,
+    check_edit,
     check_item,
     clean_text,
     clean_title,
+    edit_item,
     has_items,
     mark_done,
     plan_of,
@@ -124,6 +132,19 @@ async def _own_open_occurrence(callback_data: Any, data: dict[str, Any]) -> Plan
     return occurrence if _may_edit(program, viewers) else None
 
 
+async def _editable_item(callback_data: Any, data: dict[str, Any]) -> PlanItem | None:
+    """A live item of an active program the presser is the mentor or a mentee of."""
+    session: AsyncSession = data["session"]
+    item = await session.get(PlanItem, int(callback_data.item))
+    if item is None or item.removed_at is not None:
+        return None
+    program = await session.get(Program, item.program_id)
+    if program is None:
+        return None
+    viewers = await _viewers(session, program, data.get("user"), data["roles"])
+    return item if _may_edit(program, viewers) else None
+
+
 def EditablePlan() -> Granted:
     """`program`: the program the button names, for its mentor or mentee while active."""
     return Granted("program", _editable)
@@ -132,6 +153,11 @@ def EditablePlan() -> Granted:
 def VisiblePlan() -> Granted:
     """`program`: the program the button names, for anyone who may see it."""
     return Granted("program", _visible)
+
+
+def EditableItem() -> Granted:
+    """`item`: the plan item the button names, for the pair of its active program."""
+    return Granted("item", _editable_item)
 
 
 def OwnOccurrence() -> Granted:
@@ -225,6 +251,7 @@ async def show_plan(
             can_add=editable and last,
             can_template=False,
             can_remove=editable and last,
+            can_edit=editable and last,
         )
         await target.answer(text, reply_markup=markup)
 
@@ -521,13 +548,42 @@ async def _finish_add(
     spec: dict[str, Any],
 ) -> None:
     """Add the item now, or, once the plan is locked by «ознакомлен», ask for the reason
-    of the proposal. A deadline that does not fit is asked again."""
+    of the proposal. A deadline that does not fit is asked again. When an item is being
+    edited, its new deadline goes the same way."""
     data = await state.get_data()
     program = await session.get(Program, int(data.get("program", 0)))
     viewers = await _viewers(session, program, user, roles) if program else set()
     if program is None or user is None or not _may_edit(program, viewers):
         await state.clear()
         await target.answer(t("not-allowed"))
+        return
+    edit_id = data.get("edit")
+    if isinstance(edit_id, int):
+        error = await _submit_edit(
+            target,
+            session,
+            program,
+            user,
+            t,
+            state,
+            clock,
+            edit_id,
+            {"deadline_kind": kind, "deadline_spec": spec},
+        )
+        if error is None:
+            return
+        if kind in (DeadlineKind.RECURRING, DeadlineKind.AS_NEEDED) or error.key in GONE:
+            await state.clear()
+            await target.answer(t(error.key, **error.args))
+            return
+        await state.update_data(kind=kind)
+        await state.set_state(PlanForm.value)
+        await target.answer(
+            t(error.key, **error.args),
+            reply_markup=ForceReply(
+                input_field_placeholder=t.plain("plan-value-placeholder", kind=kind)
+            ),
+        )
         return
     fields = {
         "title": str(data.get("title", "")),
@@ -572,6 +628,12 @@ async def _finish_add(
 # Removing an item --------------------------------------------------------------------
 
 
+async def _item_by_number(session: AsyncSession, program: Program, text: str) -> PlanItem | None:
+    """The live item of the program with the number the person typed, as /plan shows it."""
+    lines = await plan_of(session, program.id)
+    return next((ln.item for ln in lines if text.isdigit() and ln.item.position == int(text)), None)
+
+
 @router.callback_query(PlanRemoveCb.filter(), EditablePlan())
 async def remove_button(
     query: CallbackQuery, program: Program, t: Translator, state: FSMContext
@@ -604,10 +666,7 @@ async def remove_typed(
         await message.answer(t("not-allowed"))
         return
     text = (message.text or "").strip().lstrip("#")
-    lines = await plan_of(session, program.id)
-    found = next(
-        (ln.item for ln in lines if text.isdigit() and ln.item.position == int(text)), None
-    )
+    found = await _item_by_number(session, program, text)
     if found is None:
         await message.answer(
             t("plan-err-no-position", text=text[:40]),
@@ -625,6 +684,255 @@ async def remove_typed(
         t("plan-removed", title=found.title, program=program.id),
         reply_markup=open_keyboard(t, program.id),
     )
+
+
+# Editing an item ---------------------------------------------------------------------
+
+# Refusals after which there is nothing left to ask again: the item or the program is gone.
+GONE = ("plan-err-no-item", "plan-err-program-closed", "plan-err-payload")
+SUMMARY_VALUE_MAX = 80
+
+
+@router.callback_query(PlanEditCb.filter(), EditablePlan())
+async def edit_button(
+    query: CallbackQuery, program: Program, t: Translator, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.set_state(PlanForm.edit)
+    await state.set_data({"program": program.id})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t("plan-ask-edit", program=program.id),
+            reply_markup=ForceReply(input_field_placeholder="3"),
+        )
+
+
+@router.message(PlanForm.edit, F.text & ~F.text.startswith("/"))
+async def edit_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    program = await session.get(Program, int(data.get("program", 0)))
+    viewers = await _viewers(session, program, user, roles) if program else set()
+    if program is None or user is None or not _may_edit(program, viewers):
+        await state.clear()
+        await message.answer(t("not-allowed"))
+        return
+    text = (message.text or "").strip().lstrip("#")
+    found = await _item_by_number(session, program, text)
+    if found is None:
+        await message.answer(
+            t("plan-err-no-position", text=text[:40]),
+            reply_markup=ForceReply(input_field_placeholder="3"),
+        )
+        return
+    await state.set_state(PlanForm.edit_field)
+    await message.answer(
+        t("plan-ask-field", n=found.position, title=found.title),
+        reply_markup=fields_keyboard(t, found.id),
+    )
+
+
+def _current(t: Translator, item: PlanItem, field: str) -> str:
+    value = getattr(item, field, None)
+    return str(value) if value else t.plain("plan-current-none")
+
+
+@router.callback_query(PlanFieldCb.filter(), EditableItem())
+async def field_picked(
+    query: CallbackQuery,
+    callback_data: PlanFieldCb,
+    item: PlanItem,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    field = callback_data.field
+    if field not in EDIT_FIELDS:
+        await query.answer(t.plain("not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_data({"program": item.program_id, "edit": item.id, "field": field})
+    if not isinstance(query.message, Message):
+        return
+    if field == "direction":
+        await state.set_state(PlanForm.edit_direction)
+        await query.message.answer(
+            t("plan-ask-edit-direction", title=item.title, direction=item.direction or "none"),
+            reply_markup=directions_keyboard(t),
+        )
+        return
+    if field == "deadline":
+        await state.set_state(PlanForm.kind)
+        await query.message.answer(
+            t("plan-ask-edit-kind", title=item.title), reply_markup=kinds_keyboard(t)
+        )
+        return
+    await state.set_state(PlanForm.edit_text)
+    await query.message.answer(
+        t("plan-ask-edit-text", field=field, current=_current(t, item, field), max=TITLE_MAX),
+        reply_markup=ForceReply(input_field_placeholder=t.plain("plan-field", field=field)),
+    )
+
+
+@router.message(PlanForm.edit_text, F.text & ~F.text.startswith("/"))
+async def edit_text_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    field = str(data.get("field", ""))
+    again = ForceReply(input_field_placeholder=t.plain("plan-field", field=field))
+    try:
+        value = clean_title(message.text) if field == "title" else clean_text(message.text)
+    except PlanError as error:
+        await message.answer(t(error.key, **error.args), reply_markup=again)
+        return
+    program = await _edit_target(message, session, roles, user, t, state)
+    if program is None or user is None:
+        return
+    error = await _submit_edit(
+        message, session, program, user, t, state, clock, int(data["edit"]), {field: value}
+    )
+    if error is None:
+        return
+    if error.key in GONE:
+        await state.clear()
+        await message.answer(t(error.key, **error.args))
+        return
+    await message.answer(t(error.key, **error.args), reply_markup=again)
+
+
+@router.callback_query(PlanForm.edit_direction, PlanDirCb.filter())
+async def edit_direction_picked(
+    query: CallbackQuery,
+    callback_data: PlanDirCb,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    program = await _edit_target(query.message, session, roles, user, t, state)
+    if program is None or user is None:
+        return
+    data = await state.get_data()
+    error = await _submit_edit(
+        query.message,
+        session,
+        program,
+        user,
+        t,
+        state,
+        clock,
+        int(data["edit"]),
+        {"direction": callback_data.code or None},
+    )
+    if error is not None:
+        await state.clear()
+        await query.message.answer(t(error.key, **error.args))
+
+
+async def _edit_target(
+    target: Message,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+) -> Program | None:
+    """The program of the item being edited, while the person may still edit it."""
+    data = await state.get_data()
+    program = await session.get(Program, int(data.get("program", 0)))
+    viewers = await _viewers(session, program, user, roles) if program else set()
+    if (
+        program is None
+        or user is None
+        or not isinstance(data.get("edit"), int)
+        or not _may_edit(program, viewers)
+    ):
+        await state.clear()
+        await target.answer(t("not-allowed"))
+        return None
+    return program
+
+
+def _summary(t: Translator, item: PlanItem, changed: dict[str, Any]) -> str:
+    """What a proposal to edit an item changes, for the parties asked to agree."""
+    if "deadline_kind" in changed:
+        spec = changed.get("deadline_spec") or {}
+        if changed["deadline_kind"] == DeadlineKind.DATE and spec.get("date"):
+            value = format_day(date.fromisoformat(str(spec["date"])))
+        else:
+            value = t.plain("plan-kind", kind=changed["deadline_kind"])
+        field = "deadline"
+    else:
+        ((field, raw),) = changed.items()
+        if field == "direction":
+            value = t.plain("plan-direction", direction=raw or "none")
+        else:
+            value = str(raw) if raw else t.plain("plan-current-none")
+    if len(value) > SUMMARY_VALUE_MAX:
+        value = value[: SUMMARY_VALUE_MAX - 1] + "…"
+    return t.plain("plan-edit-summary", n=item.position, title=item.title, field=field, value=value)
+
+
+async def _submit_edit(
+    target: Message,
+    session: AsyncSession,
+    program: Program,
+    user: User,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+    item_id: int,
+    changed: dict[str, Any],
+) -> PlanError | None:
+    """Apply the edit now, or, once the plan is locked by «ознакомлен», check it and ask
+    for the reason of the proposal. The PlanError, unanswered, when it does not fit."""
+    now = clock.now()
+    locked = await changes.plan_locked(session, program.id)
+    try:
+        if locked:
+            item = await check_edit(session, program, item_id, **changed)
+        else:
+            item = await edit_item(session, program, item_id, user.id, now, **changed)
+    except PlanError as error:
+        return error
+    if locked:
+        await state.set_state(PlanForm.reason)
+        await state.set_data(
+            {
+                "program": program.id,
+                "payload": {
+                    "op": "edit",
+                    "item_id": item_id,
+                    "changes": changed,
+                    "summary": _summary(t, item, changed),
+                },
+            }
+        )
+        await target.answer(_locked_prompt(t), reply_markup=ForceReply())
+        return None
+    await state.clear()
+    await target.answer(
+        t("plan-edited", n=item.position, title=item.title, program=program.id),
+        reply_markup=open_keyboard(t, program.id),
+    )
+    return None
 
 
 # The template ------------------------------------------------------------------------
@@ -728,11 +1036,15 @@ async def reason_typed(
 @router.message(PlanForm.value, ~F.text)
 @router.message(PlanForm.reason, ~F.text)
 @router.message(PlanForm.remove, ~F.text)
+@router.message(PlanForm.edit, ~F.text)
+@router.message(PlanForm.edit_text, ~F.text)
 async def needs_text(message: Message, t: Translator) -> None:
     await message.answer(t("expect-text"))
 
 
 @router.message(PlanForm.direction, ~F.text.startswith("/"))
 @router.message(PlanForm.kind, ~F.text.startswith("/"))
+@router.message(PlanForm.edit_field, ~F.text.startswith("/"))
+@router.message(PlanForm.edit_direction, ~F.text.startswith("/"))
 async def use_buttons(message: Message, t: Translator) -> None:
     await message.answer(t("plan-use-buttons"))

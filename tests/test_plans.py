@@ -12,7 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import plan_catch_up
-from bot.keyboards.plan import PlanAddCb, PlanDoneCb, PlanOpenCb, PlanTemplateCb
+from bot.keyboards.plan import (
+    PlanAddCb,
+    PlanDoneCb,
+    PlanEditCb,
+    PlanFieldCb,
+    PlanOpenCb,
+    PlanTemplateCb,
+)
 from bot.states import PlanForm
 from models import outbox
 from models.audit import AuditEntry
@@ -335,6 +342,65 @@ async def test_apply_change_add_edit_remove(
         assert err.value.key == "plan-err-no-item"
         with pytest.raises(PlanError):
             await remove_item(s, await _program(s, ps.program), other, None, NOW)
+
+
+async def test_a_new_deadline_re_expands_open_marks_and_keeps_done_ones(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Отчёт",
+        deadline_kind="recurring",
+        deadline_spec={"every": "quarter"},
+    )
+    first, second, *_ = await _occurrences(sessionmaker, item_id)
+    async with sessionmaker() as s, s.begin():
+        result, _ = await mark_done(s, first.id, ps.mentee.user_id, "сдан", NOW)
+        assert result == MarkResult.DONE
+    # The second quarter's "before" reminder is waiting when the deadline changes.
+    await _catch_up(sessionmaker, msk(date(2026, 12, 24), 9, 0))
+    assert {r.ref_id for r in await plan_rows(sessionmaker, "plan-remind")} == {second.id}
+    async with sessionmaker() as s, s.begin():
+        await edit_item(
+            s,
+            await _program(s, ps.program),
+            item_id,
+            ps.mentor.user_id,
+            NOW,
+            deadline_kind="recurring",
+            deadline_spec={"every": "half_year"},
+        )
+    occs = await _occurrences(sessionmaker, item_id)
+    # The first half-year holds the quarter done already: only the second one is open.
+    assert [(o.seq, o.due_on, o.note) for o in occs] == [
+        (1, date(2026, 10, 24), "сдан"),
+        (5, date(2027, 5, 26), None),
+    ]
+    assert {r.status for r in await plan_rows(sessionmaker, "plan-remind")} == {"cancelled"}
+    # A one-off item done keeps its mark and gets no new one when its date moves.
+    dated = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Урок",
+        deadline_kind="date",
+        deadline_spec={"date": "2026-12-01"},
+    )
+    (occ,) = await _occurrences(sessionmaker, dated)
+    async with sessionmaker() as s, s.begin():
+        await mark_done(s, occ.id, ps.mentor.user_id, None, NOW)
+        await edit_item(
+            s,
+            await _program(s, ps.program),
+            dated,
+            ps.mentor.user_id,
+            NOW,
+            deadline_spec={"date": "2027-02-01"},
+        )
+    occs = await _occurrences(sessionmaker, dated)
+    assert [(o.due_on, o.done_at is not None) for o in occs] == [(date(2026, 12, 1), True)]
 
 
 async def test_new_program_dates_refit_the_open_marks(
@@ -1000,3 +1066,184 @@ async def test_an_agreed_extension_refits_the_plan(
     assert program.ends_on == date(2027, 8, 31)
     # The final evaluation moved with the end.
     assert [o.due_on for o in lines[13].occurrences] == [date(2027, 8, 31)]
+
+
+async def _dated_item(client: BotClient, school: PlanSchool, due: str = "2026-12-10") -> int:
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        item = await add_item(
+            s,
+            program,
+            school.mentor.user_id,
+            client.clock.now(),
+            title="Открытый урок",
+            deadline_kind="date",
+            deadline_spec={"date": due},
+        )
+        return item.id
+
+
+async def _start_edit(client: BotClient, who: Person, number: str, field: str) -> list[Call]:
+    calls = await client.send(who, "/plan")
+    calls = await client.press(who, client.button_data(calls, "✏️ Изменить пункт"))
+    calls = await client.send(who, number)
+    return await client.press(who, client.button_data(calls, field))
+
+
+async def _item(client: BotClient, item_id: int) -> PlanItem:
+    async with client.sessionmaker() as s:
+        item = await s.get(PlanItem, item_id)
+        assert item is not None
+        return item
+
+
+async def test_edit_an_item_field_by_field(client: BotClient, school: PlanSchool) -> None:
+    item_id = await _dated_item(client, school)
+    mentor, mentee = school.mentor.person, school.mentee.person
+    calls = await client.send(mentor, "/plan")
+    calls = await client.press(mentor, client.button_data(calls, "✏️ Изменить пункт"))
+    assert "Какой пункт плана программы" in _text(calls)
+    calls = await client.send(mentor, "7")
+    assert "нет пункта с номером «7»" in _text(calls)
+    calls = await client.send(mentor, "1")
+    assert "Пункт 1: «Открытый урок». Что изменить?" in _text(calls)
+    assert [text for c in calls for text, _ in c.buttons] == [
+        "Название",
+        "Направление",
+        "Срок",
+        "Ожидаемый результат",
+        "Критерии",
+    ]
+    # The title: empty and 5,000 characters are refused, then a good one applies.
+    calls = await client.press(mentor, client.button_data(calls, "Название"))
+    assert "вместо «Открытый урок»" in _text(calls)
+    calls = await client.send(mentor, "   ")
+    assert "Название пункта пустое" in _text(calls)
+    calls = await client.send(mentor, "я" * 5000)
+    assert "5000 символов, можно до 300" in _text(calls)
+    calls = await client.send(mentor, "Открытый урок по дробям")
+    assert "Пункт 1 «Открытый урок по дробям»" in _text(calls) and "изменён" in _text(calls)
+    # The deadline: outside the program is refused, then it moves; reminders follow it.
+    calls = await _start_edit(client, mentee, "1", "Срок")
+    calls = await client.press(mentee, client.button_data(calls, "📅 К дате"))
+    calls = await client.send(mentee, "15.06.2027")
+    assert "вне дат программы (01.09.2026 – 31.05.2027)" in _text(calls)
+    calls = await client.send(mentee, "17.12")
+    assert "изменён" in _text(calls)
+    occs = await _plan_occurrences(client, school.program)
+    assert [(o.due_on, o.done_at) for o in occs] == [(date(2026, 12, 17), None)]
+    # The direction, the expected result and the criteria.
+    calls = await _start_edit(client, mentor, "1", "Направление")
+    assert "без направления" in _text(calls)
+    calls = await client.press(mentor, client.button_data(calls, "Методическое"))
+    assert "изменён" in _text(calls)
+    calls = await _start_edit(client, mentor, "1", "Ожидаемый результат")
+    assert "сейчас: не задано" in _text(calls)
+    await client.send(mentor, "Урок проведён и разобран")
+    await _start_edit(client, mentor, "1", "Критерии")
+    await client.send(mentor, "Отзывы коллег")
+    item = await _item(client, item_id)
+    assert (item.title, item.direction, item.expected_result, item.criteria) == (
+        "Открытый урок по дробям",
+        "method",
+        "Урок проведён и разобран",
+        "Отзывы коллег",
+    )
+    # "-" clears a text; /cancel leaves without a change.
+    await _start_edit(client, mentor, "1", "Критерии")
+    await client.send(mentor, "-")
+    await _start_edit(client, mentor, "1", "Название")
+    calls = await client.send(mentor, "/cancel")
+    assert "Отменено" in _text(calls)
+    await client.send(mentor, "Другое название")
+    item = await _item(client, item_id)
+    assert item.criteria is None and item.title == "Открытый урок по дробям"
+    async with client.sessionmaker() as s:
+        logged = (
+            await s.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.program_id == school.program, AuditEntry.action == "plan-changed"
+                )
+            )
+        ).all()
+    assert len(logged) == 6
+
+
+async def test_forged_edit_buttons_do_nothing(client: BotClient, school: PlanSchool) -> None:
+    item_id = await _dated_item(client, school)
+    other = school.other_mentor.person
+    deny = client.locales.get("ru")("not-allowed")
+    for data in (
+        PlanEditCb(program_id=school.program).pack(),
+        PlanFieldCb(item=item_id, field="title").pack(),
+        PlanFieldCb(item=item_id, field="deadline").pack(),
+    ):
+        calls = await client.press(other, data)
+        assert _alert(client, calls) == deny
+    # A field that does not exist, pressed by the pair itself.
+    calls = await client.press(
+        school.mentor.person, PlanFieldCb(item=item_id, field="risks").pack()
+    )
+    assert _alert(client, calls) == deny
+    # An edit step forged into another mentor's state changes nothing.
+    key = StorageKey(bot_id=client.bot.id, chat_id=21, user_id=21)
+    await client.dp.storage.set_state(key, PlanForm.edit_text)
+    await client.dp.storage.set_data(
+        key, {"program": school.program, "edit": item_id, "field": "title"}
+    )
+    calls = await client.send(other, "Чужое название")
+    assert _text(calls) == deny
+    assert (await _item(client, item_id)).title == "Открытый урок"
+    # A removed item's field button: refused.
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await remove_item(s, program, item_id, school.mentor.user_id, client.clock.now())
+    calls = await client.press(
+        school.mentor.person, PlanFieldCb(item=item_id, field="title").pack()
+    )
+    assert _alert(client, calls) == deny
+
+
+async def test_an_edit_after_acknowledgement_is_a_proposal(
+    client: BotClient, school: PlanSchool
+) -> None:
+    item_id = await _dated_item(client, school)
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(ProgramMentee)
+            .where(ProgramMentee.program_id == school.program)
+            .values(acknowledged_at=client.clock.now())
+        )
+    mentor = school.mentor.person
+    calls = await _start_edit(client, mentor, "1", "Срок")
+    calls = await client.press(mentor, client.button_data(calls, "📅 К дате"))
+    calls = await client.send(mentor, "01.08.2027")
+    assert "вне дат программы" in _text(calls)
+    calls = await client.send(mentor, "20.12")
+    assert "нужно согласовать" in _text(calls)
+    calls = await client.send(mentor, "Урок перенесли")
+    assert "предложено" in _text(calls)
+    async with client.sessionmaker() as s:
+        proposal = await s.scalar(select(Proposal).where(Proposal.program_id == school.program))
+    assert proposal is not None and proposal.reason == "Урок перенесли"
+    assert proposal.payload["op"] == "edit" and proposal.payload["item_id"] == item_id
+    assert proposal.payload["summary"] == "пункт 1 «Открытый урок», новый срок: 20.12.2026"
+    # Nothing changes until everyone agrees; the mentee is asked with the summary.
+    occs = await _plan_occurrences(client, school.program)
+    assert [o.due_on for o in occs] == [date(2026, 12, 10)]
+    await client.tick()
+    assert "новый срок: 20.12.2026" in client.last_text(school.mentee.person.id)
+    for voter in (school.mentee, school.curator):
+        async with client.sessionmaker() as s, s.begin():
+            await vote(s, proposal.id, voter.user_id, True, client.clock.now())
+    occs = await _plan_occurrences(client, school.program)
+    assert [o.due_on for o in occs if o.done_at is None] == [date(2026, 12, 20)]
+    # A title edit the same way, refused up front when empty.
+    calls = await _start_edit(client, mentor, "1", "Название")
+    calls = await client.send(mentor, "я" * 5000)
+    assert "5000 символов" in _text(calls)
+    calls = await client.send(mentor, "Урок по дробям")
+    assert "нужно согласовать" in _text(calls)
+    assert (await _item(client, item_id)).title == "Открытый урок"

@@ -1,5 +1,5 @@
 """The plan's buttons: open a program's plan, mark an occurrence done, add an item
-(direction, deadline kind), apply the «Учитель–учитель» template."""
+(direction, deadline kind), edit or remove one, apply the «Учитель–учитель» template."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from models.people import Direction
 
 LABEL_MAX = 60
-# Telegram takes at most 100 buttons in one keyboard; two are the plan's actions.
+# Telegram takes at most 100 buttons in one keyboard; up to three are the plan's actions.
 DONE_BUTTONS_MAX = 96
 
 # The deadline choices of the add flow: a DeadlineKind, or "every_<period>" (recurring).
@@ -48,6 +48,19 @@ class PlanRemoveCb(CallbackData, prefix="plr"):
     program_id: int
 
 
+class PlanEditCb(CallbackData, prefix="ple"):
+    program_id: int
+
+
+# The fields of an item the edit flow changes, in the order of its buttons.
+EDIT_FIELDS = ("title", "direction", "deadline", "expected_result", "criteria")
+
+
+class PlanFieldCb(CallbackData, prefix="plf"):
+    item: int  # a PlanItem id
+    field: str  # one of EDIT_FIELDS
+
+
 class PlanDirCb(CallbackData, prefix="pldr"):
     code: str  # a Direction value, or "" for none
 
@@ -64,6 +77,7 @@ def plan_keyboard(
     can_add: bool,
     can_template: bool,
     can_remove: bool = False,
+    can_edit: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """A «done» button per open occurrence (id, label), then the plan's actions."""
     builder = InlineKeyboardBuilder()
@@ -73,6 +87,11 @@ def plan_keyboard(
     actions = 0
     if can_add:
         builder.button(text=t.plain("plan-btn-add"), callback_data=PlanAddCb(program_id=program_id))
+        actions += 1
+    if can_edit:
+        builder.button(
+            text=t.plain("plan-btn-edit"), callback_data=PlanEditCb(program_id=program_id)
+        )
         actions += 1
     if can_remove:
         builder.button(
@@ -112,6 +131,18 @@ def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:
             callback_data=PlanDirCb(code=direction.value),
         )
     builder.button(text=t.plain("plan-btn-no-direction"), callback_data=PlanDirCb(code=""))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def fields_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
+    """What of an item to change."""
+    builder = InlineKeyboardBuilder()
+    for field in EDIT_FIELDS:
+        builder.button(
+            text=t.plain("plan-field", field=field),
+            callback_data=PlanFieldCb(item=item_id, field=field),
+        )
     builder.adjust(1)
     return builder.as_markup()
 

@@ -35,6 +35,7 @@ plan-btn-mark = ✅ { $n }
 plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Add an item
 plan-btn-remove = 🗑 Remove an item
+plan-btn-edit = ✏️ Edit an item
 plan-btn-template = 📋 Use the «Teacher–teacher» roadmap
 plan-btn-no-direction = No direction
 plan-btn-done = ✅ Done
@@ -108,3 +109,28 @@ plan-done-notice = { $has_note ->
 plan-ask-remove = Which item should go from the plan of program #{ $program }? Type its number.
 plan-err-no-position = The plan has no item number “{ $text }”. Type a number from the list.
 plan-removed = 🗑 Item “{ $title }” was removed from the plan of program #{ $program } (the log keeps it).
+
+plan-ask-edit = Which item of the plan of program #{ $program } should change? Type its number.
+plan-ask-field = Item { $n }: “{ $title }”. What should change?
+plan-field = { $field ->
+        [title] Title
+        [direction] Direction
+        [deadline] Deadline
+        [expected_result] Expected result
+       *[criteria] Criteria
+    }
+plan-current-none = not set
+plan-ask-edit-text = { $field ->
+        [title] The item's new title instead of “{ $current }” (up to { $max } characters):
+       *[other] { plan-field } now: { $current }. Type the new text (or “-” to clear it).
+    }
+plan-ask-edit-direction = The direction of “{ $title }” is now: { plan-direction }. Pick the new one:
+plan-ask-edit-kind = A new deadline for “{ $title }”. What kind of deadline is it? Marks already done stay.
+plan-edit-summary = item { $n } “{ $title }”, { $field ->
+        [title] new title
+        [direction] new direction
+        [deadline] new deadline
+        [expected_result] new expected result
+       *[criteria] new criteria
+    }: { $value }
+plan-edited = ✏️ Item { $n } “{ $title }” of the plan of program #{ $program } was changed.

@@ -35,6 +35,7 @@ plan-btn-mark = ✅ { $n }
 plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Добавить пункт
 plan-btn-remove = 🗑 Убрать пункт
+plan-btn-edit = ✏️ Изменить пункт
 plan-btn-template = 📋 Взять дорожную карту «Учитель–учитель»
 plan-btn-no-direction = Без направления
 plan-btn-done = ✅ Выполнено
@@ -108,3 +109,28 @@ plan-done-notice = { $has_note ->
 plan-ask-remove = Какой пункт убрать из плана программы №{ $program }? Напишите его номер.
 plan-err-no-position = В плане нет пункта с номером «{ $text }». Напишите номер из списка.
 plan-removed = 🗑 Пункт «{ $title }» убран из плана программы №{ $program } (в журнале он остаётся).
+
+plan-ask-edit = Какой пункт плана программы №{ $program } изменить? Напишите его номер.
+plan-ask-field = Пункт { $n }: «{ $title }». Что изменить?
+plan-field = { $field ->
+        [title] Название
+        [direction] Направление
+        [deadline] Срок
+        [expected_result] Ожидаемый результат
+       *[criteria] Критерии
+    }
+plan-current-none = не задано
+plan-ask-edit-text = { $field ->
+        [title] Новое название пункта вместо «{ $current }» (до { $max } символов):
+       *[other] { plan-field } сейчас: { $current }. Напишите новый текст (или «-», чтобы очистить).
+    }
+plan-ask-edit-direction = Направление пункта «{ $title }» сейчас: { plan-direction }. Выберите новое:
+plan-ask-edit-kind = Новый срок пункта «{ $title }». Какой это срок? Отмеченные выполненными сроки останутся.
+plan-edit-summary = пункт { $n } «{ $title }», { $field ->
+        [title] новое название
+        [direction] новое направление
+        [deadline] новый срок
+        [expected_result] новый ожидаемый результат
+       *[criteria] новые критерии
+    }: { $value }
+plan-edited = ✏️ Пункт { $n } «{ $title }» плана программы №{ $program } изменён.
