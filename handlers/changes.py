@@ -8,13 +8,14 @@ proposal: a forged or stale payload changes nothing and says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ from bot.keyboards.changes import (
     program_pick_keyboard,
 )
 from bot.states import ChangeForm
+from handlers.flows import drop_buttons, end_flow, flow_program, pick_program
 from models import changes
 from models.calendar import today_in
 from models.changes import (
@@ -77,9 +79,18 @@ async def _side(
     return await changes.side_of(session, program, user.id, is_admin=roles.is_admin)
 
 
-async def _drop_buttons(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+async def _acted_on(
+    query: CallbackQuery, t: Translator, program_id: int, program: Program | None, allowed: bool
+) -> Program | None:
+    """The program a change button names, when the presser may act (`allowed`, checked
+    by each handler) and it is still active; otherwise says why not."""
+    if program is None or not allowed or not isinstance(query.message, Message):
+        await query.answer(t("change-not-allowed", program=program_id), show_alert=True)
+        return None
+    if program.status != ProgramStatus.ACTIVE:
+        await query.answer(t("change-err-not-active", program=program.id), show_alert=True)
+        return None
+    return program
 
 
 async def _ask_reason(target: Message, state: FSMContext, t: Translator, **data: Any) -> None:
@@ -119,15 +130,20 @@ async def _by_command(
     if user is None:
         await message.answer(t("change-no-program"))
         return
-    programs = await _own_programs(session, user, as_mentor=action == ChangeAction.RELEASE)
-    if not programs:
-        await message.answer(t("change-no-program"))
-        return
-    if len(programs) == 1:
-        await _ask_reason(message, state, t, action=action, program=programs[0][0])
-        return
-    await message.answer(
-        t("change-pick-program"), reply_markup=program_pick_keyboard(t, action, programs)
+
+    async def ask_reason(program: tuple[int, str]) -> None:
+        await _ask_reason(message, state, t, action=action, program=program[0])
+
+    async def choices(programs: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+        return program_pick_keyboard(t, action, programs)
+
+    await pick_program(
+        message,
+        await _own_programs(session, user, as_mentor=action == ChangeAction.RELEASE),
+        none_text=t("change-no-program"),
+        one=ask_reason,
+        pick_text=t("change-pick-program"),
+        keyboard=choices,
     )
 
 
@@ -161,22 +177,12 @@ async def change_pressed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
+    action = callback_data.action
     program = await session.get(Program, callback_data.program_id)
     side = await _side(session, program, user, roles)
-    action = callback_data.action
-    if (
-        program is None
-        or user is None
-        or side is None
-        or side not in SIDES.get(action, ())
-        or not isinstance(query.message, Message)
-    ):
-        await query.answer(
-            t("change-not-allowed", program=callback_data.program_id), show_alert=True
-        )
-        return
-    if program.status != ProgramStatus.ACTIVE:
-        await query.answer(t("change-err-not-active", program=program.id), show_alert=True)
+    allowed = side is not None and side in SIDES.get(action, ())
+    program = await _acted_on(query, t, callback_data.program_id, program, allowed)
+    if program is None or user is None or side is None or not isinstance(query.message, Message):
         return
     now = clock.now()
     if action == ChangeAction.COMPLETE:
@@ -186,7 +192,7 @@ async def change_pressed(
             await query.answer(t(error.key, **error.params), show_alert=True)
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await query.message.answer(
             t("change-ended-now", program=program.id, end_reason=EndReason.COMPLETED)
         )
@@ -222,21 +228,12 @@ async def end_reason_picked(
 ) -> None:
     program = await session.get(Program, callback_data.program_id)
     side = await _side(session, program, user, roles)
-    if (
-        program is None
-        or side is None
-        or callback_data.reason not in END_REASONS_BY_SIDE[side]
-        or not isinstance(query.message, Message)
-    ):
-        await query.answer(
-            t("change-not-allowed", program=callback_data.program_id), show_alert=True
-        )
-        return
-    if program.status != ProgramStatus.ACTIVE:
-        await query.answer(t("change-err-not-active", program=program.id), show_alert=True)
+    allowed = side is not None and callback_data.reason in END_REASONS_BY_SIDE[side]
+    program = await _acted_on(query, t, callback_data.program_id, program, allowed)
+    if program is None or not isinstance(query.message, Message):
         return
     await query.answer()
-    await _drop_buttons(query)
+    await drop_buttons(query)
     await _ask_reason(
         query.message,
         state,
@@ -260,12 +257,10 @@ async def day_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
+    data, program = await flow_program(state, session)
     side = await _side(session, program, user, roles)
     if program is None or side is None:
-        await state.clear()
-        await message.answer(t("change-not-allowed", program=data.get("program", 0)))
+        await end_flow(message, state, t("change-not-allowed", program=data.get("program", 0)))
         return
     org = await session.get(Organization, program.org_id)
     assert org is not None
@@ -297,8 +292,7 @@ async def reason_typed(
     program_id = int(data.get("program", 0))
     action = str(data.get("action", ""))
     if user is None:
-        await state.clear()
-        await message.answer(t("change-not-allowed", program=program_id))
+        await end_flow(message, state, t("change-not-allowed", program=program_id))
         return
     now = clock.now()
     text = message.text or ""
@@ -358,7 +352,7 @@ async def _answer_vote(
         await query.answer(t(VOTE_REPLIES[result]), show_alert=True)
         return
     await query.answer(t.plain(VOTE_REPLIES[result]), show_alert=decisive)
-    await _drop_buttons(query)
+    await drop_buttons(query)
 
 
 @router.callback_query(VoteCb.filter())
@@ -421,7 +415,7 @@ async def new_mentor_picked(
     if result == VoteResult.ACCEPTED and proposal is not None:
         mentor = await session.get(User, callback_data.mentor_id)
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await query.message.answer(  # type: ignore[union-attr]
             t(
                 "change-mentor-picked",
