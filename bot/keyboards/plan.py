@@ -10,9 +10,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
+from bot.keyboards import builders
+from bot.keyboards.builders import LABEL_MAX, Button, keyboard
 from models.people import Direction
 
-LABEL_MAX = 60
 # Telegram takes at most 100 buttons in one keyboard; up to three are the plan's actions.
 DONE_BUTTONS_MAX = 96
 
@@ -113,26 +114,18 @@ def programs_keyboard(
     t: Translator, programs: Sequence[tuple[int, str, list[str]]]
 ) -> InlineKeyboardMarkup:
     """One button per program: (id, mentor's name, mentees' names)."""
-    builder = InlineKeyboardBuilder()
-    for program_id, mentor, mentees in programs:
-        label = t.plain(
-            "plan-btn-program", program=program_id, mentor=mentor, mentees=", ".join(mentees)
-        )
-        builder.button(text=label[:LABEL_MAX], callback_data=PlanOpenCb(program_id=program_id))
-    builder.adjust(1)
-    return builder.as_markup()
+    return builders.programs_keyboard(
+        t, "plan-btn-program", programs, lambda pid: PlanOpenCb(program_id=pid)
+    )
 
 
 def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for direction in Direction:
-        builder.button(
-            text=t.plain(f"direction-{direction.value}"),
-            callback_data=PlanDirCb(code=direction.value),
-        )
-    builder.button(text=t.plain("plan-btn-no-direction"), callback_data=PlanDirCb(code=""))
-    builder.adjust(1)
-    return builder.as_markup()
+    buttons: list[Button] = [
+        (t.plain(f"direction-{direction.value}"), PlanDirCb(code=direction.value))
+        for direction in Direction
+    ]
+    buttons.append((t.plain("plan-btn-no-direction"), PlanDirCb(code="")))
+    return keyboard(buttons)
 
 
 def fields_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
@@ -148,21 +141,15 @@ def fields_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
 
 
 def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for kind in KIND_CHOICES:
-        builder.button(text=t.plain("plan-kind", kind=kind), callback_data=PlanKindCb(kind=kind))
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard(
+        (t.plain("plan-kind", kind=kind), PlanKindCb(kind=kind)) for kind in KIND_CHOICES
+    )
 
 
 def reminder_keyboard(t: Translator, occ_id: int) -> InlineKeyboardMarkup:
     """Under a deadline reminder to the pair: mark it done."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("plan-btn-done"), callback_data=PlanDoneCb(occ=occ_id))
-    return builder.as_markup()
+    return keyboard([(t.plain("plan-btn-done"), PlanDoneCb(occ=occ_id))])
 
 
 def open_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("plan-btn-open"), callback_data=PlanOpenCb(program_id=program_id))
-    return builder.as_markup()
+    return keyboard([(t.plain("plan-btn-open"), PlanOpenCb(program_id=program_id))])
