@@ -281,6 +281,39 @@ def describe(proposal: Proposal) -> dict[str, Any]:
     }
 
 
+# What of a proposal's payload the change log keeps: the new date, the end reason, the
+# new mentor, the plan operation and its item (not the words of a new item).
+LOGGED = ("ends_on", "end_reason", "mentor_id", "op", "item_id", "removed")
+
+
+async def log_step(
+    session: AsyncSession,
+    proposal: Proposal,
+    step: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    **details: Any,
+) -> None:
+    """One step of a proposal in the program's change log: `step` is proposed, declined,
+    withdrawn or failed; the action names the kind too (`declined-extend`)."""
+    payload = proposal.payload or {}
+    what = {k: payload[k] for k in LOGGED if k in payload}
+    await audit.record(
+        session,
+        proposal.program_id,
+        actor_id,
+        f"{step}-{proposal.kind}",
+        now,
+        reason=reason,
+        proposal=proposal.id,
+        change=proposal.kind,
+        **what,
+        **details,
+    )
+
+
 async def propose(
     session: AsyncSession,
     *,
@@ -347,6 +380,7 @@ async def propose(
             )
         )
     await session.flush()
+    await log_step(session, proposal, "proposed", proposer_id, now, reason=text, party=side)
     proposer = await session.get(User, proposer_id)
     args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
     if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
@@ -446,6 +480,7 @@ async def vote(
     await session.refresh(mine)
     if not agree:
         await _finish(session, proposal, ProposalStatus.DECLINED, now)
+        await log_step(session, proposal, "declined", user_id, now, party=mine.party)
         actor = await session.get(User, user_id)
         people = [p for p in await _involved(session, proposal, program) if p != user_id]
         await lifecycle.notify(
@@ -516,6 +551,7 @@ async def _settle(
             .execution_options(synchronize_session=False)
         )
         await session.refresh(proposal)
+        await log_step(session, proposal, "failed", None, now, problem=error.key)
         people = await _involved(session, proposal, program)
         await lifecycle.notify(
             session,
@@ -822,6 +858,7 @@ async def hand_over_mentor(
         for user_id in curators:
             session.add(ProposalVote(proposal_id=proposal.id, user_id=user_id, party="curator"))
         await session.flush()
+        await log_step(session, proposal, "proposed", curator_id, now, mentor=mentor_id)
         mentee_ids = await lifecycle.mentee_ids_of(session, program.id)
         ranked = await rank_mentors(session, program.org_id, mentee_ids)
         await lifecycle.notify(

@@ -182,12 +182,26 @@ async def end_program(
         .execution_options(synchronize_session=False)
     )
     await _cancel_stale(session, program_id, now)
-    await session.execute(
-        update(PROPOSALS)
-        .where(PROPOSALS.c.program_id == program_id, PROPOSALS.c.status == "pending")
-        .values(status="withdrawn", decided_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    pending = (
+        await session.execute(
+            update(PROPOSALS)
+            .where(PROPOSALS.c.program_id == program_id, PROPOSALS.c.status == "pending")
+            .values(status="withdrawn", decided_at=now)
+            .returning(PROPOSALS.c.id, PROPOSALS.c.kind)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    for proposal_id, kind in sorted(pending):
+        await audit.record(
+            session,
+            program_id,
+            actor_id,
+            f"withdrawn-{kind}",
+            now,
+            proposal=proposal_id,
+            change=kind,
+            ended=end_reason,
+        )
     action = "completed" if end_reason == "completed" else "terminated"
     await audit.record(
         session, program_id, actor_id, action, now, reason=reason, end_reason=end_reason

@@ -122,6 +122,41 @@ async def test_extension_refused_when_one_declines(client: BotClient, w: World) 
     assert (await _program(client, w.program_b)).ends_on == date(2027, 5, 31)
 
 
+async def test_the_change_log_keeps_proposals_declines_and_withdrawals(
+    client: BotClient, w: World
+) -> None:
+    proposal = await _propose_extension(
+        client, w.mentor_b, w.program_b, "15.06.2027", "Болел две недели"
+    )
+    await client.press(w.mentee3.person, vote(proposal.id, False))
+    entries = await _audit(client, w.program_b)
+    proposed, declined = entries[-2:]
+    assert (proposed.action, proposed.actor_id, proposed.reason) == (
+        "proposed-extend",
+        w.mentor_b.user_id,
+        "Болел две недели",
+    )
+    assert proposed.details["ends_on"] == "2027-06-15" and proposed.details["party"] == "mentor"
+    assert (declined.action, declined.actor_id) == ("declined-extend", w.mentee3.user_id)
+    assert declined.details["proposal"] == proposal.id == proposed.details["proposal"]
+    # the card shows who proposed it and why, and who declined it
+    await client.send(w.curator.person, f"/program #{w.program_b}")
+    card = client.last_text(w.curator.person.id)
+    assert "Наставник Б: предложено продлить программу (причина: Болел две недели)" in card, card
+    assert "Третий У: отклонено предложение продлить программу" in card
+
+    # a proposal still waiting when the program ends is withdrawn, in the log too
+    await _propose_extension(client, w.mentee3, w.program_b, "20.06.2027", "Ещё две недели")
+    await _terminate(client, w.curator, w.program_b, EndReason.NON_FULFILMENT)
+    withdrawn, terminated = (await _audit(client, w.program_b))[-2:]
+    assert (withdrawn.action, withdrawn.actor_id) == ("withdrawn-extend", w.curator.user_id)
+    assert withdrawn.details["ended"] == EndReason.NON_FULFILMENT
+    assert terminated.action == "terminated"
+    await client.send(w.curator.person, f"/program #{w.program_b}")
+    card = client.last_text(w.curator.person.id)
+    assert "снято предложение продлить программу (программа завершена)" in card, card
+
+
 async def test_a_proposal_pressed_twice_or_by_an_outsider(client: BotClient, w: World) -> None:
     proposal = await _propose_extension(
         client, w.curator, w.program_b, "30.06.2027", "Перенос аттестации"

@@ -78,7 +78,12 @@ def test_extension_mentor_change_end_date_and_termination(
     # a second answer to the same proposal (its buttons are gone) changes nothing
     anna.press(data=VoteCb(proposal_id=2, agree=True).pack())
     curator.send(f"/program #{first}")
-    assert "31.07.2027" not in curator.wait_for(f"Программа #{first}").text
+    card = curator.wait_for(f"Программа #{first}").text
+    assert "31.07.2027" not in card
+    # the change log keeps the extension, the proposal declined and who declined it
+    assert "программа продлена (причина: Открытый урок перенесён на июнь)" in card
+    assert "предложено продлить программу (причина: Ещё месяц на итоговый отчёт)" in card
+    assert "Анна Новая: отклонено предложение продлить программу" in card
     assert any("повторное нажатие" in (a.get("text") or "") for a in anna.callback_answers)
 
     # An unanswered question, then the mentee asks for another mentor.
@@ -115,5 +120,5 @@ def test_extension_mentor_change_end_date_and_termination(
     card = curator.wait_for(f"Программа #{first}").text
     assert "программа прекращена досрочно (причина: Встречи не проводятся два месяца)" in card
     assert "сменился наставник (причина: Разные предметы, нужен словесник)" in card
-    assert "программа продлена (причина: Открытый урок перенесён на июнь)" in card
+    assert "Анна Новая: предложено сменить наставника" in card
     assert "⏩ Продлить" not in str(card)
