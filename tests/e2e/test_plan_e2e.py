@@ -1,8 +1,9 @@
 """The plan end to end: the real bot process, the fake Bot API and the moved clock. The
 «Учитель–учитель» template applied with its deadline kinds, items marked done with a note
 (a recurring occurrence too), an item added, and its reminders: 3 days before and on the
-day at 09:00, overdue to the pair the next day and to the curator after 7 days; and two
-schools in Europe/Moscow and Asia/Vladivostok each reminded at their own 09:00."""
+day at 09:00, overdue to the pair the next working day and to the curator after 7 days; an
+item's deadline edited to a Saturday, reminded on working days only; and two schools in
+Europe/Moscow and Asia/Vladivostok each reminded at their own 09:00."""
 
 from __future__ import annotations
 
@@ -130,8 +131,11 @@ def test_template_marks_and_reminders_to_the_pair_then_the_curator(
     bot_process.set_time(_msk(27, 9, 0))
     assert "Сегодня (27.11.2026)" in mentee.wait_for("Открытый урок по дробям").text
     mentor.wait_for("Сегодня (27.11.2026)")
-    # Overdue: the pair the next day, the curator after 7 days.
+    # Overdue: the pair the next working day (Saturday 28.11 is not: Monday 30.11), the
+    # curator after 7 days.
     bot_process.set_time(_msk(28, 9, 0))
+    mentee.assert_no_message(within=1.0, contains="Открытый урок по дробям")
+    bot_process.set_time(_msk(30, 9, 0))
     assert "просрочен" in mentee.wait_for("Открытый урок по дробям").text
     assert "просрочен" in mentor.wait_for("Открытый урок по дробям").text
     curator.assert_no_message(within=0.5, contains="Открытый урок по дробям")
@@ -139,6 +143,43 @@ def test_template_marks_and_reminders_to_the_pair_then_the_curator(
     escalated = curator.wait_for("Открытый урок по дробям").text
     assert "просрочен на 7 дн." in escalated and "Иван Опытный" in escalated
     mentee.assert_no_message(within=0.5, contains="Открытый урок по дробям")
+
+
+def test_an_item_edited_to_a_saturday_is_reminded_on_working_days(
+    fake: FakeTelegram, bot_process: BotProcess
+) -> None:
+    _populate(bot_process.database_url, [("Школа №7", "Europe/Moscow", 0)], item=True)
+    bot_process.set_time(MONDAY_NOON)
+    bot_process.start()
+    mentor, mentee = fake.user(20, "Иван"), fake.user(30, "Анна")
+
+    # The item due on Friday 27.11 moves to Saturday 28.11.
+    mentor.send("/plan")
+    mentor.wait_for("План программы")
+    mentor.press("✏️ Изменить пункт")
+    mentor.wait_for("Напишите его номер")
+    mentor.send("1")
+    mentor.wait_for("Что изменить?")
+    mentor.press("Срок")
+    mentor.wait_for("Новый срок пункта")
+    mentor.press("📅 К дате")
+    mentor.wait_for("Введите дату")
+    mentor.send("28.11")
+    mentor.wait_for("изменён")
+    mentee.send("/plan")
+    assert "до 28.11.2026" in mentee.wait_for("План программы").text
+
+    # The old day's reminder (Tuesday 24.11) never comes; Wednesday's does.
+    bot_process.set_time(_msk(24, 9, 0))
+    mentee.assert_no_message(within=1.0, contains="Открытый урок")
+    bot_process.set_time(_msk(25, 9, 0))
+    assert "Через 3 дн. (28.11.2026)" in mentee.wait_for("Открытый урок").text
+    # Nothing on the weekend: no "today" on Saturday, no overdue flag on Sunday.
+    for day in (28, 29):
+        bot_process.set_time(_msk(day, 9, 0))
+        mentee.assert_no_message(within=1.0, contains="Открытый урок")
+    bot_process.set_time(_msk(30, 9, 0))
+    assert "просрочен" in mentee.wait_for("Открытый урок").text
 
 
 def test_each_school_gets_its_reminders_at_its_own_nine(
