@@ -157,6 +157,24 @@ async def test_the_change_log_keeps_proposals_declines_and_withdrawals(
     assert "снято предложение продлить программу (программа завершена)" in card, card
 
 
+async def test_an_agreed_change_that_no_longer_fits_is_logged_as_failed(
+    client: BotClient, w: World
+) -> None:
+    await client.press(w.curator.person, chg("shorten", w.program_b))
+    await client.send(w.curator.person, "01.12.2026")
+    await client.send(w.curator.person, "Наставляемый переходит в другую школу")
+    proposal = await _last_proposal(client)
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    client.clock.set(client.clock.now() + timedelta(days=10))  # the new last day has passed
+    calls = await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert "уже нельзя" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 5, 31)
+    failed = (await _audit(client, w.program_b))[-1]
+    assert (failed.action, failed.actor_id) == ("failed-shorten", None)
+    assert failed.details["problem"] == "change-err-past"
+    assert failed.details["ends_on"] == "2026-12-01"
+
+
 async def test_a_proposal_pressed_twice_or_by_an_outsider(client: BotClient, w: World) -> None:
     proposal = await _propose_extension(
         client, w.curator, w.program_b, "30.06.2027", "Перенос аттестации"
