@@ -13,13 +13,14 @@ presser's rights.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -47,6 +48,7 @@ from bot.lists import LINES_WITH_BUTTONS
 from bot.states import PlanForm
 from bot.texts import pack_lines
 from handlers.access import Granted
+from handlers.flows import end_flow, flow_program, pick_program, program_id_arg
 from models import changes
 from models.calendar import today_in
 from models.dates import DateInputError, parse_day
@@ -85,7 +87,6 @@ from models.programs import Program, ProgramStatus, format_day
 
 router = Router(name="plan")
 
-PROGRAM_ID = re.compile(r"^#?\s*(\d{1,9})$")
 SPLIT_DATES = re.compile(r"[\s,;]+")
 REASON_MAX = 500
 
@@ -99,6 +100,17 @@ async def _viewers(
 def _may_edit(program: Program, viewers: set[str]) -> bool:
     """The pair edits the plan of an active program."""
     return program.status == ProgramStatus.ACTIVE and bool(viewers & {Viewer.MENTOR, Viewer.MENTEE})
+
+
+async def _editable_flow(
+    session: AsyncSession, state: FSMContext, user: User | None, roles: Roles
+) -> tuple[dict[str, Any], Program | None]:
+    """The flow's data and its program, while the person may still edit its plan."""
+    data, program = await flow_program(state, session)
+    if program is None or user is None:
+        return data, None
+    viewers = await _viewers(session, program, user, roles)
+    return data, program if _may_edit(program, viewers) else None
 
 
 async def _editable(callback_data: Any, data: dict[str, Any]) -> Program | None:
@@ -273,11 +285,11 @@ async def plan_command(
     await state.clear()
     args = (command.args or "").strip()
     if args:
-        match = PROGRAM_ID.match(args)
-        if match is None:
+        program_id = program_id_arg(args)
+        if program_id is None:
             await message.answer(t("plan-usage"))
             return
-        program = await session.get(Program, int(match.group(1)))
+        program = await session.get(Program, program_id)
         viewers = await _viewers(session, program, user, roles) if program else set()
         if program is None or not viewers:
             await message.answer(t("plan-not-found"))
@@ -289,7 +301,8 @@ async def plan_command(
         for p in (await own_programs(session, user.id) if user is not None else [])
         if p.status == ProgramStatus.ACTIVE
     ]
-    if not own and (roles.is_admin or roles.has(Role.CURATOR)):
+    curator = roles.is_admin or roles.has(Role.CURATOR)
+    if not own and curator:
         # A curator without a program of their own: the active programs of their schools.
         own = [
             p
@@ -298,22 +311,22 @@ async def plan_command(
             )
             if p.status == ProgramStatus.ACTIVE
         ]
-        if not own:
-            await message.answer(t("plan-none-curator"))
-            return
-    if not own:
-        await message.answer(t("plan-none"))
-        return
-    if len(own) == 1:
-        program = own[0]
-        await show_plan(
-            message, session, t, program, await _viewers(session, program, user, roles), clock
-        )
-        return
-    people = await people_of(session, own)
-    await message.answer(
-        t("plan-pick", count=len(own)),
-        reply_markup=programs_keyboard(t, [(p.id, *people[p.id]) for p in own]),
+
+    async def show_one(program: Program) -> None:
+        viewers = await _viewers(session, program, user, roles)
+        await show_plan(message, session, t, program, viewers, clock)
+
+    async def choices(programs: Sequence[Program]) -> InlineKeyboardMarkup:
+        people = await people_of(session, programs)
+        return programs_keyboard(t, [(p.id, *people[p.id]) for p in programs])
+
+    await pick_program(
+        message,
+        own,
+        none_text=t("plan-none-curator" if curator else "plan-none"),
+        one=show_one,
+        pick_text=t("plan-pick", count=len(own)),
+        keyboard=choices,
     )
 
 
@@ -515,12 +528,10 @@ async def value_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
+    data, program = await flow_program(state, session)
     kind = str(data.get("kind", ""))
-    program = await session.get(Program, int(data.get("program", 0)))
     if program is None:
-        await state.clear()
-        await message.answer(t("not-allowed"))
+        await end_flow(message, state, t("not-allowed"))
         return
     org = await session.get(Organization, program.org_id)
     assert org is not None
@@ -550,12 +561,9 @@ async def _finish_add(
     """Add the item now, or, once the plan is locked by «ознакомлен», ask for the reason
     of the proposal. A deadline that does not fit is asked again. When an item is being
     edited, its new deadline goes the same way."""
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
-    viewers = await _viewers(session, program, user, roles) if program else set()
-    if program is None or user is None or not _may_edit(program, viewers):
-        await state.clear()
-        await target.answer(t("not-allowed"))
+    data, program = await _editable_flow(session, state, user, roles)
+    if program is None or user is None:
+        await end_flow(target, state, t("not-allowed"))
         return
     edit_id = data.get("edit")
     if isinstance(edit_id, int):
@@ -628,10 +636,22 @@ async def _finish_add(
 # Removing an item --------------------------------------------------------------------
 
 
-async def _item_by_number(session: AsyncSession, program: Program, text: str) -> PlanItem | None:
-    """The live item of the program with the number the person typed, as /plan shows it."""
+async def _typed_item(
+    message: Message, session: AsyncSession, t: Translator, program: Program
+) -> PlanItem | None:
+    """The live item of the program with the number the person typed, as /plan shows it;
+    None: asked again."""
+    text = (message.text or "").strip().lstrip("#")
     lines = await plan_of(session, program.id)
-    return next((ln.item for ln in lines if text.isdigit() and ln.item.position == int(text)), None)
+    found = next(
+        (ln.item for ln in lines if text.isdigit() and ln.item.position == int(text)), None
+    )
+    if found is None:
+        await message.answer(
+            t("plan-err-no-position", text=text[:40]),
+            reply_markup=ForceReply(input_field_placeholder="3"),
+        )
+    return found
 
 
 @router.callback_query(PlanRemoveCb.filter(), EditablePlan())
@@ -658,20 +678,12 @@ async def remove_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
-    viewers = await _viewers(session, program, user, roles) if program else set()
-    if program is None or user is None or not _may_edit(program, viewers):
-        await state.clear()
-        await message.answer(t("not-allowed"))
+    _, program = await _editable_flow(session, state, user, roles)
+    if program is None or user is None:
+        await end_flow(message, state, t("not-allowed"))
         return
-    text = (message.text or "").strip().lstrip("#")
-    found = await _item_by_number(session, program, text)
+    found = await _typed_item(message, session, t, program)
     if found is None:
-        await message.answer(
-            t("plan-err-no-position", text=text[:40]),
-            reply_markup=ForceReply(input_field_placeholder="3"),
-        )
         return
     if await changes.plan_locked(session, program.id):
         await state.set_state(PlanForm.reason)
@@ -716,20 +728,12 @@ async def edit_typed(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
-    viewers = await _viewers(session, program, user, roles) if program else set()
-    if program is None or user is None or not _may_edit(program, viewers):
-        await state.clear()
-        await message.answer(t("not-allowed"))
+    _, program = await _editable_flow(session, state, user, roles)
+    if program is None or user is None:
+        await end_flow(message, state, t("not-allowed"))
         return
-    text = (message.text or "").strip().lstrip("#")
-    found = await _item_by_number(session, program, text)
+    found = await _typed_item(message, session, t, program)
     if found is None:
-        await message.answer(
-            t("plan-err-no-position", text=text[:40]),
-            reply_markup=ForceReply(input_field_placeholder="3"),
-        )
         return
     await state.set_state(PlanForm.edit_field)
     await message.answer(
@@ -855,17 +859,9 @@ async def _edit_target(
     state: FSMContext,
 ) -> Program | None:
     """The program of the item being edited, while the person may still edit it."""
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
-    viewers = await _viewers(session, program, user, roles) if program else set()
-    if (
-        program is None
-        or user is None
-        or not isinstance(data.get("edit"), int)
-        or not _may_edit(program, viewers)
-    ):
-        await state.clear()
-        await target.answer(t("not-allowed"))
+    data, program = await _editable_flow(session, state, user, roles)
+    if program is None or not isinstance(data.get("edit"), int):
+        await end_flow(target, state, t("not-allowed"))
         return None
     return program
 
@@ -984,17 +980,10 @@ async def reason_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    program = await session.get(Program, int(data.get("program", 0)))
+    data, program = await _editable_flow(session, state, user, roles)
     payload = data.get("payload")
-    viewers = await _viewers(session, program, user, roles) if program else set()
     if program is None or user is None or not isinstance(payload, dict):
-        await state.clear()
-        await message.answer(t("not-allowed"))
-        return
-    if not _may_edit(program, viewers):
-        await state.clear()
-        await message.answer(t("not-allowed"))
+        await end_flow(message, state, t("not-allowed"))
         return
     try:
         reason = clean_text(message.text, REASON_MAX)
