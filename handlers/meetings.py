@@ -87,6 +87,21 @@ async def _flow(
     return (data, program) if program is not None else None
 
 
+async def _typed_flow(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    step: State,
+) -> tuple[dict[str, Any], Program] | None:
+    """The draft a typed step belongs to; None: it is gone (said so, the flow ends)."""
+    flow = await _flow(state, session, user, step)
+    if flow is None:
+        await end_flow(message, state, t("meeting-err-no-program"))
+    return flow
+
+
 async def _party_meeting(
     callback_data: Any, data: dict[str, Any]
 ) -> tuple[mt.Meeting, mt.Party] | None:
@@ -246,9 +261,8 @@ async def moment_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    flow = await _flow(state, session, user, MeetForm.when)
+    flow = await _typed_flow(message, session, user, t, state, MeetForm.when)
     if flow is None:
-        await end_flow(message, state, t("meeting-err-no-program"))
         return
     data, program = flow
     org = await _org(session, program)
@@ -337,9 +351,8 @@ async def time_typed(
     state: FSMContext,
     clock: Clock,
 ) -> None:
-    flow = await _flow(state, session, user, MeetForm.time)
+    flow = await _typed_flow(message, session, user, t, state, MeetForm.time)
     if flow is None:
-        await end_flow(message, state, t("meeting-err-no-program"))
         return
     data, program = flow
     org = await _org(session, program)
@@ -402,9 +415,8 @@ async def _text_typed(
 ) -> bool:
     """Keeps the text typed at a step as the draft's `key`; False when the draft is gone
     or the text too long (said so)."""
-    flow = await _flow(state, session, user, step)
+    flow = await _typed_flow(message, session, user, t, state, step)
     if flow is None:
-        await end_flow(message, state, t("meeting-err-no-program"))
         return False
     data, _ = flow
     text = (message.text or "").strip()
