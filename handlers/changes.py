@@ -39,6 +39,7 @@ from models.changes import (
     END_REASONS_BY_SIDE,
     ChangeError,
     EndReason,
+    Proposal,
     ProposalKind,
     VoteResult,
 )
@@ -336,13 +337,44 @@ async def reason_typed(
     await message.answer(t("change-proposed", **changes.describe(proposal)))
 
 
-@router.message(ChangeForm.day)
+@router.message(ChangeForm.day, ~F.text)
 @router.message(ChangeForm.reason, ~F.text)
 async def text_needed(message: Message, t: Translator) -> None:
     await message.answer(t("change-text-needed"))
 
 
 # Answers to a proposal -----------------------------------------------------------------
+
+
+async def _vote(
+    query: CallbackQuery,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+    proposal_id: int,
+    agree: bool,
+    mentor_id: int | None = None,
+) -> tuple[VoteResult, Proposal | None] | None:
+    """The presser's answer to a proposal, recorded; None: refused (said so)."""
+    if user is None:
+        await query.answer(t("change-vote-not-party"), show_alert=True)
+        return None
+    try:
+        return await changes.vote(
+            session,
+            proposal_id,
+            user.id,
+            agree,
+            clock.now(),
+            mentor_id=mentor_id,
+            hours=_hours(settings),
+            offsets=settings.meeting_offsets,
+        )
+    except ChangeError as error:
+        await query.answer(t(error.key, **error.params), show_alert=True)
+        return None
 
 
 async def _answer_vote(
@@ -365,22 +397,12 @@ async def vote_pressed(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    if user is None:
-        await query.answer(t("change-vote-not-party"), show_alert=True)
+    voted = await _vote(
+        query, session, user, t, clock, settings, callback_data.proposal_id, callback_data.agree
+    )
+    if voted is None:
         return
-    try:
-        result, _ = await changes.vote(
-            session,
-            callback_data.proposal_id,
-            user.id,
-            callback_data.agree,
-            clock.now(),
-            hours=_hours(settings),
-            offsets=settings.meeting_offsets,
-        )
-    except ChangeError as error:
-        await query.answer(t(error.key, **error.params), show_alert=True)
-        return
+    result, _ = voted
     await _answer_vote(query, t, result, result != VoteResult.RECORDED)
 
 
@@ -394,24 +416,14 @@ async def new_mentor_picked(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    if user is None:
-        await query.answer(t("change-vote-not-party"), show_alert=True)
-        return
     agree = callback_data.mentor_id != 0
-    try:
-        result, proposal = await changes.vote(
-            session,
-            callback_data.proposal_id,
-            user.id,
-            agree,
-            clock.now(),
-            mentor_id=callback_data.mentor_id if agree else None,
-            hours=_hours(settings),
-            offsets=settings.meeting_offsets,
-        )
-    except ChangeError as error:
-        await query.answer(t(error.key, **error.params), show_alert=True)
+    mentor_id = callback_data.mentor_id if agree else None
+    voted = await _vote(
+        query, session, user, t, clock, settings, callback_data.proposal_id, agree, mentor_id
+    )
+    if voted is None:
         return
+    result, proposal = voted
     if result == VoteResult.ACCEPTED and proposal is not None:
         mentor = await session.get(User, callback_data.mentor_id)
         await query.answer()

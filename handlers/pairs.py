@@ -663,6 +663,6 @@ async def refusal_reason_typed(
     await message.answer(t("pair-refused-with-reason", program=program_id))
 
 
-@router.message(PairRefuseForm.reason)
+@router.message(PairRefuseForm.reason, ~F.text)
 async def refusal_reason_not_text(message: Message, t: Translator) -> None:
     await message.answer(t("change-text-needed"))
