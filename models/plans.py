@@ -123,6 +123,9 @@ STAGE_KINDS = {1: REMIND_BEFORE, 2: REMIND_TODAY, 3: OVERDUE, 4: OVERDUE_CURATOR
 # midnight), or at once when that has passed; the catch-up then works out its real
 # stages with the configured settings. PLAN_REMIND_DAYS_BEFORE may not exceed it.
 WAKE_DAYS = 14
+# A reminder before the day may move back over days off to a working day (the New Year
+# holidays with their weekends are the longest run): the first look comes that much earlier.
+WAKE_SLACK_DAYS = 12
 EDITABLE = ("title", "direction", "activity_form", "expected_result", "criteria")
 
 
@@ -320,7 +323,8 @@ def wake_at(due_on: date | None, zone: str, now: datetime) -> datetime | None:
     """When the catch-up first looks at an open occurrence due on `due_on`."""
     if due_on is None:
         return None
-    local = datetime.combine(due_on - timedelta(days=WAKE_DAYS), time(0, 0), ZoneInfo(zone))
+    first_look = due_on - timedelta(days=WAKE_DAYS + WAKE_SLACK_DAYS)
+    local = datetime.combine(first_look, time(0, 0), ZoneInfo(zone))
     return max(local.astimezone(UTC), now)
 
 

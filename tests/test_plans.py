@@ -745,6 +745,19 @@ async def test_a_deadline_on_a_school_holiday_is_reminded_on_working_days(
     ]
 
 
+async def test_a_reminder_two_weeks_ahead_moves_back_over_the_new_year_holidays(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    await _due_item(sessionmaker, ps, date(2027, 1, 19))
+    # 14 days before is 05.01, inside the New Year holidays (01–08.01): the reminder goes on
+    # the last working day before them, Thursday 31.12, at 09:00, not on a holiday.
+    assert await _kinds_after(sessionmaker, msk(date(2026, 12, 30), 9, 0), days_before=14) == []
+    rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 31), 9, 0), days_before=14)
+    assert rows == ["plan-remind-before"] * 2
+    assert (await plan_rows(sessionmaker))[-1].due_at == msk(date(2026, 12, 31), 9, 0)
+    assert await _kinds_after(sessionmaker, msk(date(2027, 1, 5), 9, 0), days_before=14) == []
+
+
 def test_stage_moments_follow_the_working_days() -> None:
     class Org:
         timezone = "Europe/Moscow"
