@@ -20,6 +20,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,7 +49,7 @@ from bot.lists import LINES_WITH_BUTTONS
 from bot.states import PlanForm
 from bot.texts import pack_lines
 from handlers.access import Granted
-from handlers.flows import end_flow, flow_program, pick_program, program_id_arg
+from handlers.flows import end_flow, flow_program, pick_program, program_id_arg, say
 from models import changes
 from models.calendar import today_in
 from models.dates import DateInputError, parse_day
@@ -654,18 +655,19 @@ async def _typed_item(
     return found
 
 
+async def _ask_item(query: CallbackQuery, state: FSMContext, step: State, text: str) -> None:
+    """Asks for an item's number, as /plan shows it, at a step of the program's flow."""
+    await query.answer()
+    await state.set_state(step)
+    await say(query, text, ForceReply(input_field_placeholder="3"))
+
+
 @router.callback_query(PlanRemoveCb.filter(), EditablePlan())
 async def remove_button(
     query: CallbackQuery, program: Program, t: Translator, state: FSMContext
 ) -> None:
-    await query.answer()
-    await state.set_state(PlanForm.remove)
     await state.set_data({"program": program.id})
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t("plan-ask-remove", program=program.id),
-            reply_markup=ForceReply(input_field_placeholder="3"),
-        )
+    await _ask_item(query, state, PlanForm.remove, t("plan-ask-remove", program=program.id))
 
 
 @router.message(PlanForm.remove, F.text & ~F.text.startswith("/"))
@@ -709,14 +711,8 @@ SUMMARY_VALUE_MAX = 80
 async def edit_button(
     query: CallbackQuery, program: Program, t: Translator, state: FSMContext
 ) -> None:
-    await query.answer()
-    await state.set_state(PlanForm.edit)
     await state.set_data({"program": program.id})
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t("plan-ask-edit", program=program.id),
-            reply_markup=ForceReply(input_field_placeholder="3"),
-        )
+    await _ask_item(query, state, PlanForm.edit, t("plan-ask-edit", program=program.id))
 
 
 @router.message(PlanForm.edit, F.text & ~F.text.startswith("/"))
