@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import audit, plans
 from models.audit import AuditEntry
@@ -97,12 +98,32 @@ def _mentee_programs(user_id: int) -> Select[tuple[int]]:
     return select(ProgramMentee.program_id).where(ProgramMentee.mentee_id == user_id)
 
 
-def _curated(org_ids: list[int]) -> ColumnElement[bool]:
-    """Programs of these schools, and programs elsewhere whose mentor belongs to one."""
-    members = select(Membership.user_id).where(
-        Membership.org_id.in_(org_ids), Membership.removed_at.is_(None)
+def _lent_from(org_ids: list[int]) -> ColumnElement[bool]:
+    """Inter-school programs whose mentor was lent by one of these schools: the mentor is
+    a mentor there and not a mentor of the program's own school. A teacher who works in
+    two schools and mentors in both keeps each school's programs to that school."""
+    mentors_there = select(Membership.user_id).where(
+        Membership.org_id.in_(org_ids),
+        Membership.role == Role.MENTOR,
+        Membership.removed_at.is_(None),
     )
-    return or_(Program.org_id.in_(org_ids), Program.mentor_id.in_(members))
+    home = aliased(Membership)
+    mentor_at_home = (
+        select(home.id)
+        .where(
+            home.user_id == Program.mentor_id,
+            home.org_id == Program.org_id,
+            home.role == Role.MENTOR,
+            home.removed_at.is_(None),
+        )
+        .exists()
+    )
+    return and_(Program.mentor_id.in_(mentors_there), ~mentor_at_home)
+
+
+def _curated(org_ids: list[int]) -> ColumnElement[bool]:
+    """Programs of these schools, and the inter-school programs of mentors they lent."""
+    return or_(Program.org_id.in_(org_ids), _lent_from(org_ids))
 
 
 async def programs_visible_to(
@@ -170,16 +191,10 @@ async def viewer_roles(
     if program.org_id in curated:
         found.add(Viewer.CURATOR)
     elif curated:
-        mentor_here = await session.scalar(
-            select(Membership.id)
-            .where(
-                Membership.user_id == program.mentor_id,
-                Membership.org_id.in_(curated),
-                Membership.removed_at.is_(None),
-            )
-            .limit(1)
+        lent = await session.scalar(
+            select(Program.id).where(Program.id == program.id, _lent_from(curated))
         )
-        if mentor_here is not None:
+        if lent is not None:
             found.add(Viewer.LENDER)
     if roles.is_admin:
         found.add(Viewer.ADMIN)

@@ -21,6 +21,7 @@ from models.programs import Program, ProgramMentee
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.program_card import CardSchool, add_meeting, add_plan, build_card_school
+from tests.support.seed import seed
 
 pytestmark = pytest.mark.usefixtures("no_errors")
 
@@ -488,3 +489,19 @@ async def test_the_log_folds_a_run_of_one_step(client: BotClient, cs: CardSchool
         text
     )
     assert text.index("продлена") < text.index("(×13)")  # newest first
+
+
+async def test_a_teacher_of_two_schools_keeps_each_schools_programs_to_it(
+    client: BotClient, cs: CardSchool
+) -> None:
+    """The lending school's view covers borrowed mentors only: a mentor who also works (and
+    mentors) in the second school does not open the first school's programs to it."""
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.member(cs.other_org, cs.mentor.person, Role.MENTOR, name="Наставник Иван")
+    calls = await client.send(cs.other_curator.person, f"/program #{cs.program}")
+    assert "недоступна" in _texts(calls)
+    async with client.sessionmaker() as s:
+        other = Roles(by_org={cs.other_org: {Role.CURATOR}})
+        assert await programs_visible_to(s, cs.other_curator.user_id, other) == []
+    calls = await client.send(cs.curator.person, f"/program #{cs.program}")
+    assert "Наставник Иван" in _texts(calls)
