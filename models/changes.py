@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,8 +19,8 @@ from models.calendar import today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.meetings import DEFAULT_REMINDERS
-from models.outbox import cancel_by_ref
-from models.people import Organization, Role, User, member_of
+from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref
+from models.people import Membership, Organization, Role, User, member_of
 from models.plans import PlanError, PlanItem, PlanOccurrence
 from models.programs import (
     Program,
@@ -29,6 +29,7 @@ from models.programs import (
     end_bounds,
     rank_mentors,
 )
+from models.runtime import insert_ignore
 
 
 class ProposalKind(enum.StrEnum):
@@ -760,11 +761,16 @@ async def complete_if_done(
 async def program_end_catch_up(session: AsyncSession, now: datetime) -> int:
     """At a program's end date (the school's day), ask its curators once whether to
     complete it or extend it. Idempotent: `completion_asked_at` is set by a guarded
-    UPDATE, and the notice's dedupe key names the end date."""
+    UPDATE, and the notice's dedupe key names the end date.
+
+    Set-based, so a district whose programs all end on one day costs a handful of
+    statements: the candidates, one guarded UPDATE … RETURNING claiming the due ones, the
+    curators of all their schools, the plan completion of all of them, one executemany of
+    the notices (the same INSERT … ON CONFLICT DO NOTHING as the plan catch-up's)."""
     horizon = (now + timedelta(days=1)).date()
     rows = (
         await session.execute(
-            select(Program, Organization.timezone)
+            select(Program.id, Program.ends_on, Organization.timezone)
             .join(Organization, Organization.id == Program.org_id)
             .where(
                 Program.status == ProgramStatus.ACTIVE,
@@ -775,30 +781,92 @@ async def program_end_catch_up(session: AsyncSession, now: datetime) -> int:
             .limit(500)
         )
     ).all()
-    made = 0
-    for program, zone in rows:
-        if today_in(zone, now) < program.ends_on:
-            continue
-        claimed = await session.execute(
+    today: dict[str, date] = {}
+    due_ids = []
+    for program_id, ends_on, zone in rows:
+        if zone not in today:
+            today[zone] = today_in(zone, now)
+        if today[zone] >= ends_on:
+            due_ids.append(program_id)
+    if not due_ids:
+        return 0
+    claimed = (
+        await session.execute(
             update(Program)
-            .where(Program.id == program.id, Program.completion_asked_at.is_(None))
+            .where(
+                Program.id.in_(due_ids),
+                Program.status == ProgramStatus.ACTIVE,
+                Program.completion_asked_at.is_(None),
+            )
             .values(completion_asked_at=now)
+            .returning(Program.id, Program.org_id, Program.ends_on)
             .execution_options(synchronize_session=False)
         )
-        if not claimed.rowcount:
-            continue
-        curators = await lifecycle.curator_ids_of(session, program)
-        made += await lifecycle.notify(
-            session,
-            program,
-            curators,
-            END_ASK,
-            now,
-            key=f"endask:{program.id}:{program.ends_on.isoformat()}",
-            end=format_day(program.ends_on),
-            done=int(await plan_done(session, program.id)),
+    ).all()
+    if not claimed:
+        return 0
+    curators: dict[int, list[tuple[int, int]]] = {}
+    for org_id, user_id, tg_id in await session.execute(
+        select(Membership.org_id, User.id, User.tg_id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.org_id.in_({row.org_id for row in claimed}),
+            Membership.role == Role.CURATOR,
+            Membership.removed_at.is_(None),
+            User.forgotten_at.is_(None),
+            User.tg_id.is_not(None),
         )
-    return made
+        .order_by(Membership.org_id, User.id)
+        .distinct()
+    ):
+        curators.setdefault(org_id, []).append((user_id, tg_id))
+    # The plan is done when it has occurrences of live items and every one is done.
+    done = {
+        program_id
+        for program_id, total, finished in await session.execute(
+            select(
+                PlanOccurrence.program_id,
+                func.count(PlanOccurrence.id),
+                func.count(PlanOccurrence.done_at),
+            )
+            .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+            .where(
+                PlanOccurrence.program_id.in_([row.id for row in claimed]),
+                PlanItem.removed_at.is_(None),
+            )
+            .group_by(PlanOccurrence.program_id)
+        )
+        if total and total == finished
+    }
+    notices: list[dict[str, Any]] = []
+    for program_id, org_id, ends_on in claimed:
+        args = {"program": program_id, "end": format_day(ends_on), "done": int(program_id in done)}
+        for user_id, tg_id in curators.get(org_id, []):
+            notices.append(
+                dict(
+                    chat_id=tg_id,
+                    user_id=user_id,
+                    org_id=org_id,
+                    kind=END_ASK,
+                    ref_kind="program",
+                    ref_id=program_id,
+                    author_id=None,
+                    args=args,
+                    silent=False,
+                    due_at=now,
+                    expires_at=None,
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    dedupe_key=f"endask:{program_id}:{ends_on.isoformat()}:{user_id}",
+                    created_at=now,
+                )
+            )
+    if notices:
+        # One statement compiled once, run for every row (executemany).
+        box = OutboxMessage.__table__
+        stmt = insert_ignore(session, box).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt, notices)
+    return len(notices)
 
 
 async def pending_for(session: AsyncSession, user_id: int, program_id: int) -> list[Proposal]:
