@@ -38,7 +38,14 @@ from models import audit, outbox
 from models.calendar import WorkSchedule, current_calendar, school_year_of, today_in
 from models.db import Base, UTCDateTime
 from models.people import NAMELESS, Direction, Membership, Organization, Role, User
-from models.programs import LIVE, Program, ProgramMentee, ProgramStatus, format_day
+from models.programs import (
+    LIVE,
+    Program,
+    ProgramMentee,
+    ProgramStatus,
+    format_day,
+    lock_program,
+)
 from models.runtime import insert_ignore
 
 
@@ -666,6 +673,7 @@ async def apply_template(
     """The «Учитель–учитель» roadmap of seed 001 as the plan of an empty program. A
     «1st quarter» the program does not reach means its first school quarter."""
     _check_live(program)
+    await lock_program(session, program.id)  # the pair pressing it at once: one template
     if await has_items(session, program.id):
         raise PlanError("plan-err-not-empty")
     org = await _org(session, program)

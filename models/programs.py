@@ -363,6 +363,14 @@ async def _names(session: AsyncSession, user_ids: list[int]) -> str:
     return ", ".join(users.get(i, f"#{i}") for i in user_ids)
 
 
+async def lock_program(session: AsyncSession, program_id: int) -> None:
+    """Hold the program's row until the transaction ends, so that a check of what the
+    program has followed by a write ("the plan is empty, add the template"; "no pending
+    proposal, add one") cannot run twice side by side. PostgreSQL locks the row; SQLite
+    runs one writer at a time anyway and ignores FOR UPDATE."""
+    await session.execute(select(Program.id).where(Program.id == program_id).with_for_update())
+
+
 async def program_mentee_ids(session: AsyncSession, program_id: int) -> list[int]:
     rows = await session.scalars(
         select(ProgramMentee.mentee_id)
