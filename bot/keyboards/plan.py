@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
 from bot.keyboards import builders
@@ -81,33 +80,22 @@ def plan_keyboard(
     can_edit: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """A «done» button per open occurrence (id, label), then the plan's actions."""
-    builder = InlineKeyboardBuilder()
-    for occ_id, label in done[:DONE_BUTTONS_MAX]:
-        builder.button(text=label[:LABEL_MAX], callback_data=PlanDoneCb(occ=occ_id))
-    sizes = [3] * ((min(len(done), DONE_BUTTONS_MAX) + 2) // 3)
-    actions = 0
-    if can_add:
-        builder.button(text=t.plain("plan-btn-add"), callback_data=PlanAddCb(program_id=program_id))
-        actions += 1
-    if can_edit:
-        builder.button(
-            text=t.plain("plan-btn-edit"), callback_data=PlanEditCb(program_id=program_id)
+    marks: list[Button] = [
+        (label[:LABEL_MAX], PlanDoneCb(occ=occ_id)) for occ_id, label in done[:DONE_BUTTONS_MAX]
+    ]
+    actions: list[Button] = [
+        (t.plain(key), callback(program_id=program_id))
+        for key, callback, shown in (
+            ("plan-btn-add", PlanAddCb, can_add),
+            ("plan-btn-edit", PlanEditCb, can_edit),
+            ("plan-btn-remove", PlanRemoveCb, can_remove),
+            ("plan-btn-template", PlanTemplateCb, can_template),
         )
-        actions += 1
-    if can_remove:
-        builder.button(
-            text=t.plain("plan-btn-remove"), callback_data=PlanRemoveCb(program_id=program_id)
-        )
-        actions += 1
-    if can_template:
-        builder.button(
-            text=t.plain("plan-btn-template"), callback_data=PlanTemplateCb(program_id=program_id)
-        )
-        actions += 1
-    if not done and not actions:
+        if shown
+    ]
+    if not marks and not actions:
         return None
-    builder.adjust(*sizes, *([1] * actions))
-    return builder.as_markup()
+    return keyboard(marks + actions, *[3] * ((len(marks) + 2) // 3), *[1] * len(actions))
 
 
 def programs_keyboard(
@@ -130,14 +118,10 @@ def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 def fields_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
     """What of an item to change."""
-    builder = InlineKeyboardBuilder()
-    for field in EDIT_FIELDS:
-        builder.button(
-            text=t.plain("plan-field", field=field),
-            callback_data=PlanFieldCb(item=item_id, field=field),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+    return keyboard(
+        (t.plain("plan-field", field=field), PlanFieldCb(item=item_id, field=field))
+        for field in EDIT_FIELDS
+    )
 
 
 def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
