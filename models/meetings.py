@@ -392,6 +392,8 @@ async def propose_meeting(
             INVITE,
             now,
             key="invite:0",
+            # Not worth its buttons once the meeting has begun (the bot was down till then).
+            expires_at=first.starts_at,
             count=len(meetings),
             until=_moment(zone, last.starts_at),
             series=series if len(meetings) > 1 else [],
@@ -545,6 +547,7 @@ async def reschedule(
             MOVED,
             now,
             key=f"moved:{meeting.sequence}",
+            expires_at=meeting.starts_at,
             old=_moment(party.org.timezone, old_start),
         )
     await audit.record(
@@ -569,6 +572,29 @@ async def cancel(
     if found is None:
         return None
     meeting, party = found
+    called_off = await call_off(session, meeting, party, now, by=user_id)
+    if called_off is None:
+        return None
+    await audit.record(
+        session, party.program.id, user_id, "meeting-cancelled", now, meeting=meeting.id
+    )
+    return called_off
+
+
+async def call_off(
+    session: AsyncSession,
+    meeting: Meeting,
+    party: Party,
+    now: datetime,
+    *,
+    by: int | None = None,
+    why: str = "person",
+) -> Meeting | None:
+    """The one way a meeting is cancelled: its status (the .ics SEQUENCE grows), its
+    waiting rows cancelled by reference, and, while it is still ahead, the CANCELLED
+    notice (an .ics with METHOD:CANCEL, removing the event from calendar apps) to every
+    participant but `by`. `why`: person (`by` cancelled it), shortened or ended (the
+    program's). None when it is cancelled or marked already."""
     result = await session.execute(
         update(Meeting)
         .where(
@@ -577,32 +603,58 @@ async def cancel(
             Meeting.held.is_(None),
         )
         .values(status=MeetingStatus.CANCELLED, cancelled_at=now, sequence=Meeting.sequence + 1)
+        .execution_options(synchronize_session=False)
     )
     if not result.rowcount:
         return None
     await outbox.cancel_by_ref(session, "meeting", meeting.id, STALE_KINDS)
-    meeting = await session.scalar(
+    found = await session.scalar(
         select(Meeting).where(Meeting.id == meeting.id).execution_options(populate_existing=True)
     )
-    assert meeting is not None
-    canceller = next((u for u in party.people() if u.id == user_id), None)
-    if meeting.starts_at > now:
+    assert found is not None
+    canceller = next((u for u in party.people() if u.id == by), None)
+    if found.starts_at > now:
         for user in party.people():
-            if user.id != user_id:
+            if user.id != by:
                 await _notify(
                     session,
-                    meeting,
+                    found,
                     party,
                     user,
                     CANCELLED,
                     now,
                     key="cancelled",
                     by=canceller.display_name if canceller else "",
+                    why=why,
                 )
-    await audit.record(
-        session, party.program.id, user_id, "meeting-cancelled", now, meeting=meeting.id
+    return found
+
+
+async def call_off_from(
+    session: AsyncSession, program: Program, after: datetime, now: datetime, *, why: str
+) -> list[Meeting]:
+    """Cancel (`call_off`) the program's live meetings starting after `after`: those past
+    a shortened program's new last day, those still ahead of an ended program."""
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.program_id == program.id,
+            Meeting.starts_at > after,
+            Meeting.status.in_(LIVE_STATUSES),
+            Meeting.held.is_(None),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
     )
-    return meeting
+    meetings = list(rows.all())
+    if not meetings:
+        return []
+    party = await party_of(session, program)
+    done = []
+    for meeting in meetings:
+        called_off = await call_off(session, meeting, party, now, why=why)
+        if called_off is not None:
+            done.append(called_off)
+    return done
 
 
 async def mark_held(

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.types import BufferedInputFile
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import ics
 from bot.keyboards.changes import NewMentorCb
 from models.audit import AuditEntry
 from models.changes import Proposal
-from models.meetings import Meeting, parse_offsets
+from models.meetings import Meeting, parse_offsets, reschedule
 from models.outbox import OutboxMessage
 from models.people import Role
 from tests.support.botclient import BotClient, Call, Person
@@ -446,3 +446,25 @@ async def test_a_new_mentor_takes_over_the_meetings_ahead(client: BotClient, w: 
     [meeting] = await _meetings(client)
     assert meeting.held is True
     assert not [c for c in client.sent_to(old.id) if "Напоминание" in c.text]
+
+
+async def test_an_invitation_not_sent_by_the_start_is_dropped(client: BotClient, w: World) -> None:
+    """A bot down past the start must not deliver an invitation (or a new time) with live
+    buttons for a meeting already begun: both rows expire at the start."""
+    await _schedule_typed(client, w)
+    [meeting] = await _meetings(client)
+    async with client.sessionmaker() as s, s.begin():
+        await reschedule(
+            s, meeting.id, w.mentee3.user_id, WED_1530 + timedelta(hours=2), client.clock.now()
+        )
+        # as if the bot had been down since: nothing was delivered
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind.in_(["meeting-invite", "meeting-moved"]))
+            .values(status="pending", claimed_by=None)
+        )
+    client.clock.set(WED_1530 + timedelta(hours=2, minutes=5))
+    calls = await client.tick()
+    assert not [c for c in calls if "встреч" in c.text.lower()], [c.text for c in calls]
+    for kind in ("meeting-invite", "meeting-moved"):
+        assert [r.status for r in await _rows(client, kind)] == ["dropped"], kind

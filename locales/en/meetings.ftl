@@ -99,10 +99,15 @@ meeting-moved =
     Confirm the new time or propose another. The .ics file updates your calendar.
 meeting-cancelled =
     <b>✖️ Meeting cancelled</b>
-    { $by } cancelled the meeting on { $when }{ $has_topic ->
+    { $why ->
+        [shortened] The program was shortened: the meeting on { $when } falls after its new last day
+        [ended] The program has ended: the meeting on { $when } will not take place
+       *[other] { $by } cancelled the meeting on { $when }
+    }{ $has_topic ->
         [true] , topic: { $topic }
        *[other] {""}
     }.
+    The .ics file removes it from your calendar.
 meeting-confirmed = ✅ { $by } confirmed the meeting on { $when }{ $count ->
         [1] {""}
        *[other] {""} and the following ones ({ $count } meetings)
