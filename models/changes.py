@@ -7,14 +7,15 @@ only one-sided change."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import audit, lifecycle, plans
+from models import audit, lifecycle, meetings, plans
 from models.calendar import today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
@@ -26,6 +27,7 @@ from models.programs import (
     Program,
     ProgramMentee,
     ProgramStatus,
+    add_months,
     end_bounds,
     rank_mentors,
 )
@@ -107,6 +109,9 @@ END_ASK = "program-end-ask"  # to the curators at the end date: Complete / Exten
 ASK_KINDS = (ASK, ASK_MENTOR, ASK_REMOVED)
 
 REASON_MAX = 1000
+# The longest a program may run with extensions, from its start (12 months by the
+# regulation, more with a reason).
+EXTEND_MAX_MONTHS = 24
 MENTORS_OFFERED = 8
 # The question SLA hours a moved question gets when the caller does not say.
 DEFAULT_HOURS = (4.0, 16.0)
@@ -200,17 +205,31 @@ async def _check_dates(
     session: AsyncSession, program: Program, kind: str, payload: dict[str, Any], now: datetime
 ) -> date:
     """The new last day of an extension or a shortening. Past 12 months is allowed: every
-    proposal carries a reason, which is what the regulation asks for then."""
+    proposal carries a reason, which is what the regulation asks for then; past
+    EXTEND_MAX_MONTHS from the start it is not (a typo like 31.12.2999 would otherwise
+    stretch the plan's recurring marks over centuries)."""
     new_end = _new_end(payload)
     today = await _today(session, program, now)
     if kind == ProposalKind.EXTEND and new_end <= program.ends_on:
         raise ChangeError("change-err-not-later", end=format_day(program.ends_on))
+    if kind == ProposalKind.EXTEND and new_end > latest_end(program):
+        raise ChangeError(
+            "change-err-too-late",
+            months=EXTEND_MAX_MONTHS,
+            start=format_day(program.starts_on),
+            latest=format_day(latest_end(program)),
+        )
     if kind == ProposalKind.SHORTEN:
         if new_end >= program.ends_on:
             raise ChangeError("change-err-not-earlier", end=format_day(program.ends_on))
         if new_end < today or new_end < program.starts_on:
             raise ChangeError("change-err-past", today=format_day(today))
     return new_end
+
+
+def latest_end(program: Program) -> date:
+    """The latest last day an extension may give: EXTEND_MAX_MONTHS from the start."""
+    return add_months(program.starts_on, EXTEND_MAX_MONTHS) - timedelta(days=1)
 
 
 def _beyond_limit(program: Program, new_end: date) -> bool:
@@ -329,8 +348,15 @@ async def propose(
     offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> Proposal:
     """Open a proposal with a reason. The proposer's own vote is agree; every other party
-    that must agree is asked by an outbox notice. ChangeError when it may not be made."""
-    program = await session.get(Program, program_id)
+    that must agree is asked by an outbox notice. ChangeError when it may not be made.
+    The program row is locked first (PostgreSQL; SQLite writes one at a time), so of two
+    proposals of one kind made at once the second sees the first and is refused."""
+    program = await session.scalar(
+        select(Program)
+        .where(Program.id == program_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if program is None:
         raise ChangeError("change-err-not-party")
     side = await side_of(session, program, proposer_id, is_admin=is_admin)
@@ -399,6 +425,7 @@ async def propose(
         now,
         key=f"proposal:{proposal.id}:ask",
         ref=("proposal", proposal.id),
+        author_id=proposer_id,
         **args,
     )
     if await _complete(session, proposal.id):
@@ -492,6 +519,7 @@ async def vote(
             now,
             key=f"proposal:{proposal.id}:declined",
             ref=("proposal", proposal.id),
+            author_id=user_id,
             **describe(proposal),
             who=actor.display_name if actor else "",
         )
@@ -562,6 +590,7 @@ async def _settle(
             now,
             key=f"proposal:{proposal.id}:failed",
             ref=("proposal", proposal.id),
+            author_id=proposal.proposed_by,
             **describe(proposal),
             problem=error.key,
         )
@@ -576,6 +605,7 @@ async def _settle(
             now,
             key=f"proposal:{proposal.id}:accepted",
             ref=("proposal", proposal.id),
+            author_id=proposal.proposed_by,
             **describe(proposal),
         )
     return VoteResult.ACCEPTED
@@ -604,6 +634,13 @@ async def _apply(
         await session.flush()
         # The plan's open marks follow the new end (recurring periods, «at the end»).
         await plans.refit(session, program, actor, now)
+        # Meetings after a shortened program's new last day are called off (and told).
+        called_off = []
+        if kind == ProposalKind.SHORTEN:
+            zone = (await _org(session, program)).timezone
+            after_end = datetime.combine(new_end + timedelta(days=1), time(), ZoneInfo(zone))
+            after = after_end.astimezone(UTC) - timedelta(microseconds=1)
+            called_off = await meetings.call_off_from(session, program, after, now, why="shortened")
         await audit.record(
             session,
             program.id,
@@ -615,6 +652,7 @@ async def _apply(
             new_end=new_end.isoformat(),
             beyond_12_months=_beyond_limit(program, new_end),
             proposal=proposal.id,
+            meetings_cancelled=[m.id for m in called_off],
         )
         return False
     if kind == ProposalKind.PLAN_CHANGE:

@@ -83,9 +83,12 @@ async def notify(
     *,
     key: str,
     ref: tuple[str, int] | None = None,
+    author_id: int | None = None,
     **args: Any,
 ) -> int:
-    """One notice to each live person named; `key` makes the dedupe key unique per event."""
+    """One notice to each live person named; `key` makes the dedupe key unique per event.
+    `author_id`: whose name or words the notice carries (a proposer's reason, an actor's
+    name), so that their /forget cancels it while it waits (outbox.forget_author)."""
     made = 0
     for user_id in dict.fromkeys(user_ids):
         person = await live_person(session, user_id)
@@ -98,6 +101,7 @@ async def notify(
             org_id=program.org_id,
             kind=kind,
             ref=ref or ("program", program.id),
+            author_id=author_id,
             args={**program_args(program), **args},
             now=now,
             dedupe_key=f"{key}:{person.id}",
@@ -108,7 +112,8 @@ async def notify(
 
 async def _cancel_stale(session: AsyncSession, program_id: int, now: datetime) -> None:
     """Nothing about the program waits to be sent: its own notices, its plan's reminders,
-    the reminders of its meetings still ahead (those meetings are called off)."""
+    the reminders of its meetings still ahead (those meetings are called off, and their
+    participants get the cancellation with its .ics)."""
     occurrences = select(PlanOccurrence.id).where(PlanOccurrence.program_id == program_id)
     ahead = select(Meeting.id).where(
         Meeting.program_id == program_id,
@@ -130,12 +135,11 @@ async def _cancel_stale(session: AsyncSession, program_id: int, now: datetime) -
         .values(status=OutboxStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
-    await session.execute(
-        update(Meeting)
-        .where(Meeting.id.in_(ahead))
-        .values(status=MeetingStatus.CANCELLED, cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    # Called off the one way a meeting is: the CANCEL .ics removes the events the
+    # participants imported into their calendar apps.
+    program = await session.get(Program, program_id)
+    assert program is not None
+    await mt.call_off_from(session, program, now, now, why="ended")
     await session.execute(
         update(PlanOccurrence)
         .where(PlanOccurrence.program_id == program_id, PlanOccurrence.done_at.is_(None))
@@ -217,6 +221,7 @@ async def end_program(
             ENDED,
             now,
             key=f"ended:{program_id}",
+            author_id=actor_id,
             end_reason=end_reason,
             reason=reason or "none",
             actor=actor.display_name if actor else "",
@@ -326,6 +331,7 @@ async def change_mentor(
         MENTOR_CHANGED,
         now,
         key=f"mentor:{program_id}:{old_mentor_id}:{new_mentor_id}:{int(now.timestamp())}",
+        author_id=actor_id,
         **args,
     )
     if meetings:

@@ -5,14 +5,16 @@ mentor carrying open questions over, and two curators pairing one mentee at once
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
+from bot import ics
 from bot.keyboards.callbacks import RemoveRoleCb
 from bot.keyboards.changes import ChangeCb, EndReasonCb, NewMentorCb, VoteCb
-from models import changes
+from models import changes, meetings
 from models.audit import AuditEntry
 from models.changes import EndReason, Proposal, ProposalVote
 from models.db import write_gate
@@ -510,3 +512,182 @@ async def test_forget_ends_the_program_the_one_way(client: BotClient, w: World) 
             select(ProgramMentee.live_form).where(ProgramMentee.program_id == w.program_b)
         )
         assert live is None
+
+
+# Meetings a shortened or ended program no longer has ----------------------------------
+
+WED_1530 = datetime(2026, 11, 25, 12, 30, tzinfo=UTC)  # 25.11 15:30 in Moscow
+
+
+async def _meeting(client: BotClient, w: World, starts_at: datetime) -> int:
+    """A meeting of program B proposed by its mentor and confirmed by the mentee."""
+    now = client.clock.now()
+    async with client.sessionmaker() as s, s.begin():
+        [meeting] = await meetings.propose_meeting(
+            s, w.program_b, w.mentor_b.user_id, starts_at, "online", None, "Урок", False, now
+        )
+        assert await meetings.confirm(s, meeting.id, w.mentee3.user_id, now)
+    await client.tick()  # the invitation and the confirmation go
+    return meeting.id
+
+
+async def _meeting_rows(client: BotClient, meeting_id: int) -> dict[str, set[str]]:
+    async with client.sessionmaker() as s:
+        rows = await s.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.ref_kind == "meeting", OutboxMessage.ref_id == meeting_id
+            )
+        )
+        found: dict[str, set[str]] = {}
+        for row in rows:
+            found.setdefault(row.kind, set()).add(row.status)
+        return found
+
+
+def _cancel_ics_to(client: BotClient, chat_id: int, meeting_id: int) -> list[str]:
+    """The cancellations (.ics METHOD:CANCEL) the person got for the meeting: their texts."""
+    found = []
+    for call in client.sent_to(chat_id):
+        document = getattr(call.method, "document", None)
+        if call.name != "sendDocument" or not isinstance(document, BufferedInputFile):
+            continue
+        fields = dict(line.split(":", 1) for line in ics.unfold(document.data))
+        if fields.get("METHOD") == "CANCEL" and fields["UID"].startswith(f"meeting-{meeting_id}@"):
+            found.append(call.text)
+    return found
+
+
+async def test_shortening_calls_off_the_meetings_after_the_new_end(
+    client: BotClient, w: World
+) -> None:
+    kept = await _meeting(client, w, WED_1530)
+    late = await _meeting(client, w, datetime(2027, 3, 10, 12, 30, tzinfo=UTC))
+    assert await _meeting_rows(client, late) == {
+        "meeting-invite": {"sent"},
+        "meeting-confirmed": {"sent"},
+        "meeting-reminder": {"pending"},
+        "meeting-held-ask": {"pending"},
+    }
+    await client.press(w.curator.person, chg("shorten", w.program_b))
+    await client.send(w.curator.person, "28.02.2027")
+    await client.send(w.curator.person, "Наставляемая уходит в декрет")
+    proposal = await _last_proposal(client)
+    await client.press(w.mentor_b.person, vote(proposal.id, True))
+    await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert (await _program(client, w.program_b)).ends_on == date(2027, 2, 28)
+
+    async with client.sessionmaker() as s:
+        statuses = {m.id: m.status for m in await s.scalars(select(meetings.Meeting))}
+    assert statuses == {kept: "confirmed", late: "cancelled"}
+    rows = await _meeting_rows(client, late)
+    assert rows["meeting-reminder"] == rows["meeting-held-ask"] == {"cancelled"}
+    # both took part: both get the cancellation that removes it from their calendars
+    for member in (w.mentor_b, w.mentee3):
+        [text] = _cancel_ics_to(client, member.person.id, late)
+        assert "Программа сокращена" in text and "10.03.2027 15:30" in text, text
+        assert not _cancel_ics_to(client, member.person.id, kept)
+    assert (await _meeting_rows(client, kept))["meeting-reminder"] == {"pending"}
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "shortened"]
+    assert entry.details["meetings_cancelled"] == [late]
+
+
+async def test_ending_a_program_cancels_its_meetings_ahead_in_calendars(
+    client: BotClient, w: World
+) -> None:
+    ahead = await _meeting(client, w, WED_1530)
+    await _terminate(client, w.curator, w.program_b, EndReason.NON_FULFILMENT)
+    assert (await _program(client, w.program_b)).status == "ended"
+    rows = await _meeting_rows(client, ahead)
+    assert rows["meeting-reminder"] == rows["meeting-held-ask"] == {"cancelled"}
+    for member in (w.mentor_b, w.mentee3):
+        [text] = _cancel_ics_to(client, member.person.id, ahead)
+        assert "Программа завершена" in text and "25.11.2026 15:30" in text, text
+
+
+async def test_an_extension_has_an_upper_bound(client: BotClient, w: World) -> None:
+    """A typo like 31.12.2999 is refused with why, by the flow and by the model; past 12
+    months up to 24 from the start is still allowed (with the reason every proposal has)."""
+    await client.press(w.curator.person, chg("extend", w.program_b))
+    await client.send(w.curator.person, "31.12.2999")
+    text = client.last_text(w.curator.person.id)
+    assert "Слишком поздняя дата" in text and "не позже 31.10.2028" in text, text
+    await client.send(w.curator.person, "01.11.2028")
+    assert "не позже 31.10.2028" in client.last_text(w.curator.person.id)
+    await client.send(w.curator.person, "31.10.2028")
+    assert "причину" in client.last_text(w.curator.person.id)
+    async with client.sessionmaker() as s, s.begin():
+        with pytest.raises(changes.ChangeError) as error:
+            await changes.propose(
+                s,
+                program_id=w.program_b,
+                kind="extend",
+                proposer_id=w.mentor_b.user_id,
+                reason="Опечатка",
+                payload={"ends_on": "2999-12-31"},
+                now=client.clock.now(),
+            )
+        assert error.value.key == "change-err-too-late"
+    async with client.sessionmaker() as s:
+        assert await s.scalar(select(Proposal.id)) is None
+        assert await s.scalar(select(PlanOccurrence.id)) is None
+
+
+async def test_forget_takes_the_words_out_of_change_notices(client: BotClient, w: World) -> None:
+    """A change-ask carries its proposer's name and reason: when that mentee /forgets, the
+    ask still waiting is not sent, and the ones sent keep none of it."""
+    await _propose_extension(
+        client, w.mentee3, w.program_b, "30.06.2027", "Семейные обстоятельства"
+    )
+    async with client.sessionmaker() as s, s.begin():
+        asks = list(
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "change-ask"))
+        )
+        assert sorted(r.user_id for r in asks) == sorted([w.mentor_b.user_id, w.curator.user_id])
+        assert all(r.args["reason"] == "Семейные обстоятельства" for r in asks)
+        asks[0].status = "pending"  # one still waiting (the bot was busy or down)
+        waiting = asks[0].id
+        user = await s.get(User, w.mentee3.user_id)
+        assert user is not None
+        await forget_person(s, user, client.clock.now())
+    async with client.sessionmaker() as s:
+        rows = {
+            r.id: r
+            for r in await s.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "change-ask")
+            )
+        }
+    assert rows[waiting].status == "cancelled"
+    assert all(r.args == {} for r in rows.values()), [r.args for r in rows.values()]
+    calls = await client.tick()
+    assert not [c for c in calls if "Семейные обстоятельства" in c.text]
+
+
+async def test_two_proposals_of_one_kind_at_once_make_one(client: BotClient, w: World) -> None:
+    now = client.clock.now()
+
+    async def propose(who: Member, day: str) -> int | str:
+        # Both start at once; SQLite's write gate (as in the app) lets one write at a
+        # time, PostgreSQL runs both transactions side by side.
+        async with write_gate(client.sessionmaker).hold(), client.sessionmaker() as s, s.begin():
+            try:
+                proposal = await changes.propose(
+                    s,
+                    program_id=w.program_b,
+                    kind="extend",
+                    proposer_id=who.user_id,
+                    reason="Болел",
+                    payload={"ends_on": day},
+                    now=now,
+                )
+                await asyncio.sleep(0.05)  # hold the transaction open a little
+                return proposal.id
+            except changes.ChangeError as error:
+                return error.key
+
+    results = await asyncio.gather(
+        propose(w.mentor_b, "2027-06-15"), propose(w.mentee3, "2027-06-30")
+    )
+    assert sorted(results, key=str).count("change-err-pending") == 1, results
+    async with client.sessionmaker() as s:
+        pending = list(await s.scalars(select(Proposal.id).where(Proposal.status == "pending")))
+    assert len(pending) == 1

@@ -86,6 +86,7 @@ change-err-not-party = You are not part of this program, so you cannot propose a
 change-err-not-active = Program #{ $program } is not active and cannot be changed.
 change-err-payload = This change is not recognised.
 change-err-not-later = The new date must be after the current last day ({ $end }).
+change-err-too-late = The new date is too far: with extensions a program runs at most { $months } months from its start ({ $start }), so no later than { $latest }.
 change-err-not-earlier = The new date must be before the current last day ({ $end }).
 change-err-past = The new date cannot be in the past (today is { $today }) or before the program's start.
 change-err-end-reason = This reason for ending is not available to you.
