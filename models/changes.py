@@ -411,10 +411,8 @@ async def propose(
     proposer = await session.get(User, proposer_id)
     args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
     if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
-        ranked = await rank_mentors(session, program.org_id, mentee_ids)
-        args["mentors"] = [[u.id, u.display_name] for u, _ in ranked if u.id != program.mentor_id][
-            :MENTORS_OFFERED
-        ]
+        schools = await mentor_schools(session, program)
+        args["mentors"] = await mentor_choices(session, program, schools, program.mentor_id)
     asked = [uid for uid in voters if uid != proposer_id]
     ask_kind = ASK_MENTOR if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE) else ASK
     await lifecycle.notify(
@@ -492,7 +490,7 @@ async def vote(
     if agree and mentor_change:
         if mine.party != "curator":
             return VoteResult.NOT_PARTY, proposal
-        await _check_new_mentor(session, program, mentor_id)
+        await _check_new_mentor(session, program, mentor_id, proposal)
     result = await session.execute(
         update(ProposalVote)
         .where(
@@ -532,15 +530,81 @@ async def vote(
     return await _settle(session, proposal, program, user_id, now, hours, offsets), proposal
 
 
-async def _check_new_mentor(session: AsyncSession, program: Program, mentor_id: int | None) -> None:
+async def lent_from(session: AsyncSession, program: Program) -> list[int]:
+    """For an inter-school pair (README "Inter-school pairs"): the schools where the
+    program's mentor is a mentor, when they are none of the program's own school (as
+    models/program_card.py tells a lending school). Empty for a pair of one school."""
+    mentor_of = select(Membership.org_id).where(
+        Membership.user_id == program.mentor_id,
+        Membership.role == Role.MENTOR,
+        Membership.removed_at.is_(None),
+    )
+    orgs = set((await session.scalars(mentor_of)).all())
+    if program.org_id in orgs:
+        return []
+    return sorted(orgs)
+
+
+async def mentor_schools(
+    session: AsyncSession, program: Program, proposal: Proposal | None = None
+) -> list[int]:
+    """The schools whose mentors may take the program over: its own (the mentee's) and,
+    for an inter-school pair, the schools that lent its mentor, including one named in the
+    proposal (`lent_from`: a mentor removed from the school that lent them)."""
+    named = (proposal.payload or {}).get("lent_from", []) if proposal is not None else []
+    schools = [program.org_id, *await lent_from(session, program), *map(int, named)]
+    return list(dict.fromkeys(schools))
+
+
+async def mentor_choices(
+    session: AsyncSession, program: Program, schools: list[int], exclude: int | None
+) -> list[list[Any]]:
+    """The mentors a curator is offered for the program, [[id, label], …]: the program's
+    school's best matches first; for an inter-school pair the lending schools' mentors
+    too (at least half the places when there are that many), labelled with their school."""
+    mentee_ids = await lifecycle.mentee_ids_of(session, program.id)
+    skip = {exclude, *mentee_ids}
+    local = [u for u, _ in await rank_mentors(session, program.org_id, mentee_ids)]
+    local = [u for u in local if u.id not in skip]
+    others: list[tuple[User, str]] = []
+    seen = {u.id for u in local}
+    names = dict(
+        (
+            await session.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(schools))
+            )
+        ).all()
+    )
+    for org_id in schools:
+        if org_id == program.org_id:
+            continue
+        for user, _ in await rank_mentors(session, org_id, mentee_ids):
+            if user.id not in skip and user.id not in seen:
+                seen.add(user.id)
+                others.append((user, names.get(org_id, "")))
+    room = MENTORS_OFFERED
+    if others:
+        room = max(MENTORS_OFFERED - len(others), MENTORS_OFFERED // 2)
+    picked: list[list[Any]] = [[u.id, u.display_name] for u in local[:room]]
+    for user, school in others[: MENTORS_OFFERED - len(picked)]:
+        picked.append([user.id, f"{user.display_name} · {school}"])
+    return picked
+
+
+async def _check_new_mentor(
+    session: AsyncSession, program: Program, mentor_id: int | None, proposal: Proposal
+) -> None:
     if (
         mentor_id is None
         or mentor_id == program.mentor_id
         or mentor_id in await lifecycle.mentee_ids_of(session, program.id)
         or await lifecycle.live_person(session, mentor_id) is None
-        or Role.MENTOR not in await member_of(session, mentor_id, program.org_id)
     ):
         raise ChangeError("change-err-mentor")
+    for org_id in await mentor_schools(session, program, proposal):
+        if Role.MENTOR in await member_of(session, mentor_id, org_id):
+            return
+    raise ChangeError("change-err-mentor")
 
 
 async def _finish(
@@ -681,7 +745,7 @@ async def _apply(
             raise ChangeError("change-err-not-active", program=program.id)
         return True
     # A change of mentor, asked by the mentee or by the mentor wishing to be released.
-    await _check_new_mentor(session, program, payload.get("mentor_id"))
+    await _check_new_mentor(session, program, payload.get("mentor_id"), proposal)
     changed = await lifecycle.change_mentor(
         session,
         program.id,
@@ -926,22 +990,32 @@ async def pending_for(session: AsyncSession, user_id: int, program_id: int) -> l
 async def hand_over_mentor(
     session: AsyncSession, mentor_id: int, org_id: int, curator_id: int | None, now: datetime
 ) -> list[Proposal]:
-    """A mentor removed from the school: each of their active programs there waits for a
-    curator to pick the new mentor (a release proposal only the curators answer; the same
-    buttons as a mentee's request). Until then the program keeps its mentor."""
-    programs = list(
-        (
-            await session.scalars(
-                select(Program)
-                .where(
-                    Program.mentor_id == mentor_id,
-                    Program.org_id == org_id,
-                    Program.status == ProgramStatus.ACTIVE,
-                )
-                .order_by(Program.id)
-            )
-        ).all()
+    """A mentor who lost the mentor role in school `org_id` (called after the removal):
+    each of their active programs there waits for a curator to pick the new mentor (a
+    release proposal only the curators answer; the same buttons as a mentee's request).
+    Until then the program keeps its mentor.
+
+    Their inter-school programs (another school's, README "Inter-school pairs") are handed
+    over too when they are a mentor of no school any more: the school that lent them
+    was then this one (or one they left before). The curators of the program's own school
+    pick, offered its mentors and this school's (the proposal names it in `lent_from`).
+    While they still mentor somewhere, another school may be the lender: those programs
+    stay."""
+    still_mentor = await session.scalar(
+        select(Membership.id)
+        .where(
+            Membership.user_id == mentor_id,
+            Membership.role == Role.MENTOR,
+            Membership.removed_at.is_(None),
+        )
+        .limit(1)
     )
+    mine = select(Program).where(
+        Program.mentor_id == mentor_id, Program.status == ProgramStatus.ACTIVE
+    )
+    if still_mentor is not None:
+        mine = mine.where(Program.org_id == org_id)
+    programs = list((await session.scalars(mine.order_by(Program.id))).all())
     made = []
     mentor = await session.get(User, mentor_id)
     for program in programs:
@@ -956,7 +1030,9 @@ async def hand_over_mentor(
             status=ProposalStatus.PENDING,
             proposed_by=curator_id,
             reason=None,
-            payload={"removed": True},
+            payload={"removed": True}
+            if program.org_id == org_id
+            else {"removed": True, "lent_from": [org_id]},
             created_at=now,
         )
         session.add(proposal)
@@ -965,8 +1041,7 @@ async def hand_over_mentor(
             session.add(ProposalVote(proposal_id=proposal.id, user_id=user_id, party="curator"))
         await session.flush()
         await log_step(session, proposal, "proposed", curator_id, now, mentor=mentor_id)
-        mentee_ids = await lifecycle.mentee_ids_of(session, program.id)
-        ranked = await rank_mentors(session, program.org_id, mentee_ids)
+        schools = await mentor_schools(session, program, proposal)
         await lifecycle.notify(
             session,
             program,
@@ -976,9 +1051,7 @@ async def hand_over_mentor(
             key=f"proposal:{proposal.id}:ask",
             ref=("proposal", proposal.id),
             mentor=mentor.display_name if mentor else "",
-            mentors=[[u.id, u.display_name] for u, _ in ranked if u.id != mentor_id][
-                :MENTORS_OFFERED
-            ],
+            mentors=await mentor_choices(session, program, schools, mentor_id),
         )
         made.append(proposal)
     return made
