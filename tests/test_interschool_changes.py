@@ -137,3 +137,17 @@ async def test_a_borrowed_mentor_still_mentoring_elsewhere_keeps_the_program(
     async with client.sessionmaker() as s:
         assert await s.scalar(select(Proposal)) is None
     assert await _mentor_of(client, lent.program) == lent.lent.user_id
+
+
+async def test_a_borrowed_mentor_asking_release_is_offered_their_schools_mentors(
+    client: BotClient, lent: Lent
+) -> None:
+    await client.send(lent.lent.person, "/release")
+    await client.send(lent.lent.person, "Ухожу в отпуск")
+    proposal = await _last_proposal(client)
+    assert proposal.kind == "release"
+    offered = _offered(client, lent.small_curator.person.id, proposal.id)
+    assert list(offered) == [lent.colleague.user_id]
+    pick = NewMentorCb(proposal_id=proposal.id, mentor_id=lent.colleague.user_id).pack()
+    await client.press(lent.small_curator.person, pick)
+    assert await _mentor_of(client, lent.program) == lent.colleague.user_id
