@@ -29,6 +29,8 @@ from models.programs import (
     ProgramStatus,
     add_months,
     end_bounds,
+    lent_from,
+    lock_program,
     rank_mentors,
 )
 from models.runtime import insert_ignore
@@ -351,12 +353,7 @@ async def propose(
     that must agree is asked by an outbox notice. ChangeError when it may not be made.
     The program row is locked first (PostgreSQL; SQLite writes one at a time), so of two
     proposals of one kind made at once the second sees the first and is refused."""
-    program = await session.scalar(
-        select(Program)
-        .where(Program.id == program_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    program = await lock_program(session, program_id)
     if program is None:
         raise ChangeError("change-err-not-party")
     side = await side_of(session, program, proposer_id, is_admin=is_admin)
@@ -528,21 +525,6 @@ async def vote(
     if not await _complete(session, proposal.id):
         return VoteResult.RECORDED, proposal
     return await _settle(session, proposal, program, user_id, now, hours, offsets), proposal
-
-
-async def lent_from(session: AsyncSession, program: Program) -> list[int]:
-    """For an inter-school pair (README "Inter-school pairs"): the schools where the
-    program's mentor is a mentor, when they are none of the program's own school (as
-    models/program_card.py tells a lending school). Empty for a pair of one school."""
-    mentor_of = select(Membership.org_id).where(
-        Membership.user_id == program.mentor_id,
-        Membership.role == Role.MENTOR,
-        Membership.removed_at.is_(None),
-    )
-    orgs = set((await session.scalars(mentor_of)).all())
-    if program.org_id in orgs:
-        return []
-    return sorted(orgs)
 
 
 async def mentor_schools(

@@ -15,14 +15,13 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from models import audit, plans
 from models.audit import AuditEntry
 from models.meetings import Meeting, MeetingStatus
 from models.outbox import enqueue
 from models.people import Membership, Organization, Role, Roles, User
-from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
+from models.programs import LIVE, Program, ProgramMentee, ProgramStatus, lent_by, lent_from
 
 # The explanatory note of seed 000, in the card's order.
 NOTE_FIELDS = ("problem", "goals", "tasks", "results_mid", "results_final")
@@ -98,32 +97,9 @@ def _mentee_programs(user_id: int) -> Select[tuple[int]]:
     return select(ProgramMentee.program_id).where(ProgramMentee.mentee_id == user_id)
 
 
-def _lent_from(org_ids: list[int]) -> ColumnElement[bool]:
-    """Inter-school programs whose mentor was lent by one of these schools: the mentor is
-    a mentor there and not a mentor of the program's own school. A teacher who works in
-    two schools and mentors in both keeps each school's programs to that school."""
-    mentors_there = select(Membership.user_id).where(
-        Membership.org_id.in_(org_ids),
-        Membership.role == Role.MENTOR,
-        Membership.removed_at.is_(None),
-    )
-    home = aliased(Membership)
-    mentor_at_home = (
-        select(home.id)
-        .where(
-            home.user_id == Program.mentor_id,
-            home.org_id == Program.org_id,
-            home.role == Role.MENTOR,
-            home.removed_at.is_(None),
-        )
-        .exists()
-    )
-    return and_(Program.mentor_id.in_(mentors_there), ~mentor_at_home)
-
-
 def _curated(org_ids: list[int]) -> ColumnElement[bool]:
     """Programs of these schools, and the inter-school programs of mentors they lent."""
-    return or_(Program.org_id.in_(org_ids), _lent_from(org_ids))
+    return or_(Program.org_id.in_(org_ids), lent_by(org_ids))
 
 
 async def programs_visible_to(
@@ -191,10 +167,7 @@ async def viewer_roles(
     if program.org_id in curated:
         found.add(Viewer.CURATOR)
     elif curated:
-        lent = await session.scalar(
-            select(Program.id).where(Program.id == program.id, _lent_from(curated))
-        )
-        if lent is not None:
+        if set(await lent_from(session, program)) & set(curated):
             found.add(Viewer.LENDER)
     if roles.is_admin:
         found.add(Viewer.ADMIN)

@@ -8,19 +8,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    and_,
     delete,
     func,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from models import audit
 from models.calendar import today_in
@@ -363,12 +365,58 @@ async def _names(session: AsyncSession, user_ids: list[int]) -> str:
     return ", ".join(users.get(i, f"#{i}") for i in user_ids)
 
 
-async def lock_program(session: AsyncSession, program_id: int) -> None:
-    """Hold the program's row until the transaction ends, so that a check of what the
-    program has followed by a write ("the plan is empty, add the template"; "no pending
-    proposal, add one") cannot run twice side by side. PostgreSQL locks the row; SQLite
-    runs one writer at a time anyway and ignores FOR UPDATE."""
-    await session.execute(select(Program.id).where(Program.id == program_id).with_for_update())
+# Inter-school pairs: the rule of who lent a mentor, as a filter and for one program.
+
+
+def lent_by(org_ids: list[int]) -> ColumnElement[bool]:
+    """Inter-school programs whose mentor was lent by one of these schools: the mentor is
+    a mentor there and not a mentor of the program's own school. A teacher who works in
+    two schools and mentors in both keeps each school's programs to that school."""
+    mentors_there = select(Membership.user_id).where(
+        Membership.org_id.in_(org_ids),
+        Membership.role == Role.MENTOR,
+        Membership.removed_at.is_(None),
+    )
+    home = aliased(Membership)
+    mentor_at_home = (
+        select(home.id)
+        .where(
+            home.user_id == Program.mentor_id,
+            home.org_id == Program.org_id,
+            home.role == Role.MENTOR,
+            home.removed_at.is_(None),
+        )
+        .exists()
+    )
+    return and_(Program.mentor_id.in_(mentors_there), ~mentor_at_home)
+
+
+async def lent_from(session: AsyncSession, program: Program) -> list[int]:
+    """The schools that lent the program's mentor (`lent_by` for one program): where the
+    mentor is a mentor, when they are not one of the program's own school. Empty for a
+    pair of one school."""
+    mentor_of = select(Membership.org_id).where(
+        Membership.user_id == program.mentor_id,
+        Membership.role == Role.MENTOR,
+        Membership.removed_at.is_(None),
+    )
+    orgs = set((await session.scalars(mentor_of)).all())
+    if program.org_id in orgs:
+        return []
+    return sorted(orgs)
+
+
+async def lock_program(session: AsyncSession, program_id: int) -> Program | None:
+    """The program, read fresh and held until the transaction ends, so that a check of
+    what the program has followed by a write ("the plan is empty, add the template"; "no
+    pending proposal, add one") cannot run twice side by side. PostgreSQL locks the row;
+    SQLite runs one writer at a time anyway and ignores FOR UPDATE."""
+    return await session.scalar(
+        select(Program)
+        .where(Program.id == program_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 async def program_mentee_ids(session: AsyncSession, program_id: int) -> list[int]:
