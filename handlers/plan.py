@@ -605,7 +605,7 @@ async def _finish_add(
     try:
         if locked:
             # A proposal carries only a change that fits today.
-            await check_item(session, program, **fields)  # type: ignore[arg-type]
+            await check_item(session, program, now=now, **fields)  # type: ignore[arg-type]
         else:
             await add_item(session, program, user.id, now, **fields)  # type: ignore[arg-type]
     except PlanError as error:
@@ -899,7 +899,7 @@ async def _submit_edit(
     locked = await changes.plan_locked(session, program.id)
     try:
         if locked:
-            item = await check_edit(session, program, item_id, **changed)
+            item = await check_edit(session, program, item_id, now=now, **changed)
         else:
             item = await edit_item(session, program, item_id, user.id, now, **changed)
     except PlanError as error:

@@ -232,13 +232,17 @@ def _overlapping(program: Program, periods: list[tuple[date, date]]) -> list[Win
     return windows
 
 
-def first_quarter_of(program: Program, org_calendar: dict[str, Any] | None) -> dict[str, int]:
-    """The spec of the first school quarter the program overlaps (a template's «1st
-    quarter» for a program that starts later in the year)."""
+def first_quarter_of(
+    program: Program, org_calendar: dict[str, Any] | None, since: date | None = None
+) -> dict[str, int]:
+    """The spec of the first school quarter the program overlaps that is not over before
+    `since` (a template's «1st quarter» for a program that starts, or takes the template,
+    later in the year)."""
+    first = max(program.starts_on, since or program.starts_on)
     for year, number, start, end in school_quarters(
         org_calendar, program.starts_on, program.ends_on
     ):
-        if end >= program.starts_on and start <= program.ends_on:
+        if end >= first and start <= program.ends_on:
             return {"quarter": number, "year": year}
     raise PlanError(
         "plan-err-no-quarter",
@@ -300,8 +304,14 @@ def expand(
                         periods.append((part[0][0], part[-1][1]))
         else:
             raise PlanError("plan-err-deadline")
+        windows = _overlapping(program, periods)
+        first = program.starts_on
+        if spec.get("from"):
+            # Added to a running program: the periods over before that day are not asked for.
+            first = max(first, _day(spec["from"]))
+            windows = [(start, due) for start, due in windows if due is not None and due >= first]
         # A program that lies wholly in the summer still gets one mark, due at its end.
-        return _overlapping(program, periods) or [(program.starts_on, program.ends_on)]
+        return windows or [(first, program.ends_on)]
     if kind == DeadlineKind.SCHEDULE:
         raw = spec.get("dates")
         if not isinstance(raw, list) or not raw:
@@ -333,6 +343,49 @@ def wake_at(due_on: date | None, zone: str, now: datetime) -> datetime | None:
     first_look = due_on - timedelta(days=WAKE_DAYS + WAKE_SLACK_DAYS)
     local = datetime.combine(first_look, time(0, 0), ZoneInfo(zone))
     return max(local.astimezone(UTC), now)
+
+
+def fresh_spec(program: Program, kind: str, spec: dict[str, Any], today: date) -> dict[str, Any]:
+    """The spec of a deadline set today: a recurring item set in a running program asks
+    for no mark of a period that is already over (it starts «from» today)."""
+    spec = dict(spec)
+    if kind == DeadlineKind.RECURRING and today > program.starts_on:
+        spec["from"] = today.isoformat()
+    return spec
+
+
+def check_not_past(
+    program: Program, kind: str, spec: dict[str, Any], windows: list[Window], today: date
+) -> None:
+    """A deadline set today may not have passed already: it would be overdue (and the
+    curator told) before the pair could do anything. Due today is fine."""
+    past = [due for _, due in windows if due is not None and due < today]
+    if not past:
+        return
+    if kind == DeadlineKind.RELATIVE:
+        raise PlanError(
+            "plan-err-past-days",
+            days=spec.get("days", 0),
+            date=format_day(past[0]),
+            today=format_day(today),
+            min=(today - program.starts_on).days,
+        )
+    raise PlanError("plan-err-past", date=format_day(past[0]), today=format_day(today))
+
+
+def new_windows(
+    program: Program,
+    kind: str,
+    spec: dict[str, Any],
+    org_calendar: dict[str, Any] | None,
+    today: date,
+) -> tuple[dict[str, Any], list[Window]]:
+    """(the spec as set today, its occurrences) of a deadline being set now; PlanError
+    when it does not fit or has passed."""
+    spec = fresh_spec(program, kind, spec, today)
+    windows = expand(program, kind, spec, org_calendar)
+    check_not_past(program, kind, spec, windows, today)
+    return spec, windows
 
 
 # Items ---------------------------------------------------------------------------------
@@ -382,6 +435,7 @@ async def check_item(
     deadline_kind: str,
     deadline_spec: dict[str, Any] | None = None,
     direction: str | None = None,
+    now: datetime,
     **texts: str | None,
 ) -> None:
     """What add_item checks, writing nothing (a proposal's change is checked up front)."""
@@ -391,7 +445,9 @@ async def check_item(
     for value in texts.values():
         clean_text(value)
     org = await _org(session, program)
-    expand(program, deadline_kind, dict(deadline_spec or {}), org.calendar)
+    new_windows(
+        program, deadline_kind, dict(deadline_spec or {}), org.calendar, today_in(org.timezone, now)
+    )
 
 
 async def add_item(
@@ -411,11 +467,13 @@ async def add_item(
     prevention: str | None = None,
     template_key: str | None = None,
 ) -> PlanItem:
-    """Check, write the item and its occurrences, log it."""
+    """Check, write the item and its occurrences, log it. A deadline already past is
+    refused; a recurring one set in a running program starts with the current period."""
     _check_live(program)
-    spec = dict(deadline_spec or {})
     org = await _org(session, program)
-    windows = expand(program, deadline_kind, spec, org.calendar)
+    spec, windows = new_windows(
+        program, deadline_kind, dict(deadline_spec or {}), org.calendar, today_in(org.timezone, now)
+    )
     position = await session.scalar(
         select(func.coalesce(func.max(PlanItem.position), 0)).where(
             PlanItem.program_id == program.id
@@ -479,7 +537,7 @@ async def _drop_open(session: AsyncSession, item_id: int) -> None:
 
 
 async def _edit_values(
-    session: AsyncSession, program: Program, item_id: int, changes: dict[str, Any]
+    session: AsyncSession, program: Program, item_id: int, changes: dict[str, Any], now: datetime
 ) -> tuple[PlanItem, dict[str, Any], list[Window] | None]:
     """The checked new values of an item and, for a new deadline, its windows."""
     _check_live(program)
@@ -499,18 +557,23 @@ async def _edit_values(
     if "deadline_kind" in changes or "deadline_spec" in changes:
         org = await _org(session, program)
         kind = str(changes.get("deadline_kind", item.deadline_kind))
-        spec = dict(changes.get("deadline_spec") or {})
-        windows = expand(program, kind, spec, org.calendar)
+        spec, windows = new_windows(
+            program,
+            kind,
+            dict(changes.get("deadline_spec") or {}),
+            org.calendar,
+            today_in(org.timezone, now),
+        )
         values["deadline_kind"] = kind
         values["deadline_spec"] = normal_spec(kind, spec, program)
     return item, values, windows
 
 
 async def check_edit(
-    session: AsyncSession, program: Program, item_id: int, **changes: Any
+    session: AsyncSession, program: Program, item_id: int, *, now: datetime, **changes: Any
 ) -> PlanItem:
     """What edit_item checks, writing nothing (a proposal's change is checked up front)."""
-    item, _, _ = await _edit_values(session, program, item_id, changes)
+    item, _, _ = await _edit_values(session, program, item_id, changes, now)
     return item
 
 
@@ -526,7 +589,7 @@ async def edit_item(
 ) -> PlanItem:
     """Change an item's texts, direction or deadline. A new deadline re-expands the open
     occurrences (and their reminders) as a refit does; those already done keep their marks."""
-    item, values, windows = await _edit_values(session, program, item_id, changes)
+    item, values, windows = await _edit_values(session, program, item_id, changes, now)
     for name, value in values.items():
         setattr(item, name, value)
     if windows is not None:
@@ -667,24 +730,54 @@ async def has_items(session: AsyncSession, program_id: int) -> bool:
     return found is not None
 
 
+def template_deadline(
+    program: Program,
+    kind: str,
+    spec: dict[str, Any],
+    org_calendar: dict[str, Any] | None,
+    today: date,
+) -> tuple[str, dict[str, Any]]:
+    """A template entry's deadline in this program, taken on `today`. The roadmap starts
+    when the pair takes it: in a program already running, «N days after the start» counts
+    from today (the first steps are due today, the later ones keep their distance from
+    them), up to the program's end; a «1st quarter» the program does not reach, or that
+    is over, means the first quarter not over yet (the program's end when none is left).
+    Recurring periods already over are left out by add_item."""
+    spec = dict(spec)
+    if kind == DeadlineKind.RELATIVE:
+        late = max((today - program.starts_on).days, 0)
+        length = (program.ends_on - program.starts_on).days
+        spec["days"] = min(int(spec.get("days", 0)) + late, length)
+    elif kind == DeadlineKind.QUARTER:
+        try:
+            windows = expand(program, kind, spec, org_calendar)
+        except PlanError:
+            windows = []
+        if not windows or any(due is not None and due < today for _, due in windows):
+            try:
+                spec = first_quarter_of(program, org_calendar, today)
+            except PlanError:
+                return DeadlineKind.DATE, {"at": "end"}
+    return kind, spec
+
+
 async def apply_template(
     session: AsyncSession, program: Program, actor_id: int | None, now: datetime
 ) -> list[PlanItem]:
-    """The «Учитель–учитель» roadmap of seed 001 as the plan of an empty program. A
-    «1st quarter» the program does not reach means its first school quarter."""
+    """The «Учитель–учитель» roadmap of seed 001 as the plan of an empty program, its
+    deadlines counted from the day it is taken (template_deadline): nothing in it is
+    overdue the moment it is taken."""
     _check_live(program)
     await lock_program(session, program.id)  # the pair pressing it at once: one template
     if await has_items(session, program.id):
         raise PlanError("plan-err-not-empty")
     org = await _org(session, program)
+    today = today_in(org.timezone, now)
     items = []
     for entry in load_template():
-        kind, spec = entry["deadline_kind"], dict(entry["deadline_spec"])
-        if kind == DeadlineKind.QUARTER:
-            try:
-                expand(program, kind, spec, org.calendar)
-            except PlanError:
-                spec = first_quarter_of(program, org.calendar)
+        kind, spec = template_deadline(
+            program, entry["deadline_kind"], entry["deadline_spec"], org.calendar, today
+        )
         fields = {
             name: entry.get(name)
             for name in (

@@ -57,6 +57,10 @@ def msk(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=3)
 
 
+# The program's first morning: a plan made then may have deadlines in the autumn.
+START = msk(date(2026, 9, 1), 8)
+
+
 @pytest.fixture
 async def ps(sessionmaker: async_sessionmaker[AsyncSession]) -> PlanSchool:
     return await build_plan_school(sessionmaker, NOW)
@@ -69,10 +73,15 @@ async def _program(s: AsyncSession, program_id: int) -> Program:
 
 
 async def _add(
-    sm: async_sessionmaker[AsyncSession], program_id: int, actor: int, **fields: object
+    sm: async_sessionmaker[AsyncSession],
+    program_id: int,
+    actor: int,
+    *,
+    at: datetime = NOW,
+    **fields: object,
 ) -> int:
     async with sm() as s, s.begin():
-        item = await add_item(s, await _program(s, program_id), actor, NOW, **fields)  # type: ignore[arg-type]
+        item = await add_item(s, await _program(s, program_id), actor, at, **fields)  # type: ignore[arg-type]
         return item.id
 
 
@@ -98,7 +107,7 @@ async def test_template_expands_each_deadline_kind(
     sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
 ) -> None:
     async with sessionmaker() as s, s.begin():
-        items = await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+        items = await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, START)
     assert len(items) == 13
     async with sessionmaker() as s:
         lines = await plan_of(s, ps.program)
@@ -157,6 +166,138 @@ async def test_template_in_a_program_that_starts_later(
     ]
 
 
+async def test_a_template_taken_in_a_running_program_is_due_from_that_day(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # Started 01.11, the roadmap taken on 23.11 (12:00 in Moscow): its first steps are
+    # due that day and the next, not on 01.11 and 02.11; nothing is overdue, and neither
+    # that tick nor the next morning's tells the curator anything.
+    school = await build_plan_school(sessionmaker, NOW, starts_on=date(2026, 11, 1))
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, school.program), school.mentor.user_id, NOW)
+    async with sessionmaker() as s:
+        by_pos = {line.item.position: line for line in await plan_of(s, school.program)}
+    assert [o.due_on for o in by_pos[1].occurrences] == [date(2026, 11, 23)]
+    assert [o.due_on for o in by_pos[2].occurrences] == [date(2026, 11, 24)]
+    assert by_pos[1].item.deadline_spec == {"days": 22}
+    dues = [o.due_on for line in by_pos.values() for o in line.occurrences if o.due_on]
+    assert min(dues) == date(2026, 11, 23)
+    await _catch_up(sessionmaker, NOW)
+    kinds = {r.kind for r in await plan_rows(sessionmaker)}
+    assert kinds == {"plan-remind-today", "plan-remind-before"}
+    # The next morning item 1 is overdue to the pair only.
+    await _catch_up(sessionmaker, msk(date(2026, 11, 24), 9, 5))
+    kinds = {r.kind for r in await plan_rows(sessionmaker)}
+    assert "plan-overdue" in kinds and "plan-overdue-curator" not in kinds
+    # Left undone, item 1 reaches the curator a week after its day, as any other would.
+    await _catch_up(sessionmaker, msk(date(2026, 11, 30), 9, 5))
+    curator_rows = await plan_rows(sessionmaker, "plan-overdue-curator")
+    assert {r.args["title"] for r in curator_rows} == {by_pos[1].item.title}
+
+
+async def test_a_template_taken_late_skips_the_quarters_that_are_over(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    # Started 01.09, taken on 23.11: the 1st quarter (to 24.10) is over.
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+    async with sessionmaker() as s:
+        by_pos = {line.item.position: line for line in await plan_of(s, ps.program)}
+    (quarter,) = by_pos[3].occurrences
+    assert (quarter.window_start, quarter.due_on) == (date(2026, 11, 5), date(2026, 12, 27))
+    assert [o.due_on for o in by_pos[8].occurrences] == [
+        date(2026, 12, 27),
+        date(2027, 3, 20),
+        date(2027, 5, 26),
+    ]
+    assert [o.due_on for o in by_pos[1].occurrences] == [date(2026, 11, 23)]
+    async with sessionmaker() as s:
+        assert (await progress(s, ps.program, date(2026, 11, 23)))[1] == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "key"),
+    [
+        (DeadlineKind.DATE, {"date": "2026-11-01"}, "plan-err-past"),
+        (DeadlineKind.RELATIVE, {"days": 30}, "plan-err-past-days"),
+        (DeadlineKind.QUARTER, {"quarter": 1}, "plan-err-past"),
+        (DeadlineKind.SCHEDULE, {"dates": ["2026-12-01", "2026-11-20"]}, "plan-err-past"),
+    ],
+)
+async def test_a_deadline_already_past_is_refused(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    ps: PlanSchool,
+    kind: str,
+    spec: dict[str, object],
+    key: str,
+) -> None:
+    with pytest.raises(PlanError) as err:
+        await _add(
+            sessionmaker,
+            ps.program,
+            ps.mentor.user_id,
+            title="X",
+            deadline_kind=kind,
+            deadline_spec=spec,
+        )
+    assert err.value.key == key and err.value.args["today"] == "23.11.2026"
+    if kind == DeadlineKind.RELATIVE:
+        assert err.value.args["date"] == "01.10.2026" and err.value.args["min"] == 83
+    # Nor through an agreed proposal, nor as an item's new deadline.
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Сегодня",
+        deadline_kind=DeadlineKind.DATE,
+        deadline_spec={"date": "2026-11-23"},
+    )
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        with pytest.raises(PlanError) as err:
+            await apply_change(
+                s,
+                program,
+                {"op": "add", "item": {"title": "X", "deadline_kind": kind, "deadline_spec": spec}},
+                ps.mentor.user_id,
+                NOW,
+            )
+        assert err.value.key == key
+        with pytest.raises(PlanError) as err:
+            await edit_item(
+                s, program, item_id, ps.mentor.user_id, NOW, deadline_kind=kind, deadline_spec=spec
+            )
+        assert err.value.key == key
+    async with sessionmaker() as s:
+        (line,) = await plan_of(s, ps.program)
+    assert [o.due_on for o in line.occurrences] == [date(2026, 11, 23)]
+    # Due today is allowed: the pair hears «today», nobody hears «overdue».
+    await _catch_up(sessionmaker, NOW)
+    assert {r.kind for r in await plan_rows(sessionmaker)} == {"plan-remind-today"}
+
+
+async def test_a_recurring_item_added_late_starts_with_the_current_period(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Отчёт",
+        deadline_kind=DeadlineKind.RECURRING,
+        deadline_spec={"every": "quarter"},
+    )
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [o.due_on for o in occs] == [date(2026, 12, 27), date(2027, 3, 20), date(2027, 5, 26)]
+    # The program's new end keeps the periods before the day it was added out.
+    async with sessionmaker() as s, s.begin():
+        program = await _program(s, ps.program)
+        program.ends_on = date(2027, 8, 31)
+        await refit(s, program, ps.curator.user_id, NOW)
+    occs = await _occurrences(sessionmaker, item_id)
+    assert min(o.due_on for o in occs if o.due_on) == date(2026, 12, 27)
+
+
 async def test_schedule_relative_and_quarter_items(
     sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
 ) -> None:
@@ -177,6 +318,7 @@ async def test_schedule_relative_and_quarter_items(
         sessionmaker,
         ps.program,
         ps.mentee.user_id,
+        at=START,
         title="Через месяц",
         deadline_kind=DeadlineKind.RELATIVE,
         deadline_spec={"days": 30},
@@ -351,6 +493,7 @@ async def test_a_new_deadline_re_expands_open_marks_and_keeps_done_ones(
         sessionmaker,
         ps.program,
         ps.mentor.user_id,
+        at=START,
         title="Отчёт",
         deadline_kind="recurring",
         deadline_spec={"every": "quarter"},
@@ -407,7 +550,7 @@ async def test_new_program_dates_refit_the_open_marks(
     sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
 ) -> None:
     async with sessionmaker() as s, s.begin():
-        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, NOW)
+        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, START)
     dated = await _add(
         sessionmaker,
         ps.program,
@@ -463,6 +606,7 @@ async def test_recurring_occurrence_marked_and_forged_marks_do_nothing(
         sessionmaker,
         ps.program,
         ps.mentor.user_id,
+        at=START,
         title="Отчёт раз в четверть",
         deadline_kind=DeadlineKind.RECURRING,
         deadline_spec={"every": "quarter"},
@@ -834,7 +978,11 @@ async def test_template_applied_and_items_marked_with_notes(
     calls = await client.send(mentee, "/plan")
     text = _text(calls)
     assert "Знакомство со школой" in text and "Оценка качества" in text
-    assert "❗ просрочено, срок был 01.09.2026" in text
+    # Taken on 23.11 in a program that began on 01.09: its first steps are due today,
+    # nothing is overdue.
+    assert "просрочено: 0" in text and "❗" not in text
+    first = "требованиями к учителю <i>(нормативно-правовое)</i> ⏳ до 23.11.2026"
+    assert first in text
     assert "🔁 по мере необходимости" in text
     # The mentee marks item 1 with a note.
     calls = await client.press(mentee, _exact(calls, "✅ 1"))
@@ -844,21 +992,23 @@ async def test_template_applied_and_items_marked_with_notes(
     # The mentor hears of it.
     calls = await client.tick()
     assert "Провели экскурсию по школе" in client.last_text(mentor.id)
-    # The mentor marks the second quarter's report of item 8 (recurring), no note.
+    # The mentor marks the second quarter's report of item 8 (recurring: the quarters
+    # from the one under way), no note.
     calls = await client.send(mentor, "/plan")
-    assert "8.2" in [text.removeprefix("✅ ") for c in calls for text, _ in c.buttons]
-    calls = await client.press(mentor, _exact(calls, "✅ 8.2"))
+    assert "8.1" in [text.removeprefix("✅ ") for c in calls for text, _ in c.buttons]
+    calls = await client.press(mentor, _exact(calls, "✅ 8.1"))
     calls = await client.send(mentor, "-")
     assert "✅ Отмечено" in _text(calls)
     occs = await _plan_occurrences(client, school.program)
     done = [o for o in occs if o.done_at is not None]
-    assert [(o.seq, o.note) for o in done] == [(1, "Провели экскурсию по школе"), (2, None)]
+    assert [(o.seq, o.note) for o in done] == [(1, "Провели экскурсию по школе"), (1, None)]
+    assert [o.due_on for o in done] == [date(2026, 11, 23), date(2026, 12, 27)]
     calls = await client.send(mentee, "/plan")
     text = _text(calls)
     assert "Выполнено: 2" in text
     assert "✅ выполнено 23.11.2026: «Провели экскурсию по школе»" in text
     # The same button again: already done.
-    calls = await client.press(mentor, _exact(client.sent_to(mentor.id), "✅ 8.2"))
+    calls = await client.press(mentor, _exact(client.sent_to(mentor.id), "✅ 8.1"))
     assert "уже отмечен" in _alert(client, calls)
 
 

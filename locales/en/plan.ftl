@@ -60,6 +60,8 @@ plan-all-done = 🎉 Every item of program #{ $program }'s plan is done.
 plan-ask-title = A new item for the plan of program #{ $program }. What is it called? (up to { $max } characters)
 plan-title-placeholder = Item title
 plan-ask-direction = The item's direction:
+plan-ask-form = The item's form of activity: e.g. a talk, an open lesson, a consultation. Type it (or “-” to skip).
+plan-form-placeholder = Form of activity
 plan-ask-kind = What deadline does the item have?
 plan-ask-value = { $kind ->
         [date] Type a date, e.g. 25.12 or 25.12.2026.
@@ -96,6 +98,8 @@ plan-err-program-closed = Program #{ $program } is not active; its plan does not
 plan-err-no-item = Item #{ $item } is not in this plan.
 plan-err-payload = The plan change was not understood.
 plan-err-not-empty = The plan has items already: the roadmap goes only into an empty plan.
+plan-err-past = The deadline { $date } has already passed (today is { $today }). Give a deadline no earlier than today.
+plan-err-past-days = { $days } days after the program's start is { $date }, which has already passed (today is { $today }). Give at least { $min } days.
 
 plan-remind-before = ⏰ In { $days } days ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
 plan-remind-today = ⏰ Today ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
@@ -116,6 +120,7 @@ plan-field = { $field ->
         [title] Title
         [direction] Direction
         [deadline] Deadline
+        [activity_form] Form of activity
         [expected_result] Expected result
        *[criteria] Criteria
     }
@@ -130,6 +135,7 @@ plan-edit-summary = item { $n } “{ $title }”, { $field ->
         [title] new title
         [direction] new direction
         [deadline] new deadline
+        [activity_form] new form of activity
         [expected_result] new expected result
        *[criteria] new criteria
     }: { $value }

@@ -60,6 +60,8 @@ plan-all-done = 🎉 Все пункты плана программы №{ $pro
 plan-ask-title = Новый пункт плана программы №{ $program }. Как он называется? (до { $max } символов)
 plan-title-placeholder = Название пункта
 plan-ask-direction = Направление пункта:
+plan-ask-form = Форма деятельности пункта: например, беседа, открытый урок, консультация. Напишите её (или «-», чтобы пропустить).
+plan-form-placeholder = Форма деятельности
 plan-ask-kind = Какой у пункта срок?
 plan-ask-value = { $kind ->
         [date] Введите дату, например 25.12 или 25.12.2026.
@@ -96,6 +98,8 @@ plan-err-program-closed = Программа №{ $program } не действу
 plan-err-no-item = Пункт №{ $item } не найден в этом плане.
 plan-err-payload = Изменение плана не распознано.
 plan-err-not-empty = В плане уже есть пункты: дорожная карта берётся только в пустой план.
+plan-err-past = Срок { $date } уже прошёл (сегодня { $today }). Укажите срок не раньше сегодняшнего дня.
+plan-err-past-days = { $days } дн. после начала программы — это { $date }, и этот день уже прошёл (сегодня { $today }). Укажите не меньше { $min } дн.
 
 plan-remind-before = ⏰ Через { $days } дн. ({ $due }) срок пункта плана программы №{ $program }: «{ $title }».
 plan-remind-today = ⏰ Сегодня ({ $due }) срок пункта плана программы №{ $program }: «{ $title }».
@@ -116,6 +120,7 @@ plan-field = { $field ->
         [title] Название
         [direction] Направление
         [deadline] Срок
+        [activity_form] Форма деятельности
         [expected_result] Ожидаемый результат
        *[criteria] Критерии
     }
@@ -130,6 +135,7 @@ plan-edit-summary = пункт { $n } «{ $title }», { $field ->
         [title] новое название
         [direction] новое направление
         [deadline] новый срок
+        [activity_form] новая форма деятельности
         [expected_result] новый ожидаемый результат
        *[criteria] новые критерии
     }: { $value }
