@@ -43,7 +43,7 @@ from bot.states import MeetForm
 from handlers.access import Granted
 from handlers.flows import drop_buttons, end_flow, pick_program, reply_target, say
 from models import meetings as mt
-from models.calendar import WorkSchedule, parse_hhmm, today_in
+from models.calendar import WorkSchedule, today_in
 from models.dates import DateInputError, format_moment, parse_moment, parse_time
 from models.people import Organization, User
 from models.programs import Mode, Program
@@ -202,7 +202,7 @@ def _next_days(org: Organization, program: Program, now: datetime) -> list[date]
 
 def _times(org: Organization) -> list[str]:
     """Whole hours of the school's working day."""
-    start, end = parse_hhmm(org.work_start), parse_hhmm(org.work_end)
+    start, end = parse_time(org.work_start), parse_time(org.work_end)
     hours = range(start.hour + (1 if start.minute else 0), end.hour)
     return [f"{h:02d}:00" for h in hours] or ["09:00", "12:00", "15:00"]
 

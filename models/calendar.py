@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from models.dates import parse_time
+
 # The fixed non-working holidays of the Labour Code, art. 112: 1-6 and 8 January (New Year
 # holidays), 7 January (Christmas), 23 February, 8 March, 1 May, 9 May, 12 June, 4 November.
 # They hold in every year, whatever school year a school's stored calendar describes.
@@ -71,13 +73,6 @@ def current_calendar(calendar: dict[str, Any], today: date) -> dict[str, Any]:
     return rolled
 
 
-def parse_hhmm(text: str) -> time:
-    hours, _, minutes = text.strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError(text)
-    return time(int(hours), int(minutes))
-
-
 @dataclass(frozen=True)
 class WorkSchedule:
     """An organization's week and calendar, ready for arithmetic."""
@@ -110,10 +105,10 @@ class WorkSchedule:
         return cls(
             zone=ZoneInfo(org.timezone),
             work_days=frozenset(int(d) for d in org.work_days.split(",") if d),
-            work_start=parse_hhmm(org.work_start),
-            work_end=parse_hhmm(org.work_end),
-            quiet_start=parse_hhmm(org.quiet_start),
-            quiet_end=parse_hhmm(org.quiet_end),
+            work_start=parse_time(org.work_start),
+            work_end=parse_time(org.work_end),
+            quiet_start=parse_time(org.quiet_start),
+            quiet_end=parse_time(org.quiet_end),
             days_off=frozenset(days_off),
             extra_working=frozenset(extra_working - days_off),
         )

@@ -143,7 +143,7 @@ def parse_moment(text: str, today: date, zone: str, now: datetime) -> datetime:
     local = datetime.combine(day, at, tzinfo=ZoneInfo(zone))
     moment = local.astimezone(UTC)
     if moment <= now:
-        example = datetime.combine(today_in_zone(zone, now) + timedelta(days=1), at)
+        example = datetime.combine(today + timedelta(days=1), at)
         raise DateInputError(
             "date-err-moment-past",
             moment=local.strftime("%d.%m.%Y %H:%M"),
@@ -151,10 +151,6 @@ def parse_moment(text: str, today: date, zone: str, now: datetime) -> datetime:
             example=example.strftime("%d.%m.%Y %H:%M"),
         )
     return moment
-
-
-def today_in_zone(zone: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(zone)).date()
 
 
 def parse_range(text: str, today: date | None = None) -> tuple[date, date]:
