@@ -130,7 +130,7 @@ def card_sections(t: Translator, c: Card) -> list[str]:
     )
     if p.ended_at is not None and p.end_reason:
         header += "\n" + t(
-            "card-ended", date=format_local(p.ended_at, c.zone, False), reason=p.end_reason
+            "card-ended", date=format_local(p.ended_at, c.zone, False), end_reason=p.end_reason
         )
     if c.mentor_org:
         people = [t("card-mentor-elsewhere", name=c.mentor_name, org=c.mentor_org)]

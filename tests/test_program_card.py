@@ -426,7 +426,7 @@ async def test_forget_erases_what_the_person_wrote(client: BotClient, cs: CardSc
     assert entries[-1].action == "terminated" and entries[-1].actor_id is None
     # The curator's card says why it ended.
     calls = await client.send(cs.curator.person, f"/program #{cs.program}")
-    assert "отозвал согласие" in _texts(calls)
+    assert "отозвано согласие" in _texts(calls)
 
 
 async def test_forget_in_a_group_keeps_the_program(client: BotClient, cs: CardSchool) -> None:

@@ -13,16 +13,7 @@ card-header =
     Form: { pair-form-label } · mode: { pair-mode-label }
     Dates: { $start } — { $end }
     School: { $org }
-card-end-reason = { $reason ->
-        [completed] the plan is done
-        [mentor-initiative] at the mentor's initiative
-        [mentee-initiative] at the mentee's initiative
-        [agreement] by agreement of both
-        [non-fulfilment] the curator's decision: the program is not carried out
-        [consent-withdrawn] a participant withdrew consent to data processing
-       *[other] { $reason }
-    }
-card-ended = Ended { $date }: { card-end-reason }
+card-ended = Ended { $date }: { change-end-reason }
 card-mentor = 👤 Mentor: { $name }
 card-mentor-elsewhere = 👤 Mentor: { $name } (from another school: { $org })
 card-mentees = 🎓 Mentees:

@@ -13,16 +13,7 @@ card-header =
     Форма: { pair-form-label } · формат: { pair-mode-label }
     Сроки: { $start } — { $end }
     Школа: { $org }
-card-end-reason = { $reason ->
-        [completed] план выполнен
-        [mentor-initiative] по инициативе наставника
-        [mentee-initiative] по инициативе наставляемого
-        [agreement] по соглашению сторон
-        [non-fulfilment] решение куратора: программа не выполняется
-        [consent-withdrawn] участник отозвал согласие на обработку данных
-       *[other] { $reason }
-    }
-card-ended = Завершена { $date }: { card-end-reason }
+card-ended = Завершена { $date }: { change-end-reason }
 card-mentor = 👤 Наставник: { $name }
 card-mentor-elsewhere = 👤 Наставник: { $name } (из другой школы: { $org })
 card-mentees = 🎓 Наставляемые:

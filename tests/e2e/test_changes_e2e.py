@@ -27,19 +27,12 @@ from tests.support.seed import seed
 MONDAY_NOON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
 AGREE, DECLINE = "✅ Согласен", "❌ Не согласен"
 TERMINATE = "⛔ Прекратить досрочно"
-# The end reasons as their buttons and the notices name them.
+# The end reasons as their buttons, the notices and the card's header name them.
 LABELS = {
     EndReason.MENTOR_INITIATIVE: "по инициативе наставника",
     EndReason.MENTEE_INITIATIVE: "по инициативе наставляемого",
     EndReason.AGREEMENT: "по обоюдному решению",
     EndReason.NON_FULFILMENT: "по решению куратора: программа не выполняется",
-}
-# The card's header words them its own way.
-CARD_LABELS = {
-    EndReason.MENTOR_INITIATIVE: "по инициативе наставника",
-    EndReason.MENTEE_INITIATIVE: "по инициативе наставляемого",
-    EndReason.AGREEMENT: "по соглашению сторон",
-    EndReason.NON_FULFILMENT: "решение куратора: программа не выполняется",
 }
 
 
@@ -143,7 +136,7 @@ def _assert_ended(
     change log who proposed the ending and why; the audit log keeps the end reason."""
     card = _card(viewer, program)
     assert f"Программа #{program} — завершена" in card.text
-    assert f": {CARD_LABELS[end_reason]}" in card.text
+    assert f": {LABELS[end_reason]}" in card.text
     assert f"{proposer}: предложено прекратить программу досрочно (причина: {why})" in card.text
     assert f"{proposer}: программа прекращена досрочно (причина: {why})" in card.text
     assert TERMINATE not in card.button_texts()
@@ -225,7 +218,7 @@ def test_extension_mentor_change_end_date_and_termination(
     assert TERMINATE not in card_message.button_texts()
     card = card_message.text
     assert f"Программа #{first} — завершена" in card
-    assert f": {CARD_LABELS[EndReason.NON_FULFILMENT]}" in card
+    assert f": {LABELS[EndReason.NON_FULFILMENT]}" in card
     assert f"Куратор Ольга: программа прекращена досрочно (причина: {why})" in card
     assert "сменился наставник (причина: Разные предметы, нужен словесник)" in card
     assert "Анна Новая: предложено сменить наставника" in card
