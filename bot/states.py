@@ -59,13 +59,14 @@ class MeetForm(StatesGroup):
 
 
 class PlanForm(StatesGroup):
-    """/plan (handlers/plan.py): a completion note, an item being added, removed or
-    edited (its number, the field, the new text or direction; a new deadline goes through
-    `kind` and `value`)."""
+    """/plan (handlers/plan.py): a completion note, an item being added (title,
+    direction, form of activity, deadline), removed or edited (its number, the field, the
+    new text or direction; a new deadline goes through `kind` and `value`)."""
 
     note = State()
     title = State()
     direction = State()
+    activity_form = State()
     kind = State()
     value = State()
     reason = State()

@@ -1,9 +1,10 @@
 """/plan: the plan of a mentoring program (issue 14, item 2).
 
 `/plan` lists the items of one's active programs (as mentor or mentee) with their marks
-and deadlines, a «done» button per open occurrence, and the actions: add an item, apply
-the «Учитель–учитель» template to an empty plan, edit an item (by its number, then the
-field: title, direction, deadline, expected result or criteria), remove one. `/plan #<id>`
+and deadlines, a «done» button per open occurrence, and the actions: add an item (title,
+direction, form of activity or «-», deadline), apply the «Учитель–учитель» template to an
+empty plan, edit an item (by its number, then the field: title, direction, form of
+activity, deadline, expected result or criteria), remove one. `/plan #<id>`
 opens one program's plan for anyone who may see it (a curator of its school too,
 read-only). Marking asks for a short note. After a mentee confirmed «ознакомлен», a plan
 change is a proposal the parties agree on (models/changes.py). Every button re-checks the
@@ -455,9 +456,28 @@ async def direction_picked(
 ) -> None:
     await query.answer()
     await state.update_data(direction=callback_data.code or None)
-    await state.set_state(PlanForm.kind)
+    await state.set_state(PlanForm.activity_form)
     if isinstance(query.message, Message):
-        await query.message.answer(t("plan-ask-kind"), reply_markup=kinds_keyboard(t))
+        await query.message.answer(
+            t("plan-ask-form"),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-form-placeholder")),
+        )
+
+
+@router.message(PlanForm.activity_form, F.text & ~F.text.startswith("/"))
+async def form_typed(message: Message, t: Translator, state: FSMContext) -> None:
+    """The item's form of activity (a talk, an open lesson…), or «-» for none."""
+    try:
+        form = clean_text(message.text)
+    except PlanError as error:
+        await message.answer(
+            t(error.key, **error.args),
+            reply_markup=ForceReply(input_field_placeholder=t.plain("plan-form-placeholder")),
+        )
+        return
+    await state.update_data(activity_form=form)
+    await state.set_state(PlanForm.kind)
+    await message.answer(t("plan-ask-kind"), reply_markup=kinds_keyboard(t))
 
 
 @router.callback_query(PlanForm.kind, PlanKindCb.filter())
@@ -597,6 +617,7 @@ async def _finish_add(
     fields = {
         "title": str(data.get("title", "")),
         "direction": data.get("direction"),
+        "activity_form": data.get("activity_form"),
         "deadline_kind": kind,
         "deadline_spec": spec,
     }
@@ -1018,6 +1039,7 @@ async def reason_typed(
 
 @router.message(PlanForm.note, ~F.text)
 @router.message(PlanForm.title, ~F.text)
+@router.message(PlanForm.activity_form, ~F.text)
 @router.message(PlanForm.value, ~F.text)
 @router.message(PlanForm.reason, ~F.text)
 @router.message(PlanForm.remove, ~F.text)

@@ -1062,28 +1062,54 @@ async def test_add_item_flow_refuses_bad_input(client: BotClient, school: PlanSc
     assert "5000 символов, можно до 300" in _text(calls)
     calls = await client.send(mentor, "Открытый урок по теме «Дроби»")
     calls = await client.press(mentor, client.button_data(calls, "Методическое"))
+    # The form of activity: too long is refused, then a good one.
+    assert "Форма деятельности пункта" in _text(calls)
+    calls = await client.send(mentor, "я" * 2001)
+    assert "2001 символов, можно до 2000" in _text(calls)
+    calls = await client.send(mentor, "Открытый урок, анализ урока")
     calls = await client.press(mentor, client.button_data(calls, "📅 К дате"))
     assert "Введите дату" in _text(calls)
     calls = await client.send(mentor, "31.02")
     assert "31.02" in _text(calls)
     calls = await client.send(mentor, "15.06.2027")
     assert "вне дат программы (01.09.2026 – 31.05.2027)" in _text(calls)
+    # A day already past is refused (today is 23.11.2026), and asked again.
+    calls = await client.send(mentor, "01.11.2026")
+    assert "01.11.2026 уже прошло" in _text(calls)
     calls = await client.send(mentor, "15.12")
     assert "добавлен в план" in _text(calls)
     async with client.sessionmaker() as s:
         (line,) = await plan_of(s, school.program)
     assert line.item.title == "Открытый урок по теме «Дроби»" and line.item.direction == "method"
+    assert line.item.activity_form == "Открытый урок, анализ урока"
     assert [o.due_on for o in line.occurrences] == [date(2026, 12, 15)]
     # A recurring item needs nothing typed.
     calls = await client.send(mentor, "/plan")
     calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
     calls = await client.send(mentor, "Отчёт куратору")
     calls = await client.press(mentor, client.button_data(calls, "Без направления"))
+    calls = await client.send(mentor, "-")  # no form of activity
     calls = await client.press(mentor, client.button_data(calls, "🔁 Раз в полугодие"))
     assert "добавлен в план" in _text(calls)
     async with client.sessionmaker() as s:
         lines = await plan_of(s, school.program)
+    assert lines[1].item.activity_form is None
     assert [o.due_on for o in lines[1].occurrences] == [date(2026, 12, 27), date(2027, 5, 26)]
+    # «30 days after the start» of a program that began on 01.09 is past: refused, asked again.
+    calls = await client.send(mentor, "/plan")
+    calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
+    calls = await client.send(mentor, "Беседа")
+    calls = await client.press(mentor, client.button_data(calls, "Без направления"))
+    calls = await client.send(mentor, "-")
+    calls = await client.press(mentor, client.button_data(calls, "⏱ Через N дней"))
+    calls = await client.send(mentor, "30")
+    assert "30 дн. после начала программы — это 01.10.2026" in _text(calls)
+    assert "Укажите не меньше 83 дн." in _text(calls)
+    calls = await client.send(mentor, "90")
+    assert "добавлен в план" in _text(calls)
+    async with client.sessionmaker() as s:
+        lines = await plan_of(s, school.program)
+    assert [o.due_on for o in lines[2].occurrences] == [date(2026, 11, 30)]
 
 
 async def test_reminder_button_marks_the_occurrence(client: BotClient, school: PlanSchool) -> None:
@@ -1129,6 +1155,7 @@ async def test_a_plan_change_after_acknowledgement_is_a_proposal(
     calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
     calls = await client.send(mentor, "Мастер-класс")
     calls = await client.press(mentor, client.button_data(calls, "ИКТ"))
+    calls = await client.send(mentor, "Мастер-класс для коллег")
     calls = await client.press(mentor, client.button_data(calls, "📅 К дате"))
     # A deadline that does not fit is refused before anything is proposed.
     calls = await client.send(mentor, "01.08.2027")
@@ -1149,6 +1176,7 @@ async def test_a_plan_change_after_acknowledgement_is_a_proposal(
     async with client.sessionmaker() as s:
         (line,) = await plan_of(s, school.program)
     assert line.item.title == "Мастер-класс" and line.item.direction == "ict"
+    assert line.item.activity_form == "Мастер-класс для коллег"
     assert [o.due_on for o in line.occurrences] == [date(2026, 12, 20)]
 
 
@@ -1274,6 +1302,7 @@ async def test_edit_an_item_field_by_field(client: BotClient, school: PlanSchool
     assert [text for c in calls for text, _ in c.buttons] == [
         "Название",
         "Направление",
+        "Форма деятельности",
         "Срок",
         "Ожидаемый результат",
         "Критерии",
@@ -1306,6 +1335,10 @@ async def test_edit_an_item_field_by_field(client: BotClient, school: PlanSchool
     await client.send(mentor, "Урок проведён и разобран")
     await _start_edit(client, mentor, "1", "Критерии")
     await client.send(mentor, "Отзывы коллег")
+    calls = await _start_edit(client, mentor, "1", "Форма деятельности")
+    assert "Форма деятельности сейчас: не задано" in _text(calls)
+    calls = await client.send(mentor, "Открытый урок и его анализ")
+    assert "изменён" in _text(calls)
     item = await _item(client, item_id)
     assert (item.title, item.direction, item.expected_result, item.criteria) == (
         "Открытый урок по дробям",
@@ -1313,6 +1346,7 @@ async def test_edit_an_item_field_by_field(client: BotClient, school: PlanSchool
         "Урок проведён и разобран",
         "Отзывы коллег",
     )
+    assert item.activity_form == "Открытый урок и его анализ"
     # "-" clears a text; /cancel leaves without a change.
     await _start_edit(client, mentor, "1", "Критерии")
     await client.send(mentor, "-")
@@ -1330,7 +1364,7 @@ async def test_edit_an_item_field_by_field(client: BotClient, school: PlanSchool
                 )
             )
         ).all()
-    assert len(logged) == 6
+    assert len(logged) == 7
 
 
 async def test_forged_edit_buttons_do_nothing(client: BotClient, school: PlanSchool) -> None:

@@ -53,7 +53,7 @@ class PlanEditCb(CallbackData, prefix="ple"):
 
 
 # The fields of an item the edit flow changes, in the order of its buttons.
-EDIT_FIELDS = ("title", "direction", "deadline", "expected_result", "criteria")
+EDIT_FIELDS = ("title", "direction", "activity_form", "deadline", "expected_result", "criteria")
 
 
 class PlanFieldCb(CallbackData, prefix="plf"):

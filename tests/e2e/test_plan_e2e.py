@@ -115,6 +115,8 @@ def test_template_marks_and_reminders_to_the_pair_then_the_curator(
     mentor.send("Открытый урок по дробям")
     mentor.wait_for("Направление пункта")
     mentor.press("Методическое")
+    mentor.wait_for("Форма деятельности пункта")
+    mentor.send("Открытый урок, анализ урока")
     mentor.wait_for("Какой у пункта срок")
     mentor.press("📅 К дате")
     mentor.wait_for("Введите дату")
