@@ -52,7 +52,7 @@ from bench.pg import throwaway_database
 from bench.questions import SqlCounter
 from bot.clock import FrozenClock
 from bot.config import Settings
-from models import outbox
+from models import outbox, plans
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.meetings import Meeting
 from models.migrate import upgrade
@@ -78,7 +78,6 @@ ZONES = [
 MENTORS_PER_SCHOOL = 5
 MENTEES_PER_PROGRAM = 2
 ITEMS_PER_PROGRAM = 10
-WAKE_DAYS = 14  # models/plans.py: the catch-up first looks 14 days before a deadline
 PLANNED_AT = datetime(2026, 9, 1, 5, 0, tzinfo=UTC)
 BACKLOG = datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
 DUE = BACKLOG + timedelta(days=1)  # 10:05 in Moscow on 02.12
@@ -94,8 +93,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def wake_at(due_on: date, zone: str) -> datetime:
-    local = datetime.combine(due_on - timedelta(days=WAKE_DAYS), dtime(0, 0), ZoneInfo(zone))
-    return max(local.astimezone(UTC), PLANNED_AT)
+    """When the catch-up first looks at an occurrence planned at PLANNED_AT: the model's
+    own rule (models/plans.py wake_at, its WAKE_DAYS and WAKE_SLACK_DAYS), one source."""
+    first_look = plans.wake_at(due_on, zone, PLANNED_AT)
+    assert first_look is not None
+    return first_look
 
 
 QUARTERS = [
