@@ -48,20 +48,8 @@ from handlers.flows import drop_buttons, reply_target, say
 from models.calendar import today_in
 from models.changes import ChangeError, clean_reason
 from models.dates import DateInputError, format_day, parse_range
-from models.people import (
-    Organization,
-    Role,
-    Roles,
-    User,
-    curator_orgs,
-    load_roles,
-    may_manage,
-    member_of,
-)
-from models.programs import (
+from models.pairing import (
     PairingError,
-    Program,
-    ProgramStatus,
     accept_program,
     check_people,
     create_program,
@@ -74,6 +62,17 @@ from models.programs import (
     refuse_program,
     validate_dates,
 )
+from models.people import (
+    Organization,
+    Role,
+    Roles,
+    User,
+    curator_orgs,
+    load_roles,
+    may_manage,
+    member_of,
+)
+from models.programs import Program, ProgramStatus
 
 router = Router(name="pairs")
 

@@ -53,7 +53,7 @@ from handlers.access import Granted
 from handlers.flows import end_flow, flow_program, pick_program, program_id_arg, say
 from models import changes
 from models.calendar import today_in
-from models.dates import DateInputError, parse_day
+from models.dates import DateInputError, format_day, parse_day
 from models.people import Organization, Role, Roles, User
 from models.plans import (
     TITLE_MAX,
@@ -85,7 +85,7 @@ from models.program_card import (
     programs_visible_to,
     viewer_roles,
 )
-from models.programs import Program, ProgramStatus, format_day
+from models.programs import Program, ProgramStatus
 
 router = Router(name="plan")
 

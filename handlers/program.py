@@ -43,6 +43,7 @@ from bot.texts import pack_lines
 from handlers.access import Granted
 from handlers.flows import end_flow, pick_program, program_id_arg, reply_target
 from models.calendar import today_in
+from models.dates import format_day
 from models.people import Organization, Role, Roles, User
 from models.program_card import (
     LIST_MAX,
@@ -62,7 +63,7 @@ from models.program_card import (
     programs_visible_to,
     viewer_roles,
 )
-from models.programs import Program, ProgramStatus, format_day
+from models.programs import Program, ProgramStatus
 
 router = Router(name="program")
 

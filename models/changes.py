@@ -21,6 +21,7 @@ from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.meetings import DEFAULT_REMINDERS
 from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref
+from models.pairing import rank_mentors
 from models.people import Membership, Organization, Role, User, member_of
 from models.plans import PlanError, PlanItem, PlanOccurrence
 from models.programs import (
@@ -31,7 +32,6 @@ from models.programs import (
     end_bounds,
     lent_from,
     lock_program,
-    rank_mentors,
 )
 from models.runtime import insert_ignore
 

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit, outbox
 from models.calendar import WorkSchedule, current_calendar, school_year_of, today_in
+from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.people import NAMELESS, Direction, Membership, Organization, Role, User
 from models.programs import (
@@ -43,7 +44,6 @@ from models.programs import (
     Program,
     ProgramMentee,
     ProgramStatus,
-    format_day,
     lock_program,
 )
 from models.runtime import insert_ignore

@@ -19,10 +19,11 @@ from models.audit import AuditEntry
 from models.changes import EndReason, Proposal, ProposalVote
 from models.db import write_gate
 from models.outbox import OutboxMessage
+from models.pairing import PairingError, create_program
 from models.people import User
 from models.personal_data import forget_person
 from models.plans import PlanItem, PlanOccurrence
-from models.programs import PairingError, Program, ProgramMentee, create_program
+from models.programs import Program, ProgramMentee
 from models.questions import Question, sla_catch_up
 from tests.support.botclient import BotClient, Call
 from tests.support.seed import Member, PairSchool, World, seed

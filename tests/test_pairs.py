@@ -12,6 +12,7 @@ from bot.i18n import Locales
 from bot.keyboards.pairs import pair_mentees_keyboard
 from models.dates import DateInputError, parse_range
 from models.outbox import OutboxMessage
+from models.pairing import validate_dates
 from models.programs import (
     Form,
     Program,
@@ -20,7 +21,6 @@ from models.programs import (
     active_programs_of_mentee,
     mentees_of_mentor,
     mentors_of_mentee,
-    validate_dates,
 )
 from tests.support.botclient import BotClient, Call
 from tests.support.seed import Member, PairSchool
