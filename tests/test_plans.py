@@ -1444,3 +1444,19 @@ async def test_an_edit_after_acknowledgement_is_a_proposal(
     calls = await client.send(mentor, "Урок по дробям")
     assert "нужно согласовать" in _text(calls)
     assert (await _item(client, item_id)).title == "Открытый урок"
+    # The form of activity the same way: the proposal names it.
+    await client.send(mentor, "/cancel")
+    await _start_edit(client, mentor, "1", "Форма деятельности")
+    calls = await client.send(mentor, "Беседа")
+    assert "нужно согласовать" in _text(calls)
+    calls = await client.send(mentor, "Так удобнее")
+    assert "предложено" in _text(calls)
+    async with client.sessionmaker() as s:
+        last = await s.scalar(
+            select(Proposal)
+            .where(Proposal.program_id == school.program)
+            .order_by(Proposal.id.desc())
+        )
+    assert last is not None and last.payload["changes"] == {"activity_form": "Беседа"}
+    assert last.payload["summary"] == "пункт 1 «Открытый урок», новая форма деятельности: Беседа"
+    assert (await _item(client, item_id)).activity_form is None
