@@ -318,8 +318,8 @@ async def log_step(
     reason: str | None = None,
     **details: Any,
 ) -> None:
-    """One step of a proposal in the program's change log: `step` is proposed, declined,
-    withdrawn or failed; the action names the kind too (`declined-extend`)."""
+    """One step of a proposal in the program's change log: `step` is proposed, agreed,
+    declined, withdrawn or failed; the action names the kind too (`declined-extend`)."""
     payload = proposal.payload or {}
     what = {k: payload[k] for k in LOGGED if k in payload}
     await audit.record(
@@ -522,6 +522,7 @@ async def vote(
     if mentor_change:
         proposal.payload = {**(proposal.payload or {}), "mentor_id": mentor_id}
         await session.flush()
+    await log_step(session, proposal, "agreed", user_id, now, party=mine.party)
     if not await _complete(session, proposal.id):
         return VoteResult.RECORDED, proposal
     return await _settle(session, proposal, program, user_id, now, hours, offsets), proposal

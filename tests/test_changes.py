@@ -97,9 +97,17 @@ async def test_extension_agreed_by_both(client: BotClient, w: World) -> None:
     assert "вступило в силу" in _alert(client, calls)
     assert (await _program(client, w.program_b)).ends_on == date(2027, 6, 30)
     assert "принято всеми сторонами" in client.last_text(w.curator.person.id)
-    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "extended"]
+    log = await _audit(client, w.program_b)
+    [entry] = [e for e in log if e.action == "extended"]
     assert entry.actor_id == w.curator.user_id and entry.reason == "Нужно закончить открытый урок"
     assert entry.details["new_end"] == "2027-06-30" and not entry.details["beyond_12_months"]
+    # the log keeps who agreed, in order, before the change itself
+    steps = [(e.action, e.actor_id) for e in log if e.action.endswith("-extend")]
+    assert steps == [
+        ("proposed-extend", w.curator.user_id),
+        ("agreed-extend", w.mentor_b.user_id),
+        ("agreed-extend", w.mentee3.user_id),
+    ]
 
 
 async def test_extension_refused_when_one_declines(client: BotClient, w: World) -> None:

@@ -53,26 +53,32 @@ card-action = { $action ->
         [completed] program completed
         [mentor-changed] mentor changed
         [proposed-extend] proposed an extension
+        [agreed-extend] agreed to an extension
         [declined-extend] declined an extension
         [withdrawn-extend] withdrawn as the program ended: an extension
         [failed-extend] did not take effect (no longer fits): an extension
         [proposed-shorten] proposed a shortening
+        [agreed-shorten] agreed to a shortening
         [declined-shorten] declined a shortening
         [withdrawn-shorten] withdrawn as the program ended: a shortening
         [failed-shorten] did not take effect (no longer fits): a shortening
         [proposed-plan_change] proposed a plan change
+        [agreed-plan_change] agreed to a plan change
         [declined-plan_change] declined a plan change
         [withdrawn-plan_change] withdrawn as the program ended: a plan change
         [failed-plan_change] did not take effect (no longer fits): a plan change
         [proposed-terminate] proposed an early termination
+        [agreed-terminate] agreed to an early termination
         [declined-terminate] declined an early termination
         [withdrawn-terminate] withdrawn as the program ended: an early termination
         [failed-terminate] did not take effect (no longer fits): an early termination
         [proposed-change_mentor] proposed a change of mentor
+        [agreed-change_mentor] approved a change of mentor
         [declined-change_mentor] declined a change of mentor
         [withdrawn-change_mentor] withdrawn as the program ended: a change of mentor
         [failed-change_mentor] did not take effect (no longer fits): a change of mentor
         [proposed-release] proposed the mentor's release
+        [agreed-release] approved releasing the mentor
         [declined-release] declined the mentor's release
         [withdrawn-release] withdrawn as the program ended: the mentor's release
         [failed-release] did not take effect (no longer fits): the mentor's release
