@@ -511,7 +511,7 @@ async def _set_dates(
     try:
         start, end = parse_range(text)
     except DateInputError as error:
-        return error.key, error.args
+        return error.key, error.params
     problem = validate_dates(draft.form, start, end, today_in(org.timezone, clock.now()))
     if problem is not None:
         return problem, date_problem_args(start)

@@ -393,7 +393,7 @@ async def note_typed(
         result, occurrence = await mark_done(session, occ_id, user.id, message.text, now)
     except PlanError as error:
         await message.answer(
-            t(error.key, **error.args),
+            t(error.key, **error.params),
             reply_markup=ForceReply(input_field_placeholder=t.plain("plan-note-placeholder")),
         )
         return
@@ -441,7 +441,7 @@ async def title_typed(message: Message, t: Translator, state: FSMContext) -> Non
         title = clean_title(message.text)
     except PlanError as error:
         await message.answer(
-            t(error.key, **error.args),
+            t(error.key, **error.params),
             reply_markup=ForceReply(input_field_placeholder=t.plain("plan-title-placeholder")),
         )
         return
@@ -471,7 +471,7 @@ async def form_typed(message: Message, t: Translator, state: FSMContext) -> None
         form = clean_text(message.text)
     except PlanError as error:
         await message.answer(
-            t(error.key, **error.args),
+            t(error.key, **error.params),
             reply_markup=ForceReply(input_field_placeholder=t.plain("plan-form-placeholder")),
         )
         return
@@ -560,10 +560,10 @@ async def value_typed(
     try:
         spec = _spec_of(kind, message.text or "", today_in(org.timezone, clock.now()))
     except DateInputError as error:
-        await message.answer(t(error.key, **error.args), reply_markup=placeholder)
+        await message.answer(t(error.key, **error.params), reply_markup=placeholder)
         return
     except PlanError as error:
-        await message.answer(t(error.key, **error.args), reply_markup=placeholder)
+        await message.answer(t(error.key, **error.params), reply_markup=placeholder)
         return
     await _finish_add(message, session, roles, user, t, state, clock, kind, spec)
 
@@ -603,12 +603,12 @@ async def _finish_add(
             return
         if kind in (DeadlineKind.RECURRING, DeadlineKind.AS_NEEDED) or error.key in GONE:
             await state.clear()
-            await target.answer(t(error.key, **error.args))
+            await target.answer(t(error.key, **error.params))
             return
         await state.update_data(kind=kind)
         await state.set_state(PlanForm.value)
         await target.answer(
-            t(error.key, **error.args),
+            t(error.key, **error.params),
             reply_markup=ForceReply(
                 input_field_placeholder=t.plain("plan-value-placeholder", kind=kind)
             ),
@@ -632,12 +632,12 @@ async def _finish_add(
     except PlanError as error:
         if kind in (DeadlineKind.RECURRING, DeadlineKind.AS_NEEDED):
             await state.clear()
-            await target.answer(t(error.key, **error.args))
+            await target.answer(t(error.key, **error.params))
             return
         await state.update_data(kind=kind)
         await state.set_state(PlanForm.value)
         await target.answer(
-            t(error.key, **error.args),
+            t(error.key, **error.params),
             reply_markup=ForceReply(
                 input_field_placeholder=t.plain("plan-value-placeholder", kind=kind)
             ),
@@ -816,7 +816,7 @@ async def edit_text_typed(
     try:
         value = clean_title(message.text) if field == "title" else clean_text(message.text)
     except PlanError as error:
-        await message.answer(t(error.key, **error.args), reply_markup=again)
+        await message.answer(t(error.key, **error.params), reply_markup=again)
         return
     program = await _edit_target(message, session, roles, user, t, state)
     if program is None or user is None:
@@ -828,9 +828,9 @@ async def edit_text_typed(
         return
     if error.key in GONE:
         await state.clear()
-        await message.answer(t(error.key, **error.args))
+        await message.answer(t(error.key, **error.params))
         return
-    await message.answer(t(error.key, **error.args), reply_markup=again)
+    await message.answer(t(error.key, **error.params), reply_markup=again)
 
 
 @router.callback_query(PlanForm.edit_direction, PlanDirCb.filter())
@@ -864,7 +864,7 @@ async def edit_direction_picked(
     )
     if error is not None:
         await state.clear()
-        await query.message.answer(t(error.key, **error.args))
+        await query.message.answer(t(error.key, **error.params))
 
 
 async def _edit_target(
@@ -976,7 +976,7 @@ async def template_button(
     try:
         items = await apply_template(session, program, user.id, clock.now())
     except PlanError as error:
-        await query.message.answer(t(error.key, **error.args))
+        await query.message.answer(t(error.key, **error.params))
         return
     await query.message.answer(
         t("plan-template-applied", count=len(items), program=program.id),
@@ -1005,7 +1005,7 @@ async def reason_typed(
     try:
         reason = clean_text(message.text, REASON_MAX)
     except PlanError as error:
-        await message.answer(t(error.key, **error.args), reply_markup=ForceReply())
+        await message.answer(t(error.key, **error.params), reply_markup=ForceReply())
         return
     if reason is None:
         await message.answer(t("plan-reason-needed"), reply_markup=ForceReply())
@@ -1017,7 +1017,7 @@ async def reason_typed(
         try:
             await apply_change(session, program, payload, user.id, now, reason=reason)
         except PlanError as error:
-            await message.answer(t(error.key, **error.args))
+            await message.answer(t(error.key, **error.params))
             return
         await message.answer(t("plan-changed"), reply_markup=open_keyboard(t, program.id))
         return

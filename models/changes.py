@@ -19,6 +19,7 @@ from models import audit, lifecycle, meetings, plans
 from models.calendar import today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
+from models.errors import RuleError
 from models.meetings import DEFAULT_REMINDERS
 from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref
 from models.pairing import rank_mentors
@@ -126,13 +127,8 @@ END_REASONS_BY_SIDE: dict[str, tuple[str, ...]] = {
 }
 
 
-class ChangeError(ValueError):
-    """A change cannot be proposed or applied. `key` is a locale key; `params` fill it."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = args
+class ChangeError(RuleError):
+    """A change cannot be proposed or applied."""
 
 
 class VoteResult(enum.StrEnum):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from models.errors import RuleError
 
 DAY_PATTERN = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?"
 TIME_PATTERN = r"(\d{1,2})[:.](\d{2})"
@@ -26,23 +27,8 @@ QUOTE_LIMIT = 40
 YEARS_AHEAD = 8
 
 
-class DateInputError(ValueError):
-    """What was typed is not a usable date or time. `key` is a locale key; `args` (also
-    `params`) is the dict that fills it."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params: dict[str, Any] = args
-
-    # BaseException.args is a tuple; here it is the message's arguments, as callers expect.
-    @property  # type: ignore[override]
-    def args(self) -> dict[str, Any]:  # type: ignore[override]
-        return self.params
-
-    @args.setter
-    def args(self, value: Any) -> None:  # BaseException.__init__ never calls it; pickling may
-        pass
+class DateInputError(RuleError):
+    """What was typed is not a usable date or time."""
 
 
 def _quote(text: str) -> str:

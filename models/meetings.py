@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models import audit, outbox
 from models.dates import format_moment
 from models.db import Base, UTCDateTime
+from models.errors import RuleError
 from models.outbox import enqueue
 from models.people import Organization, User
 from models.programs import Mode, Program, ProgramMentee, ProgramStatus
@@ -81,13 +82,8 @@ DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
 LIVE_STATUSES = (MeetingStatus.PROPOSED, MeetingStatus.CONFIRMED)
 
 
-class MeetingError(ValueError):
-    """A meeting cannot be planned or changed so. `key` is a locale key; `args` fill it."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = args
+class MeetingError(RuleError):
+    """A meeting cannot be planned or changed so."""
 
 
 def parse_offsets(text: str) -> tuple[timedelta, ...]:

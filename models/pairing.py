@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import audit
 from models.calendar import today_in
 from models.dates import format_day
+from models.errors import RuleError
 from models.outbox import enqueue
 from models.people import (
     Membership,
@@ -38,13 +39,8 @@ from models.runtime import insert_ignore
 SUBJECT_MATCH_SCORE = 2
 
 
-class PairingError(ValueError):
-    """A rule of pairing is broken. `key` is a locale key; `params` fill it."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = args
+class PairingError(RuleError):
+    """A rule of pairing is broken."""
 
 
 def is_form(value: str) -> bool:

@@ -38,6 +38,7 @@ from models import audit, outbox
 from models.calendar import WorkSchedule, current_calendar, school_year_of, today_in
 from models.dates import format_day
 from models.db import Base, UTCDateTime
+from models.errors import RuleError
 from models.people import NAMELESS, Direction, Membership, Organization, Role, User
 from models.programs import (
     LIVE,
@@ -136,21 +137,8 @@ WAKE_SLACK_DAYS = 12
 EDITABLE = ("title", "direction", "activity_form", "expected_result", "criteria")
 
 
-class PlanError(ValueError):
-    """A rule of the plan is broken. `key` is a locale key; `args` fill it."""
-
-    def __init__(self, key: str, **args: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params: dict[str, Any] = args
-
-    @property  # type: ignore[override]
-    def args(self) -> dict[str, Any]:  # type: ignore[override]
-        return self.params
-
-    @args.setter
-    def args(self, value: Any) -> None:
-        pass
+class PlanError(RuleError):
+    """A rule of the plan is broken."""
 
 
 def clean_title(text: str | None) -> str:

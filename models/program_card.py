@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit, plans
 from models.audit import AuditEntry
+from models.errors import RuleError
 from models.meetings import Meeting, MeetingStatus
 from models.outbox import enqueue
 from models.people import Membership, Organization, Role, Roles, User
@@ -319,12 +320,8 @@ async def people_of(
 # What the pair does on the card ------------------------------------------------------
 
 
-class NoteError(ValueError):
-    """`key` is a locale key."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class NoteError(RuleError):
+    """A note field cannot take this text."""
 
 
 def clean_note(text: str | None) -> str | None:

@@ -42,7 +42,7 @@ def test_days() -> None:
     assert refusal(parse_day, "завтра", TODAY).key == "date-err-day-format"
     assert refusal(parse_day, "", TODAY).key == "date-err-day-format"
     far = refusal(parse_day, "02.12.2027", TODAY, max_days_ahead=366)
-    assert (far.key, far.args["latest"]) == ("date-err-too-far", "01.12.2027")
+    assert (far.key, far.params["latest"]) == ("date-err-too-far", "01.12.2027")
     assert parse_day("01.12.2027", TODAY, max_days_ahead=366) == date(2027, 12, 1)
 
 
@@ -119,8 +119,8 @@ def test_bad_moments_are_explained_in_both_languages(text: str, key: str, ru: st
     error = refusal(parse_moment, text, TODAY, MOSCOW, NOW)
     assert error.key == key
     locales = Locales()
-    assert ru in locales.get("ru")(error.key, **error.args)
-    assert en in locales.get("en")(error.key, **error.args)
+    assert ru in locales.get("ru")(error.key, **error.params)
+    assert en in locales.get("en")(error.key, **error.params)
 
 
 def test_every_refusal_renders_in_both_languages() -> None:
@@ -140,7 +140,7 @@ def test_every_refusal_renders_in_both_languages() -> None:
     locales = Locales()
     for error in errors:
         for language in ("ru", "en"):
-            text = locales.get(language)(error.key, **error.args)
+            text = locales.get(language)(error.key, **error.params)
             assert text and "{" not in text and error.key not in text, (language, text)
 
 
@@ -151,7 +151,7 @@ def test_ranges() -> None:
     assert parse_range("01.12-31.05", TODAY) == (date(2026, 12, 1), date(2027, 5, 31))
     assert refusal(parse_range, "01.12-31.05").key == "date-err-year-needed"
     order = refusal(parse_range, "31.05.2027-01.12.2026")
-    assert (order.key, order.args) == (
+    assert (order.key, order.params) == (
         "date-err-range-order",
         {"start": "31.05.2027", "end": "01.12.2026"},
     )
@@ -159,4 +159,4 @@ def test_ranges() -> None:
 
 def test_a_long_text_is_quoted_short() -> None:
     error = refusal(parse_day, "x" * 5000, TODAY)
-    assert len(error.args["text"]) <= 40
+    assert len(error.params["text"]) <= 40

@@ -240,9 +240,9 @@ async def test_a_deadline_already_past_is_refused(
             deadline_kind=kind,
             deadline_spec=spec,
         )
-    assert err.value.key == key and err.value.args["today"] == "23.11.2026"
+    assert err.value.key == key and err.value.params["today"] == "23.11.2026"
     if kind == DeadlineKind.RELATIVE:
-        assert err.value.args["date"] == "01.10.2026" and err.value.args["min"] == 83
+        assert err.value.params["date"] == "01.10.2026" and err.value.params["min"] == 83
     # Nor through an agreed proposal, nor as an item's new deadline.
     item_id = await _add(
         sessionmaker,
@@ -361,7 +361,7 @@ async def test_deadline_outside_the_program_is_refused(
             deadline_spec=spec,
         )
     assert err.value.key == "plan-err-outside"
-    assert err.value.args["start"] == "01.09.2026" and err.value.args["end"] == "31.05.2027"
+    assert err.value.params["start"] == "01.09.2026" and err.value.params["end"] == "31.05.2027"
     async with sessionmaker() as s:
         assert await plan_of(s, ps.program) == []
 

@@ -100,7 +100,7 @@ async def away(message: Message, command: CommandObject, **data: Any) -> None:
     try:
         until = parse_away_date(command.args or "", today)
     except DateInputError as error:
-        await message.answer(ctx.t(error.key, **error.args) + "\n" + ctx.t("away-usage"))
+        await message.answer(ctx.t(error.key, **error.params) + "\n" + ctx.t("away-usage"))
         return
     await set_away(ctx.session, ctx.user.id, until)
     await message.answer(ctx.t("away-set", until=format_day(until)))
