@@ -743,6 +743,40 @@ async def _apply(
 # One-sided steps: the curator's termination, completion --------------------------------
 
 
+async def _curators_program(
+    session: AsyncSession, program_id: int, curator_id: int, is_admin: bool
+) -> Program:
+    """The program, when the person acts on it as its curator; else ChangeError."""
+    program = await session.get(Program, program_id)
+    if program is None or await side_of(session, program, curator_id, is_admin=is_admin) != (
+        "curator"
+    ):
+        raise ChangeError("change-err-not-party")
+    return program
+
+
+async def _end_by_curator(
+    session: AsyncSession,
+    program_id: int,
+    curator_id: int,
+    end_reason: EndReason,
+    now: datetime,
+    reason: str | None = None,
+) -> Program:
+    ended = await lifecycle.end_program(
+        session,
+        program_id,
+        end_reason=end_reason,
+        actor_id=curator_id,
+        now=now,
+        reason=reason,
+        skip_user=curator_id,
+    )
+    if ended is None:
+        raise ChangeError("change-err-not-active", program=program_id)
+    return ended
+
+
 async def terminate_for_non_fulfilment(
     session: AsyncSession,
     program_id: int,
@@ -753,24 +787,11 @@ async def terminate_for_non_fulfilment(
     is_admin: bool = False,
 ) -> Program:
     """The only one-sided ending: the curator's, when the program is not carried out."""
-    program = await session.get(Program, program_id)
-    if program is None or await side_of(session, program, curator_id, is_admin=is_admin) != (
-        "curator"
-    ):
-        raise ChangeError("change-err-not-party")
+    await _curators_program(session, program_id, curator_id, is_admin)
     text = clean_reason(reason)
-    ended = await lifecycle.end_program(
-        session,
-        program_id,
-        end_reason=EndReason.NON_FULFILMENT,
-        actor_id=curator_id,
-        now=now,
-        reason=text,
-        skip_user=curator_id,
+    return await _end_by_curator(
+        session, program_id, curator_id, EndReason.NON_FULFILMENT, now, text
     )
-    if ended is None:
-        raise ChangeError("change-err-not-active", program=program_id)
-    return ended
 
 
 async def plan_done(session: AsyncSession, program_id: int) -> bool:
@@ -794,27 +815,13 @@ async def complete(
     is_admin: bool = False,
 ) -> Program:
     """The curator confirms completion: at or after the end date, or with the plan done."""
-    program = await session.get(Program, program_id)
-    if program is None or await side_of(session, program, curator_id, is_admin=is_admin) != (
-        "curator"
-    ):
-        raise ChangeError("change-err-not-party")
+    program = await _curators_program(session, program_id, curator_id, is_admin)
     if program.status != ProgramStatus.ACTIVE:
         raise ChangeError("change-err-not-active", program=program_id)
     today = await _today(session, program, now)
     if today < program.ends_on and not await plan_done(session, program_id):
         raise ChangeError("change-err-too-early", end=format_day(program.ends_on))
-    ended = await lifecycle.end_program(
-        session,
-        program_id,
-        end_reason=EndReason.COMPLETED,
-        actor_id=curator_id,
-        now=now,
-        skip_user=curator_id,
-    )
-    if ended is None:
-        raise ChangeError("change-err-not-active", program=program_id)
-    return ended
+    return await _end_by_curator(session, program_id, curator_id, EndReason.COMPLETED, now)
 
 
 async def complete_if_done(
