@@ -51,6 +51,11 @@ card-action = { $action ->
         [plan-changed] plan changed
         [terminated] program terminated early
         [completed] program completed
+        [meeting-proposed] a meeting proposed
+        [meeting-confirmed] a meeting confirmed
+        [meeting-rescheduled] a meeting moved
+        [meeting-cancelled] a meeting cancelled
+        [meeting-held] marked whether a meeting took place
         [mentor-changed] mentor changed
         [proposed-extend] proposed an extension
         [agreed-extend] agreed to an extension

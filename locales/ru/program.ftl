@@ -51,6 +51,11 @@ card-action = { $action ->
         [plan-changed] план изменён
         [terminated] программа прекращена досрочно
         [completed] программа завершена
+        [meeting-proposed] предложена встреча
+        [meeting-confirmed] встреча подтверждена
+        [meeting-rescheduled] встреча перенесена
+        [meeting-cancelled] встреча отменена
+        [meeting-held] отмечено, состоялась ли встреча
         [mentor-changed] сменился наставник
         [proposed-extend] предложено продлить программу
         [agreed-extend] согласие продлить программу
