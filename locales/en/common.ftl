@@ -20,6 +20,7 @@ help-mentee =
     /program — your program: the note, progress, «I have read it»
     /plan — the plan: deadlines, completion marks, new items
     /meet — schedule a meeting with your mentor, /meetings — your meetings
+    /change_mentor — ask for another mentor (with a reason)
 help-mentor =
     <b>Mentor</b>
     Reply to a question, or press «Answer».
@@ -29,13 +30,14 @@ help-mentor =
     /plan — the plan: deadlines, completion marks, the «Teacher–teacher» roadmap
     /meet — schedule a meeting, /meetings — meetings and marking them held
     /away 01.12.2026 — away until a date, /back — back again
+    /release — ask to be released from a program (with a reason)
 help-curator =
     <b>Curator</b>
     /invite curator|mentor|mentee [number] — an invite link (optional: a cap on uses)
     /invites — active links
     /people — the bank of mentors and mentees
     /pair — form a pair or a group
-    /program #number — a program's card
+    /program #number — a program's card: extend, shorten, terminate, complete
     /plan — the plans of the school's programs
     /settings — time zone, working hours, quiet hours, calendar
 help-admin =
