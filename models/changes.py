@@ -210,6 +210,10 @@ async def _check_dates(
     today = await _today(session, program, now)
     if kind == ProposalKind.EXTEND and new_end <= program.ends_on:
         raise ChangeError("change-err-not-later", end=format_day(program.ends_on))
+    if kind == ProposalKind.EXTEND and new_end < today:
+        # A program past its end waits for the curator; a new end already behind us
+        # would make its «at the end» marks overdue at once.
+        raise ChangeError("change-err-past", today=format_day(today))
     if kind == ProposalKind.EXTEND and new_end > latest_end(program):
         raise ChangeError(
             "change-err-too-late",
