@@ -182,6 +182,11 @@ def OwnOccurrence() -> Granted:
 # Rendering ---------------------------------------------------------------------------
 
 
+def direction_name(t: Translator, code: str | None) -> str:
+    """A direction's name as /profile shows it (the direction-* keys)."""
+    return t.plain(f"direction-{code}") if code else t.plain("plan-no-direction")
+
+
 def _deadline(t: Translator, occ: PlanOccurrence, today: date, zone: str) -> str:
     if occ.done_at is not None:
         done = format_day(today_in(zone, occ.done_at))
@@ -203,7 +208,7 @@ def _item_line(t: Translator, line: PlanLine, today: date, zone: str) -> str:
         "plan-item",
         n=item.position,
         title=item.title,
-        direction=item.direction or "none",
+        direction=direction_name(t, item.direction),
     )
     occs = line.occurrences
     if len(occs) == 1:
@@ -783,7 +788,11 @@ async def field_picked(
     if field == "direction":
         await state.set_state(PlanForm.edit_direction)
         await query.message.answer(
-            t("plan-ask-edit-direction", title=item.title, direction=item.direction or "none"),
+            t(
+                "plan-ask-edit-direction",
+                title=item.title,
+                direction=direction_name(t, item.direction),
+            ),
             reply_markup=directions_keyboard(t),
         )
         return
@@ -895,7 +904,7 @@ def _summary(t: Translator, item: PlanItem, changed: dict[str, Any]) -> str:
     else:
         ((field, raw),) = changed.items()
         if field == "direction":
-            value = t.plain("plan-direction", direction=raw or "none")
+            value = direction_name(t, raw)
         else:
             value = str(raw) if raw else t.plain("plan-current-none")
     if len(value) > SUMMARY_VALUE_MAX:

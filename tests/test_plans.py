@@ -973,7 +973,7 @@ async def test_template_applied_and_items_marked_with_notes(
     mentor, mentee = school.mentor.person, school.mentee.person
     calls = await client.send(mentor, "/plan")
     assert "План пока пуст" in _text(calls)
-    calls = await client.press(mentor, client.button_data(calls, "📋 Взять дорожную карту"))
+    calls = await client.press(mentor, client.button_data(calls, "📋 Дорожная карта"))
     assert "13 мероприятий" in _text(calls)
     calls = await client.send(mentee, "/plan")
     text = _text(calls)
@@ -981,7 +981,7 @@ async def test_template_applied_and_items_marked_with_notes(
     # Taken on 23.11 in a program that began on 01.09: its first steps are due today,
     # nothing is overdue.
     assert "просрочено: 0" in text and "❗" not in text
-    first = "требованиями к учителю <i>(нормативно-правовое)</i> ⏳ до 23.11.2026"
+    first = "требованиями к учителю <i>(Нормативно-правовое)</i> ⏳ до 23.11.2026"
     assert first in text
     assert "🔁 по мере необходимости" in text
     # The mentee marks item 1 with a note.
@@ -1460,3 +1460,54 @@ async def test_an_edit_after_acknowledgement_is_a_proposal(
     assert last is not None and last.payload["changes"] == {"activity_form": "Беседа"}
     assert last.payload["summary"] == "пункт 1 «Открытый урок», новая форма деятельности: Беседа"
     assert (await _item(client, item_id)).activity_form is None
+
+
+# Review findings 10 and 15b: short button labels, one set of direction names -------------
+
+
+async def test_plan_buttons_are_short_and_directions_read_as_in_the_profile(
+    client: BotClient, school: PlanSchool
+) -> None:
+    from models.people import User
+
+    mentor = school.mentor.person
+    calls = await client.send(mentor, "/plan")
+    labels = [text for c in calls for text, _ in c.buttons]
+    assert "📋 Дорожная карта" in labels
+    calls = await client.press(mentor, client.button_data(calls, "➕ Добавить пункт"))
+    calls = await client.send(mentor, "Классный час")
+    labels = [text for c in calls for text, _ in c.buttons]
+    assert "Воспитательная работа" in labels
+    assert max(len(label) for label in labels) <= 25, labels
+    calls = await client.press(mentor, _exact(calls, "Воспитательная работа"))
+    calls = await client.send(mentor, "-")
+    labels = [text for c in calls for text, _ in c.buttons]
+    assert "💬 По мере вопросов" in labels
+    assert max(len(label) for label in labels) <= 25, labels
+    calls = await client.press(mentor, _exact(calls, "💬 По мере вопросов"))
+    # The list names the direction in full, as /profile does.
+    calls = await client.send(mentor, "/plan")
+    assert "Классный час <i>(Внеурочная и воспитательная работа)</i>" in _text(calls)
+    # In English too: the names of /profile, not a raw value.
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(update(User).where(User.id == school.mentor.user_id).values(language="en"))
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await add_item(
+            s,
+            program,
+            school.mentor.user_id,
+            client.clock.now(),
+            title="The law on education",
+            direction="legal",
+            deadline_kind="as_needed",
+            deadline_spec={},
+        )
+    calls = await client.send(mentor, "/plan")
+    text = _text(calls)
+    assert "The law on education <i>(Normative and legal)</i>" in text
+    assert "normative-legal" not in text
+    calls = await client.press(mentor, client.button_data(calls, "➕ Add an item"))
+    calls = await client.send(mentor, "Class hour")
+    labels = [text for c in calls for text, _ in c.buttons]
+    assert "Upbringing work" in labels and "Normative and legal" in labels

@@ -75,7 +75,7 @@ def directions_keyboard(t: Translator, chosen: Iterable[str]) -> InlineKeyboardM
     for direction in Direction:
         mark = "✅ " if direction.value in chosen else ""
         builder.button(
-            text=mark + t.plain(f"direction-{direction.value}"),
+            text=mark + t.plain("direction-btn", direction=direction.value),
             callback_data=DirectionCb(code=direction.value),
         )
     builder.button(text=t.plain("directions-done"), callback_data=DirectionCb(code="done"))

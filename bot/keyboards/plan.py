@@ -109,7 +109,7 @@ def programs_keyboard(
 
 def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:
     buttons: list[Button] = [
-        (t.plain(f"direction-{direction.value}"), PlanDirCb(code=direction.value))
+        (t.plain("direction-btn", direction=direction.value), PlanDirCb(code=direction.value))
         for direction in Direction
     ]
     buttons.append((t.plain("plan-btn-no-direction"), PlanDirCb(code="")))
@@ -126,7 +126,7 @@ def fields_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
 
 def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return keyboard(
-        (t.plain("plan-kind", kind=kind), PlanKindCb(kind=kind)) for kind in KIND_CHOICES
+        (t.plain("plan-btn-kind", kind=kind), PlanKindCb(kind=kind)) for kind in KIND_CHOICES
     )
 
 

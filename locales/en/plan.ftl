@@ -12,18 +12,7 @@ plan-header =
     Done: { $done } · overdue: { $overdue } · ahead: { $ahead }
 plan-empty = The plan is empty. Add an item, or start from the «Teacher–teacher» roadmap (13 activities).
 plan-empty-readonly = The plan is empty.
-plan-direction = { $direction ->
-        [legal] normative-legal
-        [subject] subject-professional
-        [psych] psychological-pedagogical
-        [method] methodical
-        [ict] ICT competence
-        [digital] digitalization
-        [upbringing] extracurricular and upbringing work
-        [health] student health
-       *[none] no direction
-    }
-plan-item = <b>{ $n }.</b> { $title } <i>({ plan-direction })</i>
+plan-item = <b>{ $n }.</b> { $title } <i>({ $direction })</i>
 plan-occ-line = { "  " }{ $seq }) { $text }
 plan-occ-done = ✅ done { $done }
 plan-occ-done-note = ✅ done { $done }: “{ $note }”
@@ -36,8 +25,20 @@ plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Add an item
 plan-btn-remove = 🗑 Remove an item
 plan-btn-edit = ✏️ Edit an item
-plan-btn-template = 📋 Use the «Teacher–teacher» roadmap
+plan-btn-template = 📋 Roadmap
 plan-btn-no-direction = No direction
+plan-no-direction = no direction
+# Short direction names for buttons; texts use the direction-* names.
+direction-btn = { $direction ->
+        [legal] Normative and legal
+        [subject] Subject
+        [psych] Psychology and pedagogy
+        [method] Methodical
+        [ict] ICT competence
+        [digital] Digitalization
+        [upbringing] Upbringing work
+       *[health] Students' health
+    }
 plan-btn-done = ✅ Done
 plan-btn-open = 📋 Open the plan
 plan-kind = { $kind ->
@@ -47,6 +48,15 @@ plan-kind = { $kind ->
         [every_quarter] 🔁 Once a quarter
         [every_half_year] 🔁 Once a half-year
         [schedule] 🗓 By a schedule (list of dates)
+       *[as_needed] 💬 As questions arise
+    }
+plan-btn-kind = { $kind ->
+        [date] 📅 By a date
+        [relative] ⏱ N days after the start
+        [quarter] 🏫 Within a school quarter
+        [every_quarter] 🔁 Once a quarter
+        [every_half_year] 🔁 Once a half-year
+        [schedule] 🗓 By a schedule
        *[as_needed] 💬 As questions arise
     }
 
@@ -129,7 +139,7 @@ plan-ask-edit-text = { $field ->
         [title] The item's new title instead of “{ $current }” (up to { $max } characters):
        *[other] { plan-field } now: { $current }. Type the new text (or “-” to clear it).
     }
-plan-ask-edit-direction = The direction of “{ $title }” is now: { plan-direction }. Pick the new one:
+plan-ask-edit-direction = The direction of “{ $title }” is now: { $direction }. Pick the new one:
 plan-ask-edit-kind = A new deadline for “{ $title }”. What kind of deadline is it? Marks already done stay.
 plan-edit-summary = item { $n } “{ $title }”, { $field ->
         [title] new title

@@ -12,18 +12,7 @@ plan-header =
     Выполнено: { $done } · просрочено: { $overdue } · впереди: { $ahead }
 plan-empty = План пока пуст. Добавьте пункт или возьмите за основу дорожную карту «Учитель–учитель» (13 мероприятий).
 plan-empty-readonly = План пока пуст.
-plan-direction = { $direction ->
-        [legal] нормативно-правовое
-        [subject] предметно-профессиональное
-        [psych] психолого-педагогическое
-        [method] методическое
-        [ict] ИКТ-компетентность
-        [digital] цифровизация
-        [upbringing] внеурочная и воспитательная работа
-        [health] здоровье обучающихся
-       *[none] без направления
-    }
-plan-item = <b>{ $n }.</b> { $title } <i>({ plan-direction })</i>
+plan-item = <b>{ $n }.</b> { $title } <i>({ $direction })</i>
 plan-occ-line = { "  " }{ $seq }) { $text }
 plan-occ-done = ✅ выполнено { $done }
 plan-occ-done-note = ✅ выполнено { $done }: «{ $note }»
@@ -36,8 +25,20 @@ plan-btn-mark-seq = ✅ { $n }.{ $seq }
 plan-btn-add = ➕ Добавить пункт
 plan-btn-remove = 🗑 Убрать пункт
 plan-btn-edit = ✏️ Изменить пункт
-plan-btn-template = 📋 Взять дорожную карту «Учитель–учитель»
+plan-btn-template = 📋 Дорожная карта
 plan-btn-no-direction = Без направления
+plan-no-direction = без направления
+# Short direction names for buttons; texts use the direction-* names.
+direction-btn = { $direction ->
+        [legal] Нормативно-правовое
+        [subject] Предметное
+        [psych] Психолого-педагогическое
+        [method] Методическое
+        [ict] ИКТ-компетентность
+        [digital] Цифровизация
+        [upbringing] Воспитательная работа
+       *[health] Здоровье учеников
+    }
 plan-btn-done = ✅ Выполнено
 plan-btn-open = 📋 Открыть план
 plan-kind = { $kind ->
@@ -48,6 +49,15 @@ plan-kind = { $kind ->
         [every_half_year] 🔁 Раз в полугодие
         [schedule] 🗓 По графику (список дат)
        *[as_needed] 💬 По мере возникновения вопросов
+    }
+plan-btn-kind = { $kind ->
+        [date] 📅 К дате
+        [relative] ⏱ Через N дней
+        [quarter] 🏫 В течение четверти
+        [every_quarter] 🔁 Раз в четверть
+        [every_half_year] 🔁 Раз в полугодие
+        [schedule] 🗓 По графику
+       *[as_needed] 💬 По мере вопросов
     }
 
 plan-ask-note = Отметка о выполнении: «{ $title }». Напишите коротко, что сделано (или «-», если без заметки).
@@ -129,7 +139,7 @@ plan-ask-edit-text = { $field ->
         [title] Новое название пункта вместо «{ $current }» (до { $max } символов):
        *[other] { plan-field } сейчас: { $current }. Напишите новый текст (или «-», чтобы очистить).
     }
-plan-ask-edit-direction = Направление пункта «{ $title }» сейчас: { plan-direction }. Выберите новое:
+plan-ask-edit-direction = Направление пункта «{ $title }» сейчас: { $direction }. Выберите новое:
 plan-ask-edit-kind = Новый срок пункта «{ $title }». Какой это срок? Отмеченные выполненными сроки останутся.
 plan-edit-summary = пункт { $n } «{ $title }», { $field ->
         [title] новое название

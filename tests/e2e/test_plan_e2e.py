@@ -81,7 +81,7 @@ def test_template_marks_and_reminders_to_the_pair_then_the_curator(
     # The template, with its deadline kinds expanded in the school's calendar.
     mentor.send("/plan")
     mentor.wait_for("План пока пуст")
-    mentor.press("📋 Взять дорожную карту")
+    mentor.press("📋 Дорожная карта")
     mentor.wait_for("13 мероприятий")
     mentee.send("/plan")
     plan = mentee.wait_for("План программы").text

@@ -68,7 +68,7 @@ def test_inter_school_pair_and_its_card(fake: FakeTelegram, bot_process: BotProc
     # The mentor takes the «Учитель–учитель» roadmap as the plan.
     mentor.send("/plan")
     mentor.wait_for("План пока пуст")
-    mentor.press("📋 Взять дорожную карту «Учитель–учитель»")
+    mentor.press("📋 Дорожная карта")
     mentor.wait_for("13 мероприятий")
 
     notice = mentee.wait_for("Вам назначен наставник: Иван Опытный")
