@@ -48,9 +48,9 @@ def role_commands() -> list[str]:
     return sorted({name for names in BY_ROLE.values() for name in names} - set(EVERYONE))
 
 
-def refusal_for(roles: Roles, command: str) -> str | None:
-    """None when the person may use the command; else the role to name in the refusal
-    (the first one the command belongs to)."""
+def refusal_for(roles: Roles, command: str) -> tuple[str, ...] | None:
+    """None when the person may use the command; else every role that holds it, to name
+    in the refusal (in the order of BY_ROLE)."""
     owners = [role for role, names in BY_ROLE.items() if command in names]
     if not owners:
         return None
@@ -59,7 +59,15 @@ def refusal_for(roles: Roles, command: str) -> str | None:
             return None
         if role != "admin" and roles.has(Role(role)):
             return None
-    return str(owners[0].value if isinstance(owners[0], Role) else owners[0])
+    return tuple(str(role.value if isinstance(role, Role) else role) for role in owners)
+
+
+def refusal_text(owners: tuple[str, ...], t: Translator) -> str:
+    """The refusal naming the role that holds a command, or every role when several do."""
+    if len(owners) == 1:
+        return t(f"not-allowed-{owners[0]}")
+    names = ", ".join(t.plain(f"not-allowed-role-{role}") for role in owners)
+    return t("not-allowed-roles", roles=names)
 
 
 def command_names(roles: Roles) -> list[str]:

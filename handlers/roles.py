@@ -11,20 +11,20 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
 from bot.i18n import Translator
-from bot.menus import refusal_for, role_commands
+from bot.menus import refusal_for, refusal_text, role_commands
 from models.people import Roles
 
 router = Router(name="roles")
 
 
 class LacksRole(Filter):
-    """Matches a role command from someone without that role; gives the role to name."""
+    """Matches a role command from someone without that role; gives the roles to name."""
 
     async def __call__(self, message: Message, command: CommandObject, roles: Roles) -> Any:
-        role = refusal_for(roles, command.command)
-        return {"role": role} if role is not None else False
+        owners = refusal_for(roles, command.command)
+        return {"owners": owners} if owners is not None else False
 
 
 @router.message(Command(*role_commands()), LacksRole())
-async def refuse(message: Message, role: str, t: Translator) -> None:
-    await message.answer(t(f"not-allowed-{role}"))
+async def refuse(message: Message, owners: tuple[str, ...], t: Translator) -> None:
+    await message.answer(refusal_text(owners, t))

@@ -16,8 +16,10 @@ async def test_role_commands_are_refused_once_without_the_role(client: BotClient
     await join(client, CURATOR, await new_org(client, ADMIN), name="Куратор Первая")
     link = code_in((await client.send(CURATOR, "/invite mentee"))[-1].text)
     await join(client, MENTEE, link, name="Молодой Учитель")
+    # /questions is a mentor's and a curator's: both are named.
+    calls = await client.send(MENTEE, "/questions")
+    said(client, calls, "ru", "not-allowed-roles", roles="наставник, куратор")
     refusals = {
-        "/questions": "not-allowed-mentor",
         "/mentees": "not-allowed-mentor",
         "/away 25.12": "not-allowed-mentor",
         "/back": "not-allowed-mentor",
@@ -33,3 +35,15 @@ async def test_role_commands_are_refused_once_without_the_role(client: BotClient
     said(client, await client.send(CURATOR, "/questions"), "ru", "questions-none")
     calls = await client.send(ADMIN, "/people")
     assert "Куратор Первая" in client.replies(calls)[-1].text
+
+
+async def test_a_command_of_several_roles_names_every_role(client: BotClient) -> None:
+    await join(client, CURATOR, await new_org(client, ADMIN), name="Куратор Первая")
+    # /meet belongs to mentees and mentors: a curator is told both, in their language.
+    calls = await client.send(CURATOR, "/meet")
+    said(client, calls, "ru", "not-allowed-roles", roles="наставляемый, наставник")
+    assert len(client.replies(calls)) == 1
+    calls = await client.send(STRANGER, "/plan")
+    said(client, calls, "en", "not-allowed-roles", roles="mentee, mentor, curator")
+    # A command of one role keeps its own refusal.
+    said(client, await client.send(STRANGER, "/release"), "en", "not-allowed-mentor")

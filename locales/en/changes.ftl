@@ -98,3 +98,24 @@ change-err-too-early = A program can be completed from its end date ({ $end }) o
 pair-refuse-reason-ask = Why do you decline program #{ $program }? Write the reason — the curator will get it:
 pair-refused-with-reason = You declined program #{ $program }. The curator has your reason.
 change-mentor-removed-ask = 👤 Mentor { $mentor } was removed from the school but has active program #{ $program }. Pick the new mentor — the program, its history and its open questions move over:
+
+change-superseded = ℹ️ Program #{ $program }: request No. { $proposal } ({ change-what }) is closed — the mentor has already been changed on another request.
+change-vote-superseded = The mentor has already been changed on another request — this request is closed, your press changed nothing.
+change-vote-yours = Your answer: { $agree ->
+        [yes] agree
+       *[no] disagree
+    }
+change-end-confirm = ⚠️ End program #{ $program } by the curator's decision (the program is not being carried out)? This cannot be undone: the parties are told at once.
+    Reason: { $reason }
+change-btn-end-yes = Yes, end it
+change-btn-end-no = No
+change-end-kept = Program #{ $program } has not been ended.
+change-end-confirm-press = Press «Yes, end it» or «No» under the question above (or /cancel).
+change-end-confirm-stale = This confirmation is out of date or not addressed to you — nothing changed.
+
+## Refusal of a command that several roles hold (handlers/roles.py)
+not-allowed-roles = This command is available only to these roles: { $roles }.
+not-allowed-role-mentee = mentee
+not-allowed-role-mentor = mentor
+not-allowed-role-curator = curator
+not-allowed-role-admin = coordinator (bot administrator)

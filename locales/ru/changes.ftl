@@ -98,3 +98,24 @@ change-err-too-early = Завершить программу можно с да�
 pair-refuse-reason-ask = Почему вы отказываетесь от программы #{ $program }? Напишите причину — её получит куратор:
 pair-refused-with-reason = Вы отказались от программы #{ $program }. Куратор получил вашу причину.
 change-mentor-removed-ask = 👤 Наставник { $mentor } удалён из школы, а у него (неё) есть активная программа #{ $program }. Выберите нового наставника — программа, её история и открытые вопросы перейдут к нему:
+
+change-superseded = ℹ️ Программа #{ $program }: просьба №{ $proposal } ({ change-what }) закрыта — наставник уже сменён по другой просьбе.
+change-vote-superseded = Наставник уже сменён по другой просьбе — эта просьба закрыта, ваше нажатие ничего не изменило.
+change-vote-yours = Ваш ответ: { $agree ->
+        [yes] согласен
+       *[no] не согласен
+    }
+change-end-confirm = ⚠️ Прекратить программу #{ $program } по решению куратора (программа не выполняется)? Это нельзя отменить: стороны сразу получат уведомление.
+    Причина: { $reason }
+change-btn-end-yes = Да, прекратить
+change-btn-end-no = Нет
+change-end-kept = Программа #{ $program } не прекращена.
+change-end-confirm-press = Нажмите «Да, прекратить» или «Нет» под вопросом выше (или /cancel).
+change-end-confirm-stale = Это подтверждение устарело или вам не адресовано — ничего не изменено.
+
+## Refusal of a command that several roles hold (handlers/roles.py)
+not-allowed-roles = Эта команда доступна только этим ролям: { $roles }.
+not-allowed-role-mentee = наставляемый
+not-allowed-role-mentor = наставник
+not-allowed-role-curator = куратор
+not-allowed-role-admin = координатор (администратор бота)
