@@ -284,7 +284,8 @@ async def _schedule_rows(
     *,
     only: list[User] | None = None,
 ) -> None:
-    """The reminders (each due `offset` before the start, expiring at it) and the
+    """The reminders (each due `offset` before the start, expiring when the next one is
+    due, the last at the start) and the
     mentor's question after the end. A reminder whose moment has passed while the start
     is ahead is due now, but only the nearest such one. `only`: these people alone get
     reminders (the held question goes to the mentor when the mentor is among them)."""
@@ -296,6 +297,10 @@ async def _schedule_rows(
         if start <= now or (offset in passed and offset != min(passed)):
             continue
         due = max(start - offset, now)
+        # Stale once the next, nearer reminder is due: a bot down through the 24 h point
+        # sends the 1 h reminder alone, not both.
+        nearer = [o for o in offsets if o < offset]
+        expires = start - max(nearer) if nearer else start
         seconds = int(offset.total_seconds())
         for user in party.people() if only is None else only:
             await _notify(
@@ -307,7 +312,7 @@ async def _schedule_rows(
                 now,
                 key=f"remind:{seconds}:{stamp}:{meeting.sequence}",
                 due_at=due,
-                expires_at=start,
+                expires_at=expires,
                 minutes=seconds // 60,
             )
     end = ends_at(meeting)
