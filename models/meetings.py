@@ -739,6 +739,14 @@ async def hand_over(
         .values(sequence=Meeting.sequence + 1)
         .execution_options(synchronize_session=False)
     )
+    # What the old mentor proposed is now the mentor side's proposal: the mentees still
+    # answer it, and the new mentor may move or cancel it.
+    await session.execute(
+        update(Meeting)
+        .where(Meeting.id.in_(ids), Meeting.proposed_by == old_mentor_id)
+        .values(proposed_by=program.mentor_id)
+        .execution_options(synchronize_session=False)
+    )
     meetings = list(
         (
             await session.scalars(
