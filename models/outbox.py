@@ -359,6 +359,23 @@ async def cancel_by_ref(
     return result.rowcount or 0
 
 
+async def cancel_to_user(session: AsyncSession, ref_kind: str, ref_ids: Any, user_id: int) -> int:
+    """Rows to one person about any of these objects (`ref_ids`: ids or a SELECT of them),
+    in one UPDATE: a replaced mentor's reminders about the program's plan."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ref_kind == ref_kind,
+            OutboxMessage.ref_id.in_(ref_ids),
+            OutboxMessage.user_id == user_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 async def forget_author(session: AsyncSession, user_id: int) -> int:
     """/forget: rows still waiting that carry this person's name or words are cancelled,
     and every row about or to them loses its arguments."""
