@@ -507,23 +507,6 @@ async def _live_item(session: AsyncSession, program: Program, item_id: int) -> P
     return item
 
 
-async def _drop_open(session: AsyncSession, item_id: int) -> None:
-    """Open occurrences of an item go, with their waiting reminders."""
-    open_ids = list(
-        (
-            await session.scalars(
-                select(PlanOccurrence.id).where(
-                    PlanOccurrence.item_id == item_id, PlanOccurrence.done_at.is_(None)
-                )
-            )
-        ).all()
-    )
-    for occurrence_id in open_ids:
-        await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
-    if open_ids:
-        await session.execute(delete(PlanOccurrence).where(PlanOccurrence.id.in_(open_ids)))
-
-
 async def _edit_values(
     session: AsyncSession, program: Program, item_id: int, changes: dict[str, Any], now: datetime
 ) -> tuple[PlanItem, dict[str, Any], list[Window] | None]:
@@ -647,32 +630,63 @@ async def _refit_item(
     session: AsyncSession, line: PlanLine, windows: list[Window], zone: str, now: datetime
 ) -> bool:
     """The open marks of an item become `windows`, less what a mark done already covers:
-    a recurring period with a mark done, a scheduled day done, any window of a one-off
-    item done. Marks done stay. False when nothing changes."""
+    a recurring period a mark done overlaps (its window may have been longer or shorter
+    under the old dates), a scheduled day done, any window of a one-off item done. Marks
+    done stay. An open mark whose day stays keeps its row (number, reminders already
+    said: nothing is said again), its window following the new one; a mark whose day is
+    gone goes with its waiting reminders; a new day gets a new mark. False when nothing
+    changes."""
     item, occurrences = line.item, line.occurrences
     done = [o for o in occurrences if o.done_at is not None]
     still_open = [o for o in occurrences if o.done_at is None]
     if item.deadline_kind == DeadlineKind.RECURRING:
-        # A period with a mark done needs no other.
+        # A period a mark done overlaps needs no other.
         windows = [
-            (start, due)
-            for start, due in windows
-            if not any(
-                d.due_on is not None and due is not None and (start or due) <= d.due_on <= due
-                for d in done
-            )
+            (start, due) for start, due in windows if not any(_covers(d, start, due) for d in done)
         ]
     elif item.deadline_kind == DeadlineKind.SCHEDULE:
         done_days = {d.due_on for d in done}
         windows = [(start, due) for start, due in windows if due not in done_days]
     elif done:
         windows = []
-    if windows == [(o.window_start, o.due_on) for o in still_open]:
+    wanted = list(dict.fromkeys(windows))  # one mark per window
+    unmatched = []
+    for occurrence in still_open:
+        key = (occurrence.window_start, occurrence.due_on)
+        if key in wanted:
+            wanted.remove(key)
+        else:
+            unmatched.append(occurrence)
+    moved, gone = False, []
+    for occurrence in unmatched:
+        # The same day with another window start (a period cut or grown at its start):
+        # the reminders depend on the day only, so the row stays.
+        same_day = next(
+            (w for w in wanted if occurrence.due_on is not None and w[1] == occurrence.due_on),
+            None,
+        )
+        if same_day is None:
+            gone.append(occurrence.id)
+            continue
+        wanted.remove(same_day)
+        occurrence.window_start = same_day[0]
+        moved = True
+    for occurrence_id in gone:
+        await outbox.cancel_by_ref(session, "plan", occurrence_id, REMINDER_KINDS)
+    if gone:
+        await session.execute(delete(PlanOccurrence).where(PlanOccurrence.id.in_(gone)))
+    if wanted:
+        last = max((o.seq for o in occurrences), default=0)
+        await _add_occurrences(session, item, wanted, zone, now, last + 1)
+    await session.flush()
+    return bool(moved or gone or wanted)
+
+
+def _covers(done: PlanOccurrence, start: date | None, due: date | None) -> bool:
+    """Whether a mark done overlaps the period (start, due)."""
+    if done.due_on is None or due is None:
         return False
-    await _drop_open(session, item.id)
-    last = max((o.seq for o in occurrences), default=0)
-    await _add_occurrences(session, item, windows, zone, now, last + 1)
-    return True
+    return (done.window_start or done.due_on) <= due and done.due_on >= (start or due)
 
 
 async def refit(
@@ -685,23 +699,40 @@ async def refit(
     org = await _org(session, program)
     changed = 0
     for line in await plan_of(session, program.id):
-        item = line.item
-        try:
-            windows = expand(program, item.deadline_kind, item.deadline_spec or {}, org.calendar)
-        except PlanError:
-            windows = [
-                (
-                    _clamp(program, o.window_start) if o.window_start else None,
-                    _clamp(program, o.due_on) if o.due_on else None,
-                )
-                for o in line.occurrences
-                if o.done_at is None
-            ]
+        windows = _refit_windows(program, line, org.calendar)
         if await _refit_item(session, line, windows, org.timezone, now):
             changed += 1
     if changed:
         await audit.record(session, program.id, actor_id, "plan-changed", now, op="refit")
     return changed
+
+
+def _refit_windows(
+    program: Program, line: PlanLine, org_calendar: dict[str, Any] | None
+) -> list[Window]:
+    """An item's windows under the program's new dates. A schedule keeps its days inside
+    the program (those outside wait for an extension: the spec keeps them); a deadline
+    that no longer fits moves to the program's nearest edge, one mark per window."""
+    item = line.item
+    spec = item.deadline_spec or {}
+    try:
+        if item.deadline_kind != DeadlineKind.SCHEDULE:
+            return expand(program, item.deadline_kind, spec, org_calendar)
+        days = sorted({_day(value) for value in spec.get("dates") or []})
+        inside = [day for day in days if program.starts_on <= day <= program.ends_on]
+        if inside:
+            return [(None, day) for day in inside]
+    except PlanError:
+        pass
+    clamped = [
+        (
+            _clamp(program, o.window_start) if o.window_start else None,
+            _clamp(program, o.due_on) if o.due_on else None,
+        )
+        for o in line.occurrences
+        if o.done_at is None
+    ]
+    return list(dict.fromkeys(clamped))
 
 
 def load_template() -> list[dict[str, Any]]:
@@ -728,8 +759,10 @@ def template_deadline(
     """A template entry's deadline in this program, taken on `today`. The roadmap starts
     when the pair takes it: in a program already running, «N days after the start» counts
     from today (the first steps are due today, the later ones keep their distance from
-    them), up to the program's end; a «1st quarter» the program does not reach, or that
-    is over, means the first quarter not over yet (the program's end when none is left).
+    them), up to the program's end; a «1st quarter» is that quarter of the school year
+    the program starts (or is taken) in, and when the program does not reach it or it is
+    over, the first quarter not over yet (the program's end when none is left); the spec
+    always names the school year, so a quarter never slips to the next year's.
     Recurring periods already over are left out by add_item."""
     spec = dict(spec)
     if kind == DeadlineKind.RELATIVE:
@@ -737,6 +770,7 @@ def template_deadline(
         length = (program.ends_on - program.starts_on).days
         spec["days"] = min(int(spec.get("days", 0)) + late, length)
     elif kind == DeadlineKind.QUARTER:
+        spec.setdefault("year", school_year_of(max(program.starts_on, today)))
         try:
             windows = expand(program, kind, spec, org_calendar)
         except PlanError:

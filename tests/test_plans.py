@@ -516,10 +516,11 @@ async def test_a_new_deadline_re_expands_open_marks_and_keeps_done_ones(
             deadline_spec={"every": "half_year"},
         )
     occs = await _occurrences(sessionmaker, item_id)
-    # The first half-year holds the quarter done already: only the second one is open.
-    assert [(o.seq, o.due_on, o.note) for o in occs] == [
-        (1, date(2026, 10, 24), "сдан"),
-        (5, date(2027, 5, 26), None),
+    # The first half-year holds the quarter done already: only the second one is open,
+    # the fourth quarter's mark (the same day) standing for it.
+    assert [(o.seq, o.window_start, o.due_on, o.note) for o in occs] == [
+        (1, date(2026, 9, 1), date(2026, 10, 24), "сдан"),
+        (4, date(2027, 1, 11), date(2027, 5, 26), None),
     ]
     assert {r.status for r in await plan_rows(sessionmaker, "plan-remind")} == {"cancelled"}
     # A one-off item done keeps its mark and gets no new one when its date moves.
@@ -1511,3 +1512,146 @@ async def test_plan_buttons_are_short_and_directions_read_as_in_the_profile(
     calls = await client.send(mentor, "Class hour")
     labels = [text for c in calls for text, _ in c.buttons]
     assert "Upbringing work" in labels and "Normative and legal" in labels
+
+
+# New program dates and the marks already reminded of ------------------------------------
+
+
+async def _set_end(
+    sm: async_sessionmaker[AsyncSession], program_id: int, ends_on: date, at: datetime
+) -> int:
+    async with sm() as s, s.begin():
+        program = await _program(s, program_id)
+        program.ends_on = ends_on
+        await s.flush()
+        return await refit(s, program, None, at)
+
+
+async def test_new_dates_do_not_repeat_what_an_open_mark_was_told(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # A quarterly report, the 1st quarter (to 24.10) left undone: the pair is told on
+    # Monday 26.10 it is overdue. Extended to the end of June the same morning, the
+    # 4th quarter grows; the 1st quarter's mark stays as it was and nobody hears of it
+    # again the next morning.
+    school = await build_plan_school(sessionmaker, NOW, ends_on=date(2027, 4, 30))
+    item_id = await _add(
+        sessionmaker,
+        school.program,
+        school.mentor.user_id,
+        at=START,
+        title="Отчёт",
+        deadline_kind="recurring",
+        deadline_spec={"every": "quarter"},
+    )
+    before = await _occurrences(sessionmaker, item_id)
+    await _catch_up(sessionmaker, msk(date(2026, 10, 26), 9, 5))
+    told = await plan_rows(sessionmaker, "plan-overdue")
+    assert [(r.ref_id, r.user_id) for r in told] == [
+        (before[0].id, school.mentor.user_id),
+        (before[0].id, school.mentee.user_id),
+    ]
+    assert await _set_end(sessionmaker, school.program, date(2027, 6, 30), NOW) == 1
+    await _catch_up(sessionmaker, msk(date(2026, 10, 27), 9, 5))
+    rows = await plan_rows(sessionmaker, "plan-overdue")
+    assert [(r.ref_id, r.user_id, r.status) for r in rows] == [
+        (r.ref_id, r.user_id, r.status) for r in told
+    ]
+    after = await _occurrences(sessionmaker, item_id)
+    assert [(o.id, o.seq) for o in after[:3]] == [(o.id, o.seq) for o in before[:3]]
+    assert (after[-1].window_start, after[-1].due_on) == (date(2027, 3, 30), date(2027, 5, 26))
+    assert after[-1].id != before[-1].id
+    # Shortened again to the end of April: the 4th quarter's mark goes, the rest stay.
+    await _set_end(sessionmaker, school.program, date(2027, 4, 30), NOW)
+    again = await _occurrences(sessionmaker, item_id)
+    assert [o.id for o in again[:3]] == [o.id for o in before[:3]]
+    assert [o.due_on for o in again] == [o.due_on for o in before]
+
+
+async def test_shortening_keeps_a_half_year_already_done(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        at=START,
+        title="Отчёт за полугодие",
+        deadline_kind="recurring",
+        deadline_spec={"every": "half_year"},
+    )
+    first, second = await _occurrences(sessionmaker, item_id)
+    async with sessionmaker() as s, s.begin():
+        result, _ = await mark_done(s, second.id, ps.mentee.user_id, "сдан", NOW)
+    assert result == MarkResult.DONE
+    # The program now ends on 15.05, before the half-year's 26.05: the half-year is done.
+    assert await _set_end(sessionmaker, ps.program, date(2027, 5, 15), NOW) == 0
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [(o.id, o.due_on, o.done_at is not None) for o in occs] == [
+        (first.id, date(2026, 12, 27), False),
+        (second.id, date(2027, 5, 26), True),
+    ]
+    async with sessionmaker() as s:
+        assert (await progress(s, ps.program, date(2026, 11, 23)))[0:2] == (1, 0)
+
+
+async def test_shortening_drops_the_scheduled_days_outside_the_program(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    item_id = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Семинары",
+        deadline_kind="schedule",
+        deadline_spec={"dates": ["2026-12-01", "2027-03-01", "2027-05-01"]},
+    )
+    late = await _add(
+        sessionmaker,
+        ps.program,
+        ps.mentor.user_id,
+        title="Весенние семинары",
+        deadline_kind="schedule",
+        deadline_spec={"dates": ["2027-03-01", "2027-05-01"]},
+    )
+    (first, *_) = await _occurrences(sessionmaker, item_id)
+    # Ended on 01.02: one mark on 01.12, none piled onto 01.02; a schedule with no day
+    # left inside gets one mark at the new end.
+    await _set_end(sessionmaker, ps.program, date(2027, 2, 1), NOW)
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [(o.id, o.due_on) for o in occs] == [(first.id, date(2026, 12, 1))]
+    assert [o.due_on for o in await _occurrences(sessionmaker, late)] == [date(2027, 2, 1)]
+    # Extended again: the days of the schedule come back.
+    await _set_end(sessionmaker, ps.program, date(2027, 5, 31), NOW)
+    occs = await _occurrences(sessionmaker, item_id)
+    assert [o.due_on for o in occs] == [date(2026, 12, 1), date(2027, 3, 1), date(2027, 5, 1)]
+    assert occs[0].id == first.id
+    assert [o.due_on for o in await _occurrences(sessionmaker, late)] == [
+        date(2027, 3, 1),
+        date(2027, 5, 1),
+    ]
+
+
+async def test_the_templates_first_quarter_is_the_one_running(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    # A program of 20.12.2026–19.12.2027 taken on 21.12: the 2nd quarter (to 27.12) is
+    # running, not the 1st quarter of the next school year.
+    school = await build_plan_school(
+        sessionmaker, NOW, starts_on=date(2026, 12, 20), ends_on=date(2027, 12, 19), base=100
+    )
+    taken = msk(date(2026, 12, 21), 12)
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, school.program), school.mentor.user_id, taken)
+    async with sessionmaker() as s:
+        by_pos = {line.item.position: line for line in await plan_of(s, school.program)}
+    (quarter,) = by_pos[3].occurrences
+    assert (quarter.window_start, quarter.due_on) == (date(2026, 12, 20), date(2026, 12, 27))
+    assert by_pos[3].item.deadline_spec == {"quarter": 2, "year": 2026}
+    # A program from 01.09 names the year of its 1st quarter: an extension past the next
+    # September does not move it there.
+    async with sessionmaker() as s, s.begin():
+        await apply_template(s, await _program(s, ps.program), ps.mentor.user_id, START)
+    async with sessionmaker() as s:
+        by_pos = {line.item.position: line for line in await plan_of(s, ps.program)}
+    assert by_pos[3].item.deadline_spec == {"quarter": 1, "year": 2026}
