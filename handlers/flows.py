@@ -12,6 +12,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
+from bot.keyboards.builders import PICK_PAGE, PickPageCb, pick_page
 from models.programs import Program
 
 T = TypeVar("T")
@@ -73,12 +75,44 @@ async def pick_program(
     one: Callable[[T], Awaitable[None]],
     pick_text: str,
     keyboard: Callable[[Sequence[T]], Awaitable[InlineKeyboardMarkup]],
+    state: FSMContext | None = None,
+    t: Translator | None = None,
 ) -> None:
     """Which program a command is about: none, one (`one` goes on with it), or a button
-    each to choose from."""
+    each to choose from. Given the flow's `state` and `t`, a long list goes in pages of
+    PICK_PAGE (◀️ ▶️), sorted by the buttons' labels; its buttons wait in the FSM data."""
     if not programs:
         await message.answer(none_text)
-    elif len(programs) == 1:
+        return
+    if len(programs) == 1:
         await one(programs[0])
-    else:
-        await message.answer(pick_text, reply_markup=await keyboard(programs))
+        return
+    markup = await keyboard(programs)
+    if state is None or t is None:
+        await message.answer(pick_text, reply_markup=markup)
+        return
+    rows = [
+        [button.text, button.callback_data]
+        for row in markup.inline_keyboard
+        for button in row
+        if button.callback_data is not None
+    ]
+    if len(rows) > PICK_PAGE:
+        rows.sort(key=lambda row: str(row[0]).casefold())
+    await state.update_data(pick=rows)
+    page, _ = pick_page(t, rows, 0)
+    await message.answer(pick_text, reply_markup=page)
+
+
+async def pick_page_pressed(
+    query: CallbackQuery, callback_data: PickPageCb, state: FSMContext, t: Translator
+) -> None:
+    """◀️ ▶️ under a «which program?» list: the page from the flow's FSM data (each
+    program's button re-checks the presser's rights when pressed)."""
+    rows = (await state.get_data()).get("pick")
+    if not isinstance(rows, list) or not rows or not isinstance(query.message, Message):
+        await query.answer(t.plain("button-outdated"), show_alert=True)
+        return
+    await query.answer()
+    markup, _ = pick_page(t, rows, callback_data.page)
+    await query.message.edit_reply_markup(reply_markup=markup)

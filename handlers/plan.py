@@ -309,7 +309,8 @@ async def plan_command(
         if p.status == ProgramStatus.ACTIVE
     ]
     curator = roles.is_admin or roles.has(Role.CURATOR)
-    if not own and curator:
+    school = not own and curator
+    if school:
         # A curator without a program of their own: the active programs of their schools.
         own = [
             p
@@ -332,8 +333,10 @@ async def plan_command(
         own,
         none_text=t("plan-none-curator" if curator else "plan-none"),
         one=show_one,
-        pick_text=t("plan-pick", count=len(own)),
+        pick_text=t("plan-pick-school" if school else "plan-pick", count=len(own)),
         keyboard=choices,
+        state=state,
+        t=t,
     )
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.keyboards.builders import PickPageCb
 from bot.keyboards.changes import ChangeAction, ChangeCb
 from bot.keyboards.program import (
     CardAckCb,
@@ -41,7 +42,7 @@ from bot.links import format_local
 from bot.states import NoteForm
 from bot.texts import pack_lines
 from handlers.access import Granted
-from handlers.flows import end_flow, pick_program, program_id_arg, reply_target
+from handlers.flows import end_flow, pick_page_pressed, pick_program, program_id_arg, reply_target
 from models.calendar import today_in
 from models.dates import format_day
 from models.people import Organization, Role, Roles, User
@@ -66,6 +67,8 @@ from models.program_card import (
 from models.programs import Program, ProgramStatus
 
 router = Router(name="program")
+# ◀️ ▶️ under any «which program?» list (handlers/flows.py pick_program).
+router.callback_query.register(pick_page_pressed, PickPageCb.filter())
 
 
 @dataclass
@@ -282,7 +285,8 @@ async def program_command(
         )
         programs += [p for p in school if p.id not in known]
     shown = programs[:LIST_MAX]
-    text = t("card-pick", count=len(shown))
+    curator = roles.is_admin or roles.has(Role.CURATOR)
+    text = t("card-pick-school" if curator else "card-pick", count=len(shown))
     if len(programs) > LIST_MAX or len(shown) == LIST_MAX:
         text += "\n\n" + t("card-pick-more", count=len(shown))
 
@@ -304,6 +308,8 @@ async def program_command(
         one=show_one,
         pick_text=text,
         keyboard=choices,
+        state=state,
+        t=t,
     )
 
 

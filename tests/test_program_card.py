@@ -251,8 +251,8 @@ async def test_the_active_notice_carries_ack_and_program_buttons(
     calls = await client.send(cs.mentor.person, "/program")
     assert "Ваши программы (2)" in _texts(calls)
     assert _labels(calls) == [
-        f"#{program.id} · Наставник Иван → Борис Свободный",
-        f"#{cs.program} · Наставник Иван → Анна Новая",
+        f"Борис С. · Наставник · #{program.id}",
+        f"Анна Н. · Наставник · #{cs.program}",
     ]
     calls = await client.press(cs.mentor.person, f"pcv:{cs.program}")
     assert f"Программа #{cs.program}" in _texts(calls)
@@ -505,3 +505,58 @@ async def test_a_teacher_of_two_schools_keeps_each_schools_programs_to_it(
         assert await programs_visible_to(s, cs.other_curator.user_id, other) == []
     calls = await client.send(cs.curator.person, f"/program #{cs.program}")
     assert "Наставник Иван" in _texts(calls)
+
+
+# Review finding 6: the curator's pickers with a school of 40 teachers ---------------------
+
+
+async def test_curators_pickers_page_a_big_school_with_the_mentee_first(
+    client: BotClient,
+) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org("Большая школа")
+        curator = await s.member(org, Person(500, "Cur"), Role.CURATOR, name="Куратор Вера")
+        for i in range(23):
+            mentor = await s.member(
+                org,
+                Person(600 + i, f"M{i}"),
+                Role.MENTOR,
+                name=f"Наставница{i:02} Александра Викторовна",
+            )
+            mentee = await s.member(
+                org,
+                Person(700 + i, f"T{i}"),
+                Role.MENTEE,
+                name=f"Молодая{i:02} Екатерина Сергеевна",
+            )
+            await s.program(org, mentor, [mentee])
+    who = curator.person
+    for command in ("/program", "/plan"):
+        calls = await client.send(who, command)
+        assert "Программы вашей школы (23)" in _texts(calls)
+        assert "Ваши программы" not in _texts(calls)
+        labels = _labels(calls)
+        # Ten a page, sorted by the mentee, then ▶️; one short format in both pickers.
+        assert len(labels) == 11 and labels[-1] == "▶️", labels
+        assert labels[0].startswith("Молодая00 Е. С. · Наставница00 · #"), labels
+        assert all(len(label) <= 40 for label in labels)
+        calls = await client.press(who, client.button_data(calls, "▶️"))
+        page = _labels(calls)
+        assert page[0].startswith("Молодая10 Е. С.") and page[-2:] == ["◀️", "▶️"], page
+        calls = await client.press(who, client.button_data(calls, "▶️"))
+        page = _labels(calls)
+        assert [p.split(" ·")[0] for p in page[:-1]] == [
+            "Молодая20 Е. С.",
+            "Молодая21 Е. С.",
+            "Молодая22 Е. С.",
+        ] and page[-1] == "◀️", page
+        # A program on the last page opens.
+        calls = await client.press(who, client.button_data(calls, "Молодая22"))
+        assert "Молодая22 Екатерина Сергеевна" in _texts(calls) or "План программы" in _texts(calls)
+    # A page button with no list behind it (another flow began since): said so.
+    from aiogram.fsm.storage.base import StorageKey
+
+    key = StorageKey(bot_id=client.bot.id, chat_id=who.id, user_id=who.id)
+    await client.dp.storage.set_data(key, {})
+    calls = await client.press(who, "pick:1")
+    assert "больше не действует" in _alert(client, calls)

@@ -40,21 +40,71 @@ def keyboard(buttons: Iterable[Button], *sizes: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+# A list of programs to pick from shows this many buttons a page.
+PICK_PAGE = 10
+
+
+class PickPageCb(CallbackData, prefix="pick"):
+    """A page of the «which program?» list (the list itself is in the flow's FSM data)."""
+
+    page: int
+
+
+def initials(name: str) -> str:
+    """«Молодая Екатерина Сергеевна» -> «Молодая Е. С.»: the surname, then initials."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return " ".join([parts[0], *(p[0].upper() + "." for p in parts[1:3])])
+
+
+def surname(name: str) -> str:
+    parts = name.split()
+    return parts[0] if parts else name
+
+
+def program_label(t: Translator, program_id: int, mentor: str, mentees: Sequence[str]) -> str:
+    """A program's button, one format in every picker: the mentee (surname and initials)
+    first, what a curator looks for, then the mentor's surname, then the number."""
+    first = initials(mentees[0]) if mentees else "—"
+    if len(mentees) > 1:
+        first += f" +{len(mentees) - 1}"
+    label = t.plain("program-btn", mentees=first, mentor=surname(mentor), program=program_id)
+    return label[:LABEL_MAX]
+
+
 def programs_keyboard(
     t: Translator,
-    label_key: str,
     programs: Sequence[tuple[int, str, list[str]]],
     callback: Callable[[int], CallbackData],
 ) -> InlineKeyboardMarkup:
-    """One button a program, (id, mentor's name, mentees' names), labelled by `label_key`
-    (with `program`, `mentor`, `mentees`); pressing it sends `callback(program id)`."""
+    """One button a program, (id, mentor's name, mentees' names), labelled by
+    `program_label`; pressing it sends `callback(program id)`."""
     return keyboard(
-        (
-            t.plain(label_key, program=pid, mentor=mentor, mentees=", ".join(mentees))[:LABEL_MAX],
-            callback(pid),
-        )
-        for pid, mentor, mentees in programs
+        (program_label(t, pid, mentor, mentees), callback(pid)) for pid, mentor, mentees in programs
     )
+
+
+def pick_page(
+    t: Translator, rows: Sequence[Sequence[str]], page: int
+) -> tuple[InlineKeyboardMarkup, int]:
+    """One page of a «which program?» list: rows of (label, callback data), ◀️ ▶️ under
+    them when there are more pages. The page shown (clamped) comes back too."""
+    pages = max(1, -(-len(rows) // PICK_PAGE))
+    page = min(max(page, 0), pages - 1)
+    builder = InlineKeyboardBuilder()
+    shown = rows[page * PICK_PAGE : (page + 1) * PICK_PAGE]
+    for text, data in shown:
+        builder.button(text=text, callback_data=data)
+    nav = []
+    if page > 0:
+        nav.append((t.plain("pick-prev"), PickPageCb(page=page - 1)))
+    if page + 1 < pages:
+        nav.append((t.plain("pick-next"), PickPageCb(page=page + 1)))
+    for text, callback_data in nav:
+        builder.button(text=text, callback_data=callback_data)
+    builder.adjust(*[1] * len(shown), len(nav) or 1)
+    return builder.as_markup(), page
 
 
 PROFILE_FIELDS = ("name", "position", "subject", "experience", "directions", "difficulties")

@@ -102,9 +102,7 @@ def programs_keyboard(
     t: Translator, programs: Sequence[tuple[int, str, list[str]]]
 ) -> InlineKeyboardMarkup:
     """One button per program: (id, mentor's name, mentees' names)."""
-    return builders.programs_keyboard(
-        t, "plan-btn-program", programs, lambda pid: PlanOpenCb(program_id=pid)
-    )
+    return builders.programs_keyboard(t, programs, lambda pid: PlanOpenCb(program_id=pid))
 
 
 def directions_keyboard(t: Translator) -> InlineKeyboardMarkup:

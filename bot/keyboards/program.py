@@ -67,9 +67,7 @@ def programs_keyboard(
     t: Translator, programs: Sequence[tuple[int, str, list[str]]]
 ) -> InlineKeyboardMarkup:
     """One button per program: (id, mentor's name, mentees' names)."""
-    return builders.programs_keyboard(
-        t, "card-btn-program", programs, lambda pid: CardOpenCb(program_id=pid)
-    )
+    return builders.programs_keyboard(t, programs, lambda pid: CardOpenCb(program_id=pid))
 
 
 def active_notice_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:

@@ -6,7 +6,7 @@ plan-not-found = Program not found, or its plan is not visible to you.
 plan-none = You have no active programs, so there is no plan yet.
 plan-none-curator = Your schools have no active programs.
 plan-pick = You have several programs ({ $count }). Whose plan should I open?
-plan-btn-program = #{ $program }: { $mentor } — { $mentees }
+plan-pick-school = Your school's programs ({ $count }). Whose plan should I open?
 plan-header =
     <b>Plan of program #{ $program }</b> ({ $start } – { $end })
     Done: { $done } · overdue: { $overdue } · ahead: { $ahead }

@@ -101,8 +101,12 @@ card-btn-change = { $action ->
        *[other] { $action }
     }
 card-btn-open = 📘 Program
-card-btn-program = #{ $program } · { $mentor } → { $mentees }
+# A program in every «which program?» list: the mentee (surname and initials), the mentor's surname, the number.
+program-btn = { $mentees } · { $mentor } · #{ $program }
+pick-prev = ◀️
+pick-next = ▶️
 card-pick = Your programs ({ $count }) — pick one to open:
+card-pick-school = Your school's programs ({ $count }) — pick one to open:
 card-pick-more = The latest { $count } are shown. Open any program with /program #number.
 card-none = You have no mentoring programs yet.
 card-not-found = The program is not found or not available to you.

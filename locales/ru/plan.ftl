@@ -6,7 +6,7 @@ plan-not-found = Программа не найдена или её план в�
 plan-none = У вас нет действующих программ, поэтому и плана пока нет.
 plan-none-curator = В ваших школах нет действующих программ.
 plan-pick = У вас несколько программ ({ $count }). Чей план открыть?
-plan-btn-program = №{ $program }: { $mentor } — { $mentees }
+plan-pick-school = Программы вашей школы ({ $count }). Чей план открыть?
 plan-header =
     <b>План программы №{ $program }</b> ({ $start } – { $end })
     Выполнено: { $done } · просрочено: { $overdue } · впереди: { $ahead }

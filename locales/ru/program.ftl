@@ -101,8 +101,12 @@ card-btn-change = { $action ->
        *[other] { $action }
     }
 card-btn-open = 📘 Программа
-card-btn-program = #{ $program } · { $mentor } → { $mentees }
+# A program in every «which program?» list: the mentee (surname and initials), the mentor's surname, the number.
+program-btn = { $mentees } · { $mentor } · #{ $program }
+pick-prev = ◀️
+pick-next = ▶️
 card-pick = Ваши программы ({ $count }) — выберите, какую открыть:
+card-pick-school = Программы вашей школы ({ $count }) — выберите, какую открыть:
 card-pick-more = Показаны последние { $count }. Любую программу можно открыть командой /program #номер.
 card-none = У вас пока нет программ наставничества.
 card-not-found = Программа не найдена или недоступна вам.
