@@ -23,7 +23,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import ics
+from bot import ics, plan_summary
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
 from bot.keyboards import changes as ckb
@@ -113,7 +113,6 @@ KEYBOARDS: dict[str, Keyboard] = {
     ),
     mt.INVITE: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
     mt.MOVED: lambda row, t: mkb.invite_keyboard(t, int(row.ref_id or 0)),
-    mt.HELD_ASK: lambda row, t: mkb.held_keyboard(t, int(row.ref_id or 0)),
     chg.ASK: lambda row, t: ckb.vote_keyboard(t, int(row.ref_id or 0)),
     chg.ASK_MENTOR: lambda row, t: ckb.new_mentor_keyboard(
         t, int(row.ref_id or 0), [(int(uid), t.name(name)) for uid, name in row.args["mentors"]]
@@ -125,7 +124,6 @@ KEYBOARDS: dict[str, Keyboard] = {
     plans.REMIND_BEFORE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
     plans.REMIND_TODAY: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
     plans.OVERDUE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
-    plans.OVERDUE_CURATOR: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
     plans.DONE_NOTICE: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
 }
 
@@ -222,20 +220,22 @@ def meeting_calendar(row: OutboxMessage, t: Translator, now: datetime) -> bytes:
     description = t.plain(
         "meeting-ics-description", mode=args.get("mode", ""), who=args.get("who", "")
     )
+    # [id, start, end] or, when the meetings' sequences differ, [id, start, end, seq]
     series = args.get("series") or [[row.ref_id, args["start"], args["end"]]]
     events = [
         ics.Event(
-            meeting_id=int(meeting_id),
-            starts_at=datetime.fromisoformat(start),
-            ends_at=datetime.fromisoformat(end),
+            meeting_id=int(item[0]),
+            starts_at=datetime.fromisoformat(item[1]),
+            ends_at=datetime.fromisoformat(item[2]),
             summary=summary,
             location=args.get("place", ""),
             description=description,
-            sequence=int(args.get("seq", 0)),
+            sequence=int(item[3] if len(item) > 3 else args.get("seq", 0)),
         )
-        for meeting_id, start, end in series
+        for item in series
     ]
-    return ics.calendar(events, now, cancel=row.kind == mt.CANCELLED)
+    cancel = row.kind in (mt.CANCELLED, mt.SERIES_CANCELLED)
+    return ics.calendar(events, now, cancel=cancel)
 
 
 async def render_meeting(d: Delivery) -> list[Sent]:
@@ -253,10 +253,38 @@ async def render_meeting(d: Delivery) -> list[Sent]:
     return [Sent(message.message_id, False, False)]
 
 
+async def render_meeting_live(d: Delivery) -> list[Sent]:
+    """A reminder or the mentor's held question, from the meeting as it is now: who it
+    is with, whether it is confirmed (an unconfirmed one's reminder asks the person who
+    has to confirm it, with the invitation's buttons). Nothing is sent for a meeting
+    gone or cancelled, nor the held question of one not confirmed or marked already."""
+    async with d.sessionmaker() as session:
+        found = await mt.live_args(session, int(d.row.ref_id or 0), d.row.user_id)
+    if found is None:
+        return []
+    meeting, args = found
+    if d.row.kind == mt.HELD_ASK:
+        if not args["confirmed"] or meeting.held is not None:
+            return []
+        markup = mkb.held_keyboard(d.t, meeting.id)
+    else:
+        markup = mkb.invite_keyboard(d.t, meeting.id) if args["to_confirm"] else None
+    text = d.t(d.row.kind, **{**d.args, **args})
+    return await _text(d, "\n".join(line for line in text.split("\n") if line.strip()), markup)
+
+
+async def render_plan_summary(d: Delivery) -> list[Sent]:
+    """The curators' daily summary of overdue plan items (bot/plan_summary.py)."""
+    text, markup = plan_summary.render(d.t, d.args)
+    return await _text(d, text, markup)
+
+
 RENDERERS: dict[str, Render] = {
+    plans.OVERDUE_CURATOR: render_plan_summary,
     routing.CARRY: render_carry,
     routing.CARRY_EDIT: render_edit,
     **{kind: render_meeting for kind in mt.DOCUMENT_KINDS},
+    **{kind: render_meeting_live for kind in mt.LIVE_KINDS},
 }
 
 

@@ -661,15 +661,79 @@ async def cancel_pressed(
     callback_data: MeetCancelCb,
     session: AsyncSession,
     user: User,
+    found: tuple[mt.Meeting, mt.Party],
     t: Translator,
     clock: Clock,
 ) -> None:
-    done = await mt.cancel(session, callback_data.m, user.id, clock.now())
+    """A meeting of a weekly series with more ahead: asks whether this one only or the
+    rest of the series; any other: cancelled at once."""
+    meeting, party = found
+    now = clock.now()
+    if meeting.status in mt.LIVE_STATUSES and meeting.held is None:
+        ahead = await mt.series_ahead(session, meeting, now)
+        if len(ahead) > 1:
+            await query.answer()
+            await say(
+                query,
+                t(
+                    "meet-cancel-scope",
+                    meeting=meeting.id,
+                    when=format_moment(meeting.starts_at, party.org.timezone),
+                    count=len(ahead) - 1,
+                ),
+                kb.cancel_scope_keyboard(t, meeting.id, len(ahead)),
+            )
+            return
+    await _cancel_one(query, session, user, t, meeting.id, now)
+
+
+async def _cancel_one(
+    query: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    meeting_id: int,
+    now: datetime,
+) -> None:
+    done = await mt.cancel(session, meeting_id, user.id, now)
     if done is None:
         await query.answer(t("meet-cannot-cancel"), show_alert=True)
         return
     await query.answer()
     await say(query, t("meet-cancelled-you", meeting=done.id))
+
+
+@router.callback_query(kb.MeetCancelScopeCb.filter(), PartyMeeting())
+async def cancel_scope_picked(
+    query: CallbackQuery,
+    callback_data: kb.MeetCancelScopeCb,
+    session: AsyncSession,
+    user: User,
+    found: tuple[mt.Meeting, mt.Party],
+    t: Translator,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    if not callback_data.series:
+        await drop_buttons(query)
+        await _cancel_one(query, session, user, t, callback_data.m, now)
+        return
+    done = await mt.cancel_series(session, callback_data.m, user.id, now)
+    if done is None:
+        await query.answer(t("meet-cannot-cancel"), show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    zone = found[1].org.timezone
+    await say(
+        query,
+        t(
+            "meet-cancelled-series-you",
+            count=len(done),
+            when=format_moment(done[0].starts_at, zone),
+            until=format_moment(done[-1].starts_at, zone),
+        ),
+    )
 
 
 @router.callback_query(MeetHeldCb.filter())
@@ -696,9 +760,11 @@ async def held_marked(
 # /meetings ----------------------------------------------------------------------------
 
 
-def _state_of(meeting: mt.Meeting) -> str:
+def _state_of(meeting: mt.Meeting, now: datetime) -> str:
     if meeting.held is not None:
         return "held" if meeting.held else "not-held"
+    if meeting.status == mt.MeetingStatus.PROPOSED and meeting.starts_at <= now:
+        return "unconfirmed"  # never confirmed: it did not take place as planned
     return str(meeting.status)
 
 
@@ -743,7 +809,7 @@ async def meetings_list(
                     mode=meeting.mode,
                     topic=meeting.topic or "",
                     has_topic=bool(meeting.topic),
-                    state=_state_of(meeting),
+                    state=_state_of(meeting, now),
                 )
             )
             if meeting in ahead:
@@ -751,6 +817,14 @@ async def meetings_list(
                     meeting.proposed_by, user.id
                 )
                 may_confirm.append((meeting.id, waiting))
-            elif meeting.held is None and program.mentor_id == user.id:
+            elif (
+                meeting.held is None
+                and meeting.status == mt.MeetingStatus.CONFIRMED
+                and program.mentor_id == user.id
+            ):
                 to_mark.append(meeting.id)
+        if meetings is ahead:
+            more = await mt.upcoming_count(session, user.id, now) - len(ahead)
+            if more > 0:
+                lines.append(t("meet-list-more", count=more))
     await message.answer("\n".join(lines), reply_markup=kb.list_keyboard(t, may_confirm, to_mark))

@@ -66,12 +66,16 @@ class Meeting(Base):
 INVITE = "meeting-invite"  # to the other side: Confirm / Propose another time, with an .ics
 MOVED = "meeting-moved"  # a new time, to confirm again, with an .ics of the next SEQUENCE
 CANCELLED = "meeting-cancelled"  # with an .ics that removes the event
+SERIES_CANCELLED = "meeting-series-cancelled"  # the rest of a weekly series, one .ics
 CONFIRMED = "meeting-confirmed"  # to the proposer
 REMINDER = "meeting-reminder"  # before the start, expiring at it
-HELD_ASK = "meeting-held-ask"  # to the mentor after the end: Held / Not held
+HELD_ASK = "meeting-held-ask"  # to the mentor after the end of a confirmed one
 # Rows that stop being true when a meeting moves or is cancelled.
 STALE_KINDS = (INVITE, MOVED, REMINDER, HELD_ASK)
-DOCUMENT_KINDS = (INVITE, MOVED, CANCELLED)
+DOCUMENT_KINDS = (INVITE, MOVED, CANCELLED, SERIES_CANCELLED)
+# Rendered at send time from the meeting as it is then (`live_args`): its status, and
+# who it is with. These rows carry no one's name or words, so no author.
+LIVE_KINDS = (REMINDER, HELD_ASK)
 
 DURATION_MIN = 60
 # A weekly series runs to the program's end, at most this many meetings.
@@ -259,6 +263,8 @@ async def _notify(
 ) -> None:
     if user.tg_id is None:
         return
+    live = kind in LIVE_KINDS
+    author = extra.pop("author", meeting.proposed_by)
     await enqueue(
         session,
         chat_id=user.tg_id,
@@ -266,8 +272,8 @@ async def _notify(
         org_id=meeting.org_id,
         kind=kind,
         ref=("meeting", meeting.id),
-        author_id=meeting.proposed_by,
-        args=_args(meeting, party, **extra),
+        author_id=None if live else author,
+        args={"meeting": meeting.id, **extra} if live else _args(meeting, party, **extra),
         now=now,
         due_at=due_at,
         expires_at=expires_at,
@@ -284,11 +290,11 @@ async def _schedule_rows(
     *,
     only: list[User] | None = None,
 ) -> None:
-    """The reminders (each due `offset` before the start, expiring when the next one is
-    due, the last at the start) and the
-    mentor's question after the end. A reminder whose moment has passed while the start
-    is ahead is due now, but only the nearest such one. `only`: these people alone get
-    reminders (the held question goes to the mentor when the mentor is among them)."""
+    """The reminders (each due `offset` before the start, expiring at it) and, for a
+    confirmed meeting, the mentor's question after the end (a proposed one gets it when
+    confirmed). A reminder whose moment has passed while the start is ahead is due now,
+    but only the nearest such one. `only`: these people alone get reminders (the held
+    question goes to the mentor when the mentor is among them)."""
     start = meeting.starts_at
     # The sequence keeps a meeting moved away and back from meeting its old, cancelled rows.
     stamp = int(start.timestamp())
@@ -315,8 +321,20 @@ async def _schedule_rows(
                 expires_at=expires,
                 minutes=seconds // 60,
             )
+    if meeting.status == MeetingStatus.CONFIRMED and (
+        only is None or party.mentor is None or party.mentor in only
+    ):
+        await _queue_held_ask(session, meeting, party, now)
+
+
+async def _queue_held_ask(
+    session: AsyncSession, meeting: Meeting, party: Party, now: datetime
+) -> None:
+    """The mentor's «Did it take place?» after the end of a confirmed meeting. The key
+    holds the start and sequence: a meeting is confirmed at most once per sequence."""
     end = ends_at(meeting)
-    if party.mentor is not None and (only is None or party.mentor in only):
+    stamp = int(meeting.starts_at.timestamp())
+    if party.mentor is not None:
         await _notify(
             session,
             meeting,
@@ -467,6 +485,8 @@ async def confirm(
             )
         ).all()
     )
+    for done in confirmed:
+        await _queue_held_ask(session, done, party, now)
     confirmer = next((u for u in party.people() if u.id == user_id), None)
     proposer = next((u for u in party.people() if u.id == meeting.proposed_by), None)
     head_meeting = confirmed[0] if confirmed else meeting
@@ -590,6 +610,7 @@ async def call_off(
     *,
     by: int | None = None,
     why: str = "person",
+    notify: bool = True,
 ) -> Meeting | None:
     """The one way a meeting is cancelled: its status (the .ics SEQUENCE grows), its
     waiting rows cancelled by reference, and, while it is still ahead, the CANCELLED
@@ -614,7 +635,7 @@ async def call_off(
     )
     assert found is not None
     canceller = next((u for u in party.people() if u.id == by), None)
-    if found.starts_at > now:
+    if notify and found.starts_at > now:
         for user in party.people():
             if user.id != by:
                 await _notify(
@@ -662,14 +683,15 @@ async def mark_held(
     session: AsyncSession, meeting_id: int, mentor_id: int, held: bool, now: datetime
 ) -> Meeting:
     """The mentor marks whether the meeting took place: only the program's mentor, only
-    after the start, once. Raises MeetingError saying why not."""
+    a confirmed meeting (one never confirmed did not take place as planned), only after
+    the start, once. Raises MeetingError saying why not."""
     mentor_programs = select(Program.id).where(Program.mentor_id == mentor_id)
     result = await session.execute(
         update(Meeting)
         .where(
             Meeting.id == meeting_id,
             Meeting.program_id.in_(mentor_programs),
-            Meeting.status.in_(LIVE_STATUSES),
+            Meeting.status == MeetingStatus.CONFIRMED,
             Meeting.held.is_(None),
             Meeting.starts_at <= now,
         )
@@ -686,7 +708,9 @@ async def mark_held(
             raise MeetingError("meeting-held-already", held=meeting.held)
         if meeting.status == MeetingStatus.CANCELLED:
             raise MeetingError("meeting-err-cancelled")
-        raise MeetingError("meeting-held-too-early")
+        if meeting.starts_at > now:
+            raise MeetingError("meeting-held-too-early")
+        raise MeetingError("meeting-held-unconfirmed")
     await outbox.cancel_by_ref(session, "meeting", meeting.id, (HELD_ASK,))
     await audit.record(
         session, program.id, mentor_id, "meeting-held", now, meeting=meeting.id, held=held
@@ -764,6 +788,116 @@ async def hand_over(
     return meetings
 
 
+async def live_args(
+    session: AsyncSession, meeting_id: int, reader_id: int | None
+) -> tuple[Meeting, dict[str, Any]] | None:
+    """What a reminder or the held question says when it is sent: the meeting as it is
+    then, `with_whom` the other side for the reader (the mentees for the mentor, the
+    mentor for a mentee; people who asked to be forgotten are left out), `confirmed`,
+    and `to_confirm` when the reader is the one who has to confirm it. None when the
+    meeting is gone or cancelled."""
+    meeting = await session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).execution_options(populate_existing=True)
+    )
+    if meeting is None or meeting.status == MeetingStatus.CANCELLED:
+        return None
+    program = await session.get(Program, meeting.program_id)
+    if program is None:
+        return None
+    party = await party_of(session, program)
+    others = party.other_side(reader_id) if reader_id in party.ids else party.people()
+    proposed = meeting.status == MeetingStatus.PROPOSED
+    return meeting, {
+        **_args(meeting, party),
+        "who": "",
+        "with_whom": ", ".join(u.display_name for u in others) or "—",
+        "confirmed": not proposed,
+        "to_confirm": proposed and party.on_other_side(meeting.proposed_by, reader_id or 0),
+    }
+
+
+async def series_ahead(session: AsyncSession, meeting: Meeting, now: datetime) -> list[Meeting]:
+    """The meeting and the later ones of its weekly series still to come and not
+    cancelled, soonest first (just the meeting when it is not in a series)."""
+    if meeting.series_id is None:
+        return [meeting]
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.status.in_(LIVE_STATUSES),
+            Meeting.held.is_(None),
+            Meeting.starts_at > now,
+            or_(
+                Meeting.starts_at > meeting.starts_at,
+                (Meeting.starts_at == meeting.starts_at) & (Meeting.id >= meeting.id),
+            ),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    found = list(rows.all())
+    return found if any(m.id == meeting.id for m in found) else [meeting, *found]
+
+
+async def cancel_series(
+    session: AsyncSession, meeting_id: int, user_id: int, now: datetime
+) -> list[Meeting] | None:
+    """Call off this meeting and the later ones of its series (`series_ahead`). Everyone
+    else gets one notice with one .ics removing them all (not one per meeting). None
+    when the person is not in it or it is cancelled or marked already."""
+    found = await meeting_of(session, meeting_id, user_id)
+    if found is None:
+        return None
+    meeting, party = found
+    if meeting.status not in LIVE_STATUSES or meeting.held is not None:
+        return None
+    done = []
+    for one in await series_ahead(session, meeting, now):
+        called_off = await call_off(session, one, party, now, by=user_id, notify=False)
+        if called_off is not None:
+            done.append(called_off)
+    if not done:
+        return None
+    canceller = next((u for u in party.people() if u.id == user_id), None)
+    ahead = [m for m in done if m.starts_at > now]
+    if ahead:
+        series = [
+            [m.id, m.starts_at.isoformat(), ends_at(m).isoformat(), m.sequence] for m in ahead
+        ]
+        for user in party.people():
+            if user.id != user_id:
+                await _notify(
+                    session,
+                    ahead[0],
+                    party,
+                    user,
+                    SERIES_CANCELLED,
+                    now,
+                    key="cancelled:series",
+                    # The notice names the canceller: their /forget withdraws it.
+                    author=user_id,
+                    by=canceller.display_name if canceller else "",
+                    count=len(ahead),
+                    until=_moment(party.org.timezone, ahead[-1].starts_at),
+                    series=series,
+                    place="",
+                    has_place=False,
+                    topic="",
+                    has_topic=False,
+                )
+    await audit.record(
+        session,
+        party.program.id,
+        user_id,
+        "meeting-cancelled",
+        now,
+        meeting=meeting.id,
+        count=len(done),
+        meetings=[m.id for m in done],
+    )
+    return done
+
+
 def listing(meetings: list[Meeting], zone: str) -> str:
     """One line a meeting, its local start («• 25.11.2026 15:30»), for a notice that
     lists them (no topic: the notice carries no one's words)."""
@@ -790,6 +924,16 @@ async def upcoming(
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def upcoming_count(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """How many meetings `upcoming` would list without a limit."""
+    count = await session.scalar(
+        select(func.count()).where(
+            _mine(user_id), Meeting.starts_at > now, Meeting.status.in_(LIVE_STATUSES)
+        )
+    )
+    return int(count or 0)
 
 
 async def past(

@@ -109,15 +109,21 @@ async def test_meet_typed_invitation_ics_confirm(client: BotClient, w: World) ->
         for chat in (w.mentor_b.person.id, w.mentee3.person.id)
         for offset in (timedelta(hours=24), timedelta(hours=1))
     }
-    assert {r.expires_at for r in reminders} == {WED_1530}
-    [ask] = await _rows(client, "meeting-held-ask", "pending")
-    assert ask.chat_id == w.mentor_b.person.id and ask.due_at == WED_1530 + timedelta(hours=1)
+    # each expires when the next, nearer one is due; the last at the start
+    assert {(r.due_at, r.expires_at) for r in reminders} == {
+        (WED_1530 - timedelta(hours=24), WED_1530 - timedelta(hours=1)),
+        (WED_1530 - timedelta(hours=1), WED_1530),
+    }
+    # the mentor's «did it take place?» waits for a confirmation
+    assert await _rows(client, "meeting-held-ask") == []
 
     # the mentor cannot confirm their own proposal; the mentee can, once
     calls = await client.press(w.mentor_b.person, f"mc:{meeting.id}")
     assert "не ждёт" in _alert(client, calls)
     calls = await client.press(w.mentee3.person, f"mc:{meeting.id}")
     assert "подтвердили" in _alert(client, calls)
+    [ask] = await _rows(client, "meeting-held-ask", "pending")
+    assert ask.chat_id == w.mentor_b.person.id and ask.due_at == WED_1530 + timedelta(hours=1)
     [meeting] = await _meetings(client)
     assert meeting.status == "confirmed" and meeting.confirmed_by == w.mentee3.user_id
     assert "подтвердил(а) встречу 25.11.2026 15:30" in client.last_text(w.mentor_b.person.id)
@@ -212,8 +218,7 @@ async def test_another_time_leaves_no_stale_reminder(client: BotClient, w: World
         new_start - timedelta(hours=1),
     }
     assert len(await _rows(client, "meeting-reminder", "cancelled")) == 4
-    [ask] = await _rows(client, "meeting-held-ask", "pending")
-    assert ask.due_at == new_start + timedelta(hours=1)
+    assert await _rows(client, "meeting-held-ask", "pending") == []  # not confirmed yet
 
     [moved] = _documents(calls, w.mentor_b.person.id)
     assert "с 25.11.2026 15:30 на 26.11.2026 10:00" in moved.text
@@ -226,6 +231,8 @@ async def test_another_time_leaves_no_stale_reminder(client: BotClient, w: World
     assert "не ждёт" in _alert(client, calls)
     await client.press(w.mentor_b.person, f"mc:{meeting.id}")
     assert (await _meetings(client))[0].status == "confirmed"
+    [ask] = await _rows(client, "meeting-held-ask", "pending")
+    assert ask.due_at == new_start + timedelta(hours=1)
 
     # at the old 1 h mark only the new time's 24 h reminders go
     client.clock.set(WED_1530 - timedelta(hours=1))
@@ -247,6 +254,8 @@ async def test_another_time_leaves_no_stale_reminder(client: BotClient, w: World
     pending = await _rows(client, "meeting-reminder", "pending")
     assert {r.due_at for r in pending} == {new_start - timedelta(hours=1)}  # 24 h one went
     assert len(pending) == 2
+    assert await _rows(client, "meeting-held-ask", "pending") == []  # moved: to confirm again
+    await client.press(w.mentee3.person, f"mc:{meeting.id}")
     [ask] = await _rows(client, "meeting-held-ask", "pending")
     assert ask.due_at == new_start + timedelta(hours=1)
 
@@ -264,6 +273,7 @@ async def test_meetings_list_cancel_and_mark(client: BotClient, w: World) -> Non
     # marking before the start is refused
     calls = await client.press(w.mentor_b.person, f"ma:{meeting.id}:1")
     assert "после её начала" in _alert(client, calls)
+    await client.press(w.mentee3.person, f"mc:{meeting.id}")
 
     # after the end the mentor is asked, and only the mentor may answer, once
     client.clock.set(WED_1530 + timedelta(hours=1, minutes=1))
@@ -327,7 +337,7 @@ async def test_forged_buttons_do_nothing(client: BotClient, w: World) -> None:
     assert (meeting.status, meeting.held, meeting.sequence) == ("proposed", None, 0)
     # a curator has no /meet
     calls = await client.send(w.curator.person, "/meet")
-    assert "только наставляемому" in calls[-1].text
+    assert "только" in calls[-1].text and "наставник" in calls[-1].text
 
 
 async def test_a_reminder_already_due_goes_now(client: BotClient, w: World) -> None:
@@ -468,3 +478,152 @@ async def test_an_invitation_not_sent_by_the_start_is_dropped(client: BotClient,
     assert not [c for c in calls if "встреч" in c.text.lower()], [c.text for c in calls]
     for kind in ("meeting-invite", "meeting-moved"):
         assert [r.status for r in await _rows(client, kind)] == ["dropped"], kind
+
+
+# Review findings 7–9 ---------------------------------------------------------------------
+
+
+def _reminders(calls: list[Call], chat_id: int) -> list[Call]:
+    return [c for c in calls if c.chat_id == chat_id and "Напоминание" in c.text]
+
+
+async def test_reminders_name_the_other_side_and_the_confirmation(
+    client: BotClient, w: World
+) -> None:
+    """Finding 7 and 8: a reminder says who the meeting is with and the topic; one of a
+    meeting not confirmed says so, and asks the person who has to confirm it (with the
+    invitation's buttons). Confirming after the reminders were queued shows at send
+    time; the held question goes only after a confirmation, naming the mentee."""
+    await _schedule_typed(client, w, topic="Разбор урока")
+    [meeting] = await _meetings(client)
+    # the rows carry no one's name or words: /forget has nothing to withdraw in them
+    for row in await _rows(client, "meeting-reminder"):
+        assert row.author_id is None and set(row.args) == {"meeting", "minutes"}
+
+    client.clock.set(WED_1530 - timedelta(hours=24))
+    calls = await client.tick()
+    [mentee] = _reminders(calls, w.mentee3.person.id)
+    assert "(не подтверждена)" in mentee.text and "С кем: Наставник Б" in mentee.text
+    assert "Тема: Разбор урока" in mentee.text and "Вы ещё не подтвердили" in mentee.text
+    assert [d for _, d in mentee.buttons] == [f"mc:{meeting.id}", f"mv:{meeting.id}"]
+    [mentor] = _reminders(calls, w.mentor_b.person.id)
+    assert "(не подтверждена)" in mentor.text and "С кем: Третий У" in mentor.text
+    assert "не подтверждена другой стороной" in mentor.text and not mentor.buttons
+
+    # the nudge's button confirms; the next reminder is rendered as it is then
+    await client.press(w.mentee3.person, f"mc:{meeting.id}")
+    client.clock.set(WED_1530 - timedelta(hours=1))
+    calls = await client.tick()
+    for chat, partner in ((w.mentee3, "Наставник Б"), (w.mentor_b, "Третий У")):
+        [reminder] = _reminders(calls, chat.person.id)
+        assert f"С кем: {partner}" in reminder.text and "подтвержд" not in reminder.text
+        assert not reminder.buttons
+
+    client.clock.set(WED_1530 + timedelta(hours=1))
+    calls = await client.tick()
+    [ask] = [c for c in calls if "состоялась?" in c.text]
+    assert ask.chat_id == w.mentor_b.person.id
+    assert "С кем: Третий У" in ask.text and "Тема: Разбор урока" in ask.text
+    assert [d for _, d in ask.buttons] == [f"ma:{meeting.id}:1", f"ma:{meeting.id}:0"]
+
+
+async def test_an_unconfirmed_past_meeting_did_not_take_place(client: BotClient, w: World) -> None:
+    """Finding 8: the mentor is not asked whether a meeting never confirmed took place,
+    /meetings shows it as not held (not confirmed), not «waiting», and it cannot be
+    marked."""
+    await _schedule_typed(client, w)
+    [meeting] = await _meetings(client)
+    client.clock.set(WED_1530 + timedelta(hours=2))
+    calls = await client.tick()
+    assert not [c for c in calls if "состоялась?" in c.text]
+    assert await _rows(client, "meeting-held-ask") == []
+    for member in (w.mentor_b, w.mentee3):
+        calls = await client.send(member.person, "/meetings")
+        assert "не состоялась (не подтверждена)" in calls[-1].text, calls[-1].text
+        assert "ждёт подтверждения" not in calls[-1].text and not calls[-1].buttons
+    calls = await client.press(w.mentor_b.person, f"ma:{meeting.id}:1")
+    assert "не была подтверждена" in _alert(client, calls)
+    [meeting] = await _meetings(client)
+    assert meeting.held is None
+
+
+async def _weekly_group_series(client: BotClient, w: World) -> list[Meeting]:
+    """Mentor A proposes a weekly series (27 meetings) to the group of two mentees."""
+    who = w.mentor_a.person
+    calls = await client.send(who, "/meet")
+    calls = await client.send(who, "25.11 15:00")
+    calls = await client.press(who, client.button_data(calls, "очно"))
+    calls = await client.press(who, client.button_data(calls, "Пропустить"))
+    calls = await client.press(who, client.button_data(calls, "Пропустить"))
+    calls = await client.press(who, client.button_data(calls, "Каждую неделю"))
+    await client.press(who, client.button_data(calls, "✅ Отправить"))
+    meetings = await _meetings(client)
+    assert len(meetings) == 27
+    return meetings
+
+
+def _cancel_uids(calls: list[Call], chat_id: int) -> list[list[str]]:
+    """Per CANCEL .ics the person got: the meetings' UIDs it removes."""
+    found = []
+    for call in _documents(calls, chat_id):
+        lines = ics.unfold(_ics(call))
+        if "METHOD:CANCEL" in lines:
+            found.append([line[4:] for line in lines if line.startswith("UID:")])
+    return found
+
+
+async def test_a_group_series_in_the_list_and_cancelling_it(client: BotClient, w: World) -> None:
+    """Finding 9 and 7: /meetings says how many more are ahead; cancelling a meeting of
+    a series asks «this one only / the whole series» and does what was chosen (the
+    series: one notice with one .ics removing them all); the mentor's reminder names
+    both mentees of the group."""
+    meetings = await _weekly_group_series(client, w)
+    who = w.mentor_a.person
+    calls = await client.send(who, "/meetings")
+    text = calls[-1].text
+    assert text.count("\n#") == 5 and "…и ещё 22 предстоящих." in text, text
+
+    # this one only
+    calls = await client.press(who, f"mx:{meetings[1].id}")
+    assert "часть еженедельной серии: впереди ещё 25" in calls[-1].text, calls[-1].text
+    labels = [label for label, _ in calls[-1].buttons]
+    assert labels == ["Только эту", "Всю серию (будущие, 26)"]
+    calls = await client.press(who, f"mxs:{meetings[1].id}:0")
+    assert f"Встреча #{meetings[1].id} отменена" in client.last_text(who.id)
+    for mentee in (w.mentee, w.mentee2):
+        assert _cancel_uids(calls, mentee.person.id) == [[f"meeting-{meetings[1].id}@mentorbot"]]
+    assert [m.status for m in await _meetings(client)].count("cancelled") == 1
+
+    # the rest of the series from the third on: one notice, one .ics with 25 events
+    calls = await client.press(who, f"mx:{meetings[2].id}")
+    calls = await client.press(who, f"mxs:{meetings[2].id}:1")
+    assert "Отменено встреч серии: 25" in client.last_text(who.id)
+    for mentee in (w.mentee, w.mentee2):
+        [uids] = _cancel_uids(calls, mentee.person.id)
+        assert uids == [f"meeting-{m.id}@mentorbot" for m in meetings[2:]]
+        [notice] = [c for c in _documents(calls, mentee.person.id)]
+        assert "Наставник А отменил(а) 25 встреч серии" in notice.text, notice.text
+    statuses = [m.status for m in await _meetings(client)]
+    assert statuses[0] == "proposed" and set(statuses[1:]) == {"cancelled"}
+    assert not [
+        r for r in await _rows(client, "meeting-reminder", "pending") if r.ref_id != meetings[0].id
+    ]
+    # a second press of the spent question does nothing
+    calls = await client.press(who, f"mxs:{meetings[2].id}:1")
+    assert "нельзя отменить" in _alert(client, calls)
+    # a forged scope button of someone outside the program does nothing
+    calls = await client.press(w.mentee3.person, f"mxs:{meetings[0].id}:1")
+    assert "недоступно" in _alert(client, calls)
+    assert (await _meetings(client))[0].status == "proposed"
+
+    # the one left: not in a series any more with others ahead, so cancelled at once…
+    # …but first its reminder names both mentees for the mentor
+    client.clock.set(meetings[0].starts_at - timedelta(hours=24))
+    calls = await client.tick()
+    [mentor] = _reminders(calls, w.mentor_a.person.id)
+    assert "С кем: Молодой У, Второй У" in mentor.text, mentor.text
+    for mentee in (w.mentee, w.mentee2):
+        [reminder] = _reminders(calls, mentee.person.id)
+        assert "С кем: Наставник А" in reminder.text and reminder.buttons
+    calls = await client.press(who, f"mx:{meetings[0].id}")
+    assert f"Встреча #{meetings[0].id} отменена" in client.last_text(who.id)

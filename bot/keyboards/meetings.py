@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
@@ -22,6 +23,13 @@ from bot.keyboards.callbacks import (
     MeetWeeklyCb,
 )
 from models.programs import Mode
+
+
+class MeetCancelScopeCb(CallbackData, prefix="mxs"):
+    """Cancelling a meeting of a weekly series: this one only, or it and the later ones."""
+
+    m: int
+    series: bool
 
 
 def programs_keyboard(choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
@@ -126,3 +134,15 @@ def list_keyboard(
         buttons += _held_buttons(t, meeting_id, "-n")
         sizes.append(2)
     return keyboard(buttons, *sizes) if sizes else None
+
+
+def cancel_scope_keyboard(t: Translator, meeting_id: int, count: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            (t.plain("meet-btn-cancel-one"), MeetCancelScopeCb(m=meeting_id, series=False)),
+            (
+                t.plain("meet-btn-cancel-series", count=count),
+                MeetCancelScopeCb(m=meeting_id, series=True),
+            ),
+        ]
+    )

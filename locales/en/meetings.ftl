@@ -113,18 +113,40 @@ meeting-confirmed = ✅ { $by } confirmed the meeting on { $when }{ $count ->
        *[other] {""} and the following ones ({ $count } meetings)
     }.
 meeting-reminder =
-    ⏰ <b>Reminder: meeting on { $when }</b>
+    ⏰ <b>Reminder: meeting on { $when }</b>{ $confirmed ->
+        [true] {""}
+       *[other] {" "}(not confirmed)
+    }
+    With: { $with_whom }
     Mode: { pair-mode-label }{ $has_place ->
         [true] , place: { $place }
        *[other] {""}
-    }{ $has_topic ->
-        [true] , topic: { $topic }
+    }
+    { $has_topic ->
+        [true] Topic: { $topic }
        *[other] {""}
     }
-meeting-held-ask = Did the meeting on { $when }{ $has_topic ->
-        [true] , topic: { $topic }
+    { $to_confirm ->
+        [true] ❗ You have not confirmed this meeting yet: confirm it or propose another time.
+       *[other] { $confirmed ->
+            [true] {""}
+           *[other] The other side has not confirmed the meeting yet.
+        }
+    }
+meeting-held-ask =
+    Did the meeting on { $when } take place?
+    With: { $with_whom }
+    { $has_topic ->
+        [true] Topic: { $topic }
        *[other] {""}
-    } take place?
+    }
+meeting-series-cancelled =
+    <b>✖️ Meetings cancelled</b>
+    { $by } cancelled { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    } of the series: from { $when } to { $until }.
+    The .ics file removes them from your calendar.
 meeting-ics-summary = { $has_topic ->
         [true] Meeting: { $topic }
        *[other] Mentor and mentee meeting
@@ -142,6 +164,7 @@ meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ $
         [confirmed] confirmed
         [held] took place
         [not-held] did not take place
+        [unconfirmed] did not take place (not confirmed)
        *[other] not marked
     }
 meet-confirmed-you = You confirmed the meeting.
@@ -155,3 +178,9 @@ meet-held-you = { $held ->
         [true] Marked: the meeting took place.
        *[other] Marked: the meeting did not take place.
     }
+meeting-held-unconfirmed = The meeting was never confirmed, so it cannot be marked: it counts as not held.
+meet-list-more = …and { $count } more upcoming.
+meet-cancel-scope = Meeting #{ $meeting } ({ $when }) is part of a weekly series: { $count } more ahead. What to cancel?
+meet-btn-cancel-one = This one only
+meet-btn-cancel-series = The whole series (upcoming, { $count })
+meet-cancelled-series-you = Meetings of the series cancelled: { $count }, from { $when } to { $until }.

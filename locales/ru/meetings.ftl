@@ -113,18 +113,41 @@ meeting-confirmed = ✅ { $by } подтвердил(а) встречу { $when 
        *[other] {""} и следующие (встреч: { $count })
     }.
 meeting-reminder =
-    ⏰ <b>Напоминание: встреча { $when }</b>
+    ⏰ <b>Напоминание: встреча { $when }</b>{ $confirmed ->
+        [true] {""}
+       *[other] {" "}(не подтверждена)
+    }
+    С кем: { $with_whom }
     Формат: { pair-mode-label }{ $has_place ->
         [true] , место: { $place }
        *[other] {""}
-    }{ $has_topic ->
-        [true] , тема: { $topic }
+    }
+    { $has_topic ->
+        [true] Тема: { $topic }
        *[other] {""}
     }
-meeting-held-ask = Встреча { $when }{ $has_topic ->
-        [true] , тема: { $topic }
+    { $to_confirm ->
+        [true] ❗ Вы ещё не подтвердили эту встречу: подтвердите её или предложите другое время.
+       *[other] { $confirmed ->
+            [true] {""}
+           *[other] Встреча ещё не подтверждена другой стороной.
+        }
+    }
+meeting-held-ask =
+    Встреча { $when } состоялась?
+    С кем: { $with_whom }
+    { $has_topic ->
+        [true] Тема: { $topic }
        *[other] {""}
-    } состоялась?
+    }
+meeting-series-cancelled =
+    <b>✖️ Встречи отменены</b>
+    { $by } отменил(а) { $count } { $count ->
+        [one] встречу
+        [few] встречи
+       *[many] встреч
+    } серии: с { $when } по { $until }.
+    Файл .ics удалит их из вашего календаря.
 meeting-ics-summary = { $has_topic ->
         [true] Встреча: { $topic }
        *[other] Встреча наставника и наставляемого
@@ -142,6 +165,7 @@ meet-line = #{ $meeting } · { $when } · { $partner } · { pair-mode-label }{ $
         [confirmed] подтверждена
         [held] состоялась
         [not-held] не состоялась
+        [unconfirmed] не состоялась (не подтверждена)
        *[other] без отметки
     }
 meet-confirmed-you = Вы подтвердили встречу.
@@ -155,3 +179,12 @@ meet-held-you = { $held ->
         [true] Отмечено: встреча состоялась.
        *[other] Отмечено: встреча не состоялась.
     }
+meeting-held-unconfirmed = Встреча не была подтверждена — отметить её нельзя: она считается несостоявшейся.
+meet-list-more = …и ещё { $count } { $count ->
+        [one] предстоящая
+       *[other] предстоящих
+    }.
+meet-cancel-scope = Встреча #{ $meeting } ({ $when }) — часть еженедельной серии: впереди ещё { $count }. Что отменить?
+meet-btn-cancel-one = Только эту
+meet-btn-cancel-series = Всю серию (будущие, { $count })
+meet-cancelled-series-you = Отменено встреч серии: { $count }, с { $when } по { $until }.
