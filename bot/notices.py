@@ -23,7 +23,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import ics
+from bot import ics, plan_summary
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
 from bot.keyboards import changes as ckb
@@ -124,7 +124,6 @@ KEYBOARDS: dict[str, Keyboard] = {
     plans.REMIND_BEFORE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
     plans.REMIND_TODAY: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
     plans.OVERDUE: lambda row, t: pkb.reminder_keyboard(t, int(row.ref_id or 0)),
-    plans.OVERDUE_CURATOR: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
     plans.DONE_NOTICE: lambda row, t: pkb.open_keyboard(t, int(row.args["program"])),
 }
 
@@ -274,7 +273,14 @@ async def render_meeting_live(d: Delivery) -> list[Sent]:
     return await _text(d, "\n".join(line for line in text.split("\n") if line.strip()), markup)
 
 
+async def render_plan_summary(d: Delivery) -> list[Sent]:
+    """The curators' daily summary of overdue plan items (bot/plan_summary.py)."""
+    text, markup = plan_summary.render(d.t, d.args)
+    return await _text(d, text, markup)
+
+
 RENDERERS: dict[str, Render] = {
+    plans.OVERDUE_CURATOR: render_plan_summary,
     routing.CARRY: render_carry,
     routing.CARRY_EDIT: render_edit,
     **{kind: render_meeting for kind in mt.DOCUMENT_KINDS},

@@ -124,9 +124,12 @@ TEMPLATE_FILE = Path(__file__).parent / "templates" / f"{TEMPLATE_KEY}.json"
 REMIND_BEFORE = "plan-remind-before"
 REMIND_TODAY = "plan-remind-today"
 OVERDUE = "plan-overdue"
-OVERDUE_CURATOR = "plan-overdue-curator"
-REMINDER_KINDS = (REMIND_BEFORE, REMIND_TODAY, OVERDUE, OVERDUE_CURATOR)
-STAGE_KINDS = {1: REMIND_BEFORE, 2: REMIND_TODAY, 3: OVERDUE, 4: OVERDUE_CURATOR}
+REMINDER_KINDS = (REMIND_BEFORE, REMIND_TODAY, OVERDUE)
+STAGE_KINDS = {1: REMIND_BEFORE, 2: REMIND_TODAY, 3: OVERDUE}
+# Stage 4 is not a notice per item: a curator gets one summary a day of the programs
+# whose items reached it (args "programs": [[program id, mentees, mentor, items, oldest
+# days overdue], ...], most overdue first), no reference, dedupe key per local day.
+OVERDUE_CURATOR = "plan-overdue-summary"
 # A new or changed occurrence is first looked at this many days before its day (local
 # midnight), or at once when that has passed; the catch-up then works out its real
 # stages with the configured settings. PLAN_REMIND_DAYS_BEFORE may not exceed it.
@@ -1138,17 +1141,82 @@ async def deadline_catch_up(
     """Reminders of plan deadlines that have come due: for each open occurrence whose
     `next_alert_at` has passed, only the latest stage that applies now is written (a bot
     that was down says nothing stale), each row expiring when the next stage takes over,
-    due when the school's quiet hours end. Returns the number of rows written."""
+    due when the school's quiet hours end. The pair's stages are a row per item; the
+    curators' (4) are gathered over the whole run into one summary per curator and local
+    day (`_write_summaries`). Returns the number of rows written."""
     policy = AlertPolicy(days_before, remind_at, curator_after_days)
+    summaries: dict[tuple[int, date], Summary] = {}
     written = 0
     while True:
-        chunk = await _catch_up_chunk(session, now, policy)
+        chunk = await _catch_up_chunk(session, now, policy, summaries)
         if chunk is None:
-            return written
+            return written + await _write_summaries(session, now, summaries)
         written += chunk
 
 
-async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPolicy) -> int | None:
+@dataclass
+class Summary:
+    """What one curator is told today: per program [mentees, mentor, items, oldest days]."""
+
+    chat_id: int
+    org_id: int
+    due_at: datetime
+    programs: dict[int, list[Any]]
+
+
+async def _write_summaries(
+    session: AsyncSession, now: datetime, summaries: dict[tuple[int, date], Summary]
+) -> int:
+    """One row per curator and local day, keyed `plan-overdue:<curator>:<day>`. The
+    occurrences in it were claimed (stage 4) in this same transaction, so a later tick never
+    lists them again. Should a later tick of the same day find more (an item moved, a bot
+    that was down in between, a curator of schools in two zones), the day's row may be gone
+    already: those go in an addendum keyed by the tick's moment, listing only the new ones."""
+    if not summaries:
+        return 0
+    keys = {f"plan-overdue:{uid}:{day.isoformat()}": (uid, day) for uid, day in summaries}
+    box = outbox.OutboxMessage.__table__
+    taken = set(
+        await session.scalars(select(box.c.dedupe_key).where(box.c.dedupe_key.in_(list(keys))))
+    )
+    rows = []
+    for key, (uid, day) in keys.items():
+        summary = summaries[(uid, day)]
+        programs = sorted(summary.programs.items(), key=lambda kv: (-kv[1][3], kv[0]))
+        rows.append(
+            dict(
+                chat_id=summary.chat_id,
+                user_id=uid,
+                org_id=summary.org_id,
+                kind=OVERDUE_CURATOR,
+                ref_kind=None,
+                ref_id=None,
+                author_id=None,
+                args={
+                    "count": len(programs),
+                    "items": sum(p[2] for _, p in programs),
+                    "programs": [[pid, *line] for pid, line in programs],
+                },
+                silent=False,
+                due_at=summary.due_at,
+                expires_at=None,
+                status=outbox.OutboxStatus.PENDING,
+                attempts=0,
+                dedupe_key=f"{key}:{now.isoformat()}" if key in taken else key,
+                created_at=now,
+            )
+        )
+    stmt = insert_ignore(session, box).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    await session.execute(stmt, rows)
+    return len(rows)
+
+
+async def _catch_up_chunk(
+    session: AsyncSession,
+    now: datetime,
+    policy: AlertPolicy,
+    summaries: dict[tuple[int, date], Summary],
+) -> int | None:
     rows = (
         await session.execute(
             select(
@@ -1249,22 +1317,38 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
         expires_at = min((moments[n] for n in moments if n > stage), default=None)
         if expires_at is not None and expires_at <= due_at:
             continue  # it would be stale by the time quiet hours let it go
-        if stage == 4:
-            recipients = curators.get(row.org_id, [])
-        else:
-            recipients = [row.mentor_id, *mentees.get(row.program_id, [])]
+        today = today_in(str(schedule.zone), now)
+        if stage == 4:  # into the curators' summaries: whose program, how many, how old
+            overdue = (today - row.due_on).days
+            for uid in curators.get(row.org_id, []):
+                tg_id = users.get(uid, (None, ""))[0]
+                if tg_id is None:
+                    continue
+                summary = summaries.get((uid, today))
+                if summary is None:
+                    summary = summaries[(uid, today)] = Summary(tg_id, row.org_id, due_at, {})
+                summary.due_at = max(summary.due_at, due_at)
+                line = summary.programs.get(row.program_id)
+                if line is None:
+                    line = summary.programs[row.program_id] = [
+                        ", ".join(
+                            users.get(m, (None, ""))[1] for m in mentees.get(row.program_id, [])
+                        ),
+                        users.get(row.mentor_id, (None, ""))[1],
+                        0,
+                        0,
+                    ]
+                line[2] += 1
+                line[3] = max(line[3], overdue)
+            continue
+        recipients = [row.mentor_id, *mentees.get(row.program_id, [])]
         args = {
             "program": row.program_id,
             "title": row.title,
             "due": format_day(row.due_on),
-            "days": (row.due_on - today_in(str(schedule.zone), now)).days,
-            "overdue": (today_in(str(schedule.zone), now) - row.due_on).days,
+            "days": (row.due_on - today).days,
+            "overdue": (today - row.due_on).days,
         }
-        if stage == 4:  # the curator is told whose item it is
-            args["mentor"] = users.get(row.mentor_id, (None, ""))[1]
-            args["mentees"] = ", ".join(
-                users.get(m, (None, ""))[1] for m in mentees.get(row.program_id, [])
-            )
         for uid in recipients:
             tg_id = users.get(uid, (None, ""))[0]
             if tg_id is None:
@@ -1277,7 +1361,7 @@ async def _catch_up_chunk(session: AsyncSession, now: datetime, policy: AlertPol
                     kind=STAGE_KINDS[stage],
                     ref_kind="plan",
                     ref_id=row.id,
-                    author_id=row.mentor_id if stage == 4 else None,
+                    author_id=None,
                     args=args,
                     silent=False,
                     due_at=due_at,

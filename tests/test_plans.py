@@ -11,7 +11,9 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import plan_summary
 from bot.app import plan_catch_up
+from bot.i18n import Locales
 from bot.keyboards.plan import (
     PlanAddCb,
     PlanDoneCb,
@@ -21,11 +23,12 @@ from bot.keyboards.plan import (
     PlanTemplateCb,
 )
 from bot.states import PlanForm
+from bot.texts import split_text
 from models import outbox
 from models.audit import AuditEntry
 from models.calendar import WorkSchedule, default_calendar
 from models.changes import Proposal, ProposalKind, propose, vote
-from models.people import Organization
+from models.people import Organization, Role
 from models.plans import (
     AlertPolicy,
     DeadlineKind,
@@ -48,6 +51,7 @@ from models.plans import (
 from models.programs import Program, ProgramMentee, ProgramStatus
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.plans import PlanSchool, build_plan_school, plan_rows
+from tests.support.seed import seed
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -188,11 +192,12 @@ async def test_a_template_taken_in_a_running_program_is_due_from_that_day(
     # The next morning item 1 is overdue to the pair only.
     await _catch_up(sessionmaker, msk(date(2026, 11, 24), 9, 5))
     kinds = {r.kind for r in await plan_rows(sessionmaker)}
-    assert "plan-overdue" in kinds and "plan-overdue-curator" not in kinds
-    # Left undone, item 1 reaches the curator a week after its day, as any other would.
+    assert "plan-overdue" in kinds and "plan-overdue-summary" not in kinds
+    # Left undone, item 1 reaches the curator a week after its day, as any other would:
+    # the summary lists the program with that one item, 7 days overdue.
     await _catch_up(sessionmaker, msk(date(2026, 11, 30), 9, 5))
-    curator_rows = await plan_rows(sessionmaker, "plan-overdue-curator")
-    assert {r.args["title"] for r in curator_rows} == {by_pos[1].item.title}
+    (summary,) = await plan_rows(sessionmaker, "plan-overdue-summary")
+    assert summary.args["programs"] == [[school.program, "Молодой М", "Наставник Н", 1, 7]]
 
 
 async def test_a_template_taken_late_skips_the_quarters_that_are_over(
@@ -693,14 +698,117 @@ async def test_reminder_stages_at_local_nine(
         *[("plan-remind-before", u) for u in pair],
         *[("plan-remind-today", u) for u in pair],
         *[("plan-overdue", u) for u in pair],
-        ("plan-overdue-curator", ps.curator.user_id),
+        ("plan-overdue-summary", ps.curator.user_id),
     ]
-    assert rows[-1].args["mentor"] == "Наставник Н" and rows[-1].args["overdue"] == 7
-    assert rows[-1].args["mentees"] == "Молодой М"
+    # The curator's summary names the program, its pair, one item, 7 days overdue.
+    assert rows[-1].args["programs"] == [[ps.program, "Молодой М", "Наставник Н", 1, 7]]
     assert "mentees" not in rows[0].args  # the pair's own reminders carry no names
     async with sessionmaker() as s:
         done = await s.get(PlanOccurrence, occ)
     assert done is not None and done.alert_stage == 4 and done.next_alert_at is None
+
+
+async def test_curators_get_one_summary_a_day_for_all_overdue_programs(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    """Three programs with 3, 2 and 1 overdue items: each of the school's two curators gets
+    one row listing each program once (most overdue first), not a row per item; a second
+    run that day and the next days send them nothing more. The pair's flags stay per item."""
+    async with seed(sessionmaker, NOW) as s:
+        second = await s.member(ps.org, Person(40, "Cur2"), Role.CURATOR, name="Куратор Два")
+        third_mentor = await s.member(ps.org, Person(22, "Men3"), Role.MENTOR, name="Третий Н")
+        third = await s.program(ps.org, third_mentor, [ps.outsider])
+        await s.session.execute(
+            update(Program)
+            .where(Program.id == third)
+            .values(starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), form="teacher_teacher")
+        )
+    mentors = {ps.program: ps.mentor, ps.other_program: ps.other_mentor, third: third_mentor}
+    dues = {
+        ps.program: [DUE, DUE, DUE + timedelta(days=1)],
+        ps.other_program: [DUE - timedelta(days=2), DUE],
+        third: [DUE],
+    }
+    for program_id, days in dues.items():
+        for n, day in enumerate(days):
+            await _add(
+                sessionmaker,
+                program_id,
+                mentors[program_id].user_id,
+                title=f"Пункт {n}",
+                deadline_kind=DeadlineKind.DATE,
+                deadline_spec={"date": day.isoformat()},
+            )
+    # A bot down since before the first deadline wakes up on 18.12 at 09:00: every item
+    # is past the curators' stage at once (the 11.12 one is 7 days overdue that morning).
+    moment = msk(date(2026, 12, 18), 9, 0)
+    await _catch_up(sessionmaker, moment)
+    rows = await plan_rows(sessionmaker, "plan-overdue-summary")
+    assert sorted(r.user_id for r in rows) == sorted([ps.curator.user_id, second.user_id])
+    for row in rows:
+        assert row.args["programs"] == [
+            [ps.other_program, "Другой Молодой", "Другой Наставник", 2, 10],
+            [ps.program, "Молодой М", "Наставник Н", 3, 8],
+            [third, "Без Пары", "Третий Н", 1, 8],
+        ]
+        assert row.args["count"] == 3 and row.args["items"] == 6
+        assert row.dedupe_key == f"plan-overdue:{row.user_id}:2026-12-18"
+    # Again the same day, and on later days: nothing new for anyone.
+    assert await _catch_up(sessionmaker, moment + timedelta(minutes=1)) == 0
+    assert await _catch_up(sessionmaker, moment + timedelta(days=3)) == 0
+    assert len(await plan_rows(sessionmaker, "plan-overdue-summary")) == 2
+
+
+async def test_a_later_tick_the_same_day_adds_only_the_new_programs(
+    sessionmaker: async_sessionmaker[AsyncSession], ps: PlanSchool
+) -> None:
+    """The day's summary is written; an item that reaches the curators later that day
+    (here: an earlier remind-at setting then the usual one) comes in an addendum listing
+    only it, with a key of its own."""
+    await _due_item(sessionmaker, ps)
+    await _add(
+        sessionmaker,
+        ps.other_program,
+        ps.other_mentor.user_id,
+        title="Другой",
+        deadline_kind=DeadlineKind.DATE,
+        deadline_spec={"date": DUE.isoformat()},
+    )
+    day = DUE + timedelta(days=7)
+    async with sessionmaker() as s, s.begin():
+        await s.execute(
+            update(PlanOccurrence)
+            .where(PlanOccurrence.program_id == ps.other_program)
+            .values(next_alert_at=msk(day, 12, 0), alert_stage=3)
+        )
+    await _catch_up(sessionmaker, msk(day, 9, 0))
+    await _catch_up(sessionmaker, msk(day, 12, 0))
+    first, addendum = await plan_rows(sessionmaker, "plan-overdue-summary")
+    assert [p[0] for p in first.args["programs"]] == [ps.program]
+    assert [p[0] for p in addendum.args["programs"]] == [ps.other_program]
+    assert first.dedupe_key == f"plan-overdue:{ps.curator.user_id}:2026-12-17"
+    assert addendum.dedupe_key.startswith(f"{first.dedupe_key}:")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_summary_text_fits_one_message(language: str) -> None:
+    t = Locales().get(language)
+    few = [[12, "Иванова А.", "Петров П.", 2, 7], [15, "Сидоров С.", "Петров П.", 1, 7]]
+    text, markup = plan_summary.render(t, {"programs": few})
+    assert ("№12 Иванова А." if language == "ru" else "#12 Иванова А.") in text
+    assert "/plan #" not in text  # a button for each
+    assert markup is not None
+    assert [b.callback_data for row in markup.inline_keyboard for b in row] == [
+        PlanOpenCb(program_id=12).pack(),
+        PlanOpenCb(program_id=15).pack(),
+    ]
+    # 300 programs with long names: one message, «and K more», /plan named, a few buttons.
+    many = [[n, "Очень Длинная Фамилия " * 5, "Наставник " * 5, 3, 9] for n in range(1, 301)]
+    text, markup = plan_summary.render(t, {"programs": many})
+    assert len(split_text(text)) == 1
+    assert ("…и ещё" if language == "ru" else "more programs") in text
+    assert "/plan #1" in text
+    assert markup is not None and len(markup.inline_keyboard) == plan_summary.BUTTONS
 
 
 async def test_no_stale_stage_after_downtime(
@@ -723,7 +831,7 @@ async def test_no_stale_stage_after_downtime(
     ]
     # Down for a week more: straight to the curator, nothing for the pair again.
     await _catch_up(sessionmaker, msk(DUE + timedelta(days=20), 10, 0))
-    assert [r.kind for r in await plan_rows(sessionmaker)][4:] == ["plan-overdue-curator"]
+    assert [r.kind for r in await plan_rows(sessionmaker)][4:] == ["plan-overdue-summary"]
 
 
 async def test_reminders_wait_for_the_end_of_quiet_hours(
@@ -857,7 +965,7 @@ async def test_a_deadline_on_a_sunday_is_reminded_on_working_days(
     # Seven days after is Sunday 20.12: the curator hears on Monday 21.12.
     assert await _kinds_after(sessionmaker, msk(date(2026, 12, 20), 9, 0), days_before=1) == []
     rows = await _kinds_after(sessionmaker, msk(date(2026, 12, 21), 9, 0), days_before=1)
-    assert rows == ["plan-overdue-curator"]
+    assert rows == ["plan-overdue-summary"]
 
 
 async def test_a_deadline_on_a_school_holiday_is_reminded_on_working_days(
@@ -886,7 +994,7 @@ async def test_a_deadline_on_a_school_holiday_is_reminded_on_working_days(
     for day in (date(2026, 12, 17), date(2026, 12, 18), date(2026, 12, 20)):
         assert await _kinds_after(sessionmaker, msk(day, 9, 0)) == []
     assert await _kinds_after(sessionmaker, msk(date(2026, 12, 21), 9, 0)) == [
-        "plan-overdue-curator"
+        "plan-overdue-summary"
     ]
 
 
@@ -1190,10 +1298,30 @@ async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchoo
     calls = await client.send(mentee, "/plan")
     calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
     assert "Напишите его номер" in _text(calls)
+    assert "✖️ Отмена" in [text for c in calls for text, _ in c.buttons]
     calls = await client.send(mentee, "42")
     assert "нет пункта с номером «42»" in _text(calls)
+    assert "✖️ Отмена" in [text for c in calls for text, _ in c.buttons]
+    # A number names the item and asks first: «Оставить» keeps it.
+    calls = await client.send(mentee, "1")
+    assert "Убрать пункт 1 «" in _text(calls)
+    calls = await client.press(mentee, _exact(calls, "Оставить"))
+    assert "остаётся в плане" in _text(calls)
+    calls = await client.send(mentee, "/plan")
+    calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
     calls = await client.send(mentee, "12")
+    assert "Убрать пункт 12 «Участие в аттестации наставляемого»" in _text(calls)
+    calls = await client.press(mentee, _exact(calls, "🗑 Убрать"))
     assert "«Участие в аттестации наставляемого» убран" in _text(calls)
+    # The number prompt's «Отмена» ends the flow: a number typed next removes nothing.
+    calls = await client.send(mentee, "/plan")
+    calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
+    calls = await client.press(mentee, _exact(calls, "✖️ Отмена"))
+    assert "Отменено" in _text(calls)
+    calls = await client.send(mentee, "/plan")
+    calls = await client.press(mentee, client.button_data(calls, "✏️ Изменить пункт"))
+    calls = await client.press(mentee, _exact(calls, "✖️ Отмена"))
+    assert "Отменено" in _text(calls)
     async with client.sessionmaker() as s:
         positions = [line.item.position for line in await plan_of(s, school.program)]
     assert 12 not in positions and len(positions) == 12
@@ -1207,6 +1335,7 @@ async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchoo
     calls = await client.send(mentee, "/plan")
     calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
     calls = await client.send(mentee, "11")
+    calls = await client.press(mentee, _exact(calls, "🗑 Убрать"))
     assert "нужно согласовать" in _text(calls)
     calls = await client.send(mentee, "Курсы перенесли на следующий год")
     assert "предложено" in _text(calls)

@@ -114,7 +114,6 @@ plan-err-past-days = { $days } days after the program's start is { $date }, whic
 plan-remind-before = ⏰ In { $days } days ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
 plan-remind-today = ⏰ Today ({ $due }) an item of program #{ $program }'s plan is due: “{ $title }”.
 plan-overdue = ❗ An item of program #{ $program }'s plan is overdue: “{ $title }” (was due { $due }).
-plan-overdue-curator = ❗ In program #{ $program } (mentor { $mentor }; { $mentees }) a plan item is { $overdue } days overdue: “{ $title }” (was due { $due }).
 plan-done-notice = { $has_note ->
         [yes] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”. Note: “{ $note }”
        *[no] ✅ { $who } marked an item of program #{ $program }'s plan done: “{ $title }”.
@@ -123,6 +122,11 @@ plan-done-notice = { $has_note ->
 plan-ask-remove = Which item should go from the plan of program #{ $program }? Type its number.
 plan-err-no-position = The plan has no item number “{ $text }”. Type a number from the list.
 plan-removed = 🗑 Item “{ $title }” was removed from the plan of program #{ $program } (the log keeps it).
+plan-ask-remove-confirm = Remove item { $n } “{ $title }” from the plan of program #{ $program }?
+plan-btn-drop = 🗑 Remove
+plan-btn-keep = Keep
+plan-btn-cancel = ✖️ Cancel
+plan-kept = Item { $n } “{ $title }” stays in the plan.
 
 plan-ask-edit = Which item of the plan of program #{ $program } should change? Type its number.
 plan-ask-field = Item { $n }: “{ $title }”. What should change?
@@ -150,3 +154,19 @@ plan-edit-summary = item { $n } “{ $title }”, { $field ->
        *[criteria] new criteria
     }: { $value }
 plan-edited = ✏️ Item { $n } “{ $title }” of the plan of program #{ $program } was changed.
+
+# The curators' daily summary of overdue plan items (one message for all programs).
+plan-overdue-summary = ❗ Overdue plan items ({ $count } { $count ->
+        [one] program
+       *[other] programs
+    }):
+plan-overdue-summary-line = #{ $program } { $mentees } (mentor { $mentor }): { $items } { $items ->
+        [one] item
+       *[other] items
+    }, the oldest { $overdue } days overdue.
+plan-overdue-summary-more = …and { $more } more { $more ->
+        [one] program
+       *[other] programs
+    }.
+plan-overdue-summary-hint = To open any program's plan: /plan #number, e.g. /plan #{ $program }.
+plan-overdue-summary-btn = 📋 #{ $program } { $mentees }

@@ -114,7 +114,6 @@ plan-err-past-days = { $days } дн. после начала программы 
 plan-remind-before = ⏰ Через { $days } дн. ({ $due }) срок пункта плана программы №{ $program }: «{ $title }».
 plan-remind-today = ⏰ Сегодня ({ $due }) срок пункта плана программы №{ $program }: «{ $title }».
 plan-overdue = ❗ Пункт плана программы №{ $program } просрочен: «{ $title }» (срок был { $due }).
-plan-overdue-curator = ❗ В программе №{ $program } (наставник { $mentor }; { $mentees }) пункт плана просрочен на { $overdue } дн.: «{ $title }» (срок был { $due }).
 plan-done-notice = { $has_note ->
         [yes] ✅ { $who } отметил(а) выполненным пункт плана программы №{ $program }: «{ $title }». Заметка: «{ $note }»
        *[no] ✅ { $who } отметил(а) выполненным пункт плана программы №{ $program }: «{ $title }».
@@ -123,6 +122,11 @@ plan-done-notice = { $has_note ->
 plan-ask-remove = Какой пункт убрать из плана программы №{ $program }? Напишите его номер.
 plan-err-no-position = В плане нет пункта с номером «{ $text }». Напишите номер из списка.
 plan-removed = 🗑 Пункт «{ $title }» убран из плана программы №{ $program } (в журнале он остаётся).
+plan-ask-remove-confirm = Убрать пункт { $n } «{ $title }» из плана программы №{ $program }?
+plan-btn-drop = 🗑 Убрать
+plan-btn-keep = Оставить
+plan-btn-cancel = ✖️ Отмена
+plan-kept = Пункт { $n } «{ $title }» остаётся в плане.
 
 plan-ask-edit = Какой пункт плана программы №{ $program } изменить? Напишите его номер.
 plan-ask-field = Пункт { $n }: «{ $title }». Что изменить?
@@ -150,3 +154,22 @@ plan-edit-summary = пункт { $n } «{ $title }», { $field ->
        *[criteria] новые критерии
     }: { $value }
 plan-edited = ✏️ Пункт { $n } «{ $title }» плана программы №{ $program } изменён.
+
+# The curators' daily summary of overdue plan items (one message for all programs).
+plan-overdue-summary = ❗ Просрочены пункты планов ({ $count } { $count ->
+        [one] программа
+        [few] программы
+       *[many] программ
+    }):
+plan-overdue-summary-line = №{ $program } { $mentees } (наставник { $mentor }): { $items } { $items ->
+        [one] пункт
+        [few] пункта
+       *[many] пунктов
+    }, самый давний { $overdue } дн.
+plan-overdue-summary-more = …и ещё { $more } { $more ->
+        [one] программа
+        [few] программы
+       *[many] программ
+    }.
+plan-overdue-summary-hint = Открыть план любой программы: /plan #номер, например /plan #{ $program }.
+plan-overdue-summary-btn = 📋 №{ $program } { $mentees }

@@ -1,7 +1,8 @@
 """The plan end to end: the real bot process, the fake Bot API and the moved clock. The
 «Учитель–учитель» template applied with its deadline kinds, items marked done with a note
 (a recurring occurrence too), an item added, and its reminders: 3 days before and on the
-day at 09:00, overdue to the pair the next working day and to the curator after 7 days; an
+day at 09:00, overdue to the pair the next working day and to the curator after 7 days (one summary
+of the programs); an
 item's deadline edited to a Saturday, reminded on working days only; and two schools in
 Europe/Moscow and Asia/Vladivostok each reminded at their own 09:00."""
 
@@ -140,10 +141,15 @@ def test_template_marks_and_reminders_to_the_pair_then_the_curator(
     bot_process.set_time(_msk(30, 9, 0))
     assert "просрочен" in mentee.wait_for("Открытый урок по дробям").text
     assert "просрочен" in mentor.wait_for("Открытый урок по дробям").text
-    curator.assert_no_message(within=0.5, contains="Открытый урок по дробям")
+    curator.assert_no_message(within=0.5, contains="Просрочены пункты планов")
+    # The curator: one summary of the program (the item and the roadmap's item 2 of 24.11,
+    # 10 days overdue), with a button that opens its plan.
     bot_process.set_time(_msk(4, 9, 0))
-    escalated = curator.wait_for("Открытый урок по дробям").text
-    assert "просрочен на 7 дн." in escalated and "Иван Опытный" in escalated
+    summary = curator.wait_for("Просрочены пункты планов (1 программа)").text
+    assert "Анна Новая (наставник Иван Опытный): 2 пункта, самый давний 10 дн." in summary
+    curator.press("📋 №")
+    assert "Открытый урок по дробям" in curator.wait_for("План программы").text
+    curator.assert_no_message(within=0.5, contains="Просрочены пункты планов")
     mentee.assert_no_message(within=0.5, contains="Открытый урок по дробям")
 
 
