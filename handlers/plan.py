@@ -31,15 +31,19 @@ from bot.keyboards.plan import (
     EDIT_FIELDS,
     KIND_CHOICES,
     PlanAddCb,
+    PlanCancelCb,
     PlanDirCb,
     PlanDoneCb,
+    PlanDropCb,
     PlanEditCb,
     PlanFieldCb,
     PlanKindCb,
     PlanOpenCb,
     PlanRemoveCb,
     PlanTemplateCb,
+    cancel_keyboard,
     directions_keyboard,
+    drop_keyboard,
     fields_keyboard,
     kinds_keyboard,
     open_keyboard,
@@ -50,7 +54,14 @@ from bot.lists import LINES_WITH_BUTTONS
 from bot.states import PlanForm
 from bot.texts import pack_lines
 from handlers.access import Granted
-from handlers.flows import end_flow, flow_program, pick_program, program_id_arg, say
+from handlers.flows import (
+    drop_buttons,
+    end_flow,
+    flow_program,
+    pick_program,
+    program_id_arg,
+    say,
+)
 from models import changes
 from models.calendar import today_in
 from models.dates import DateInputError, format_day, parse_day
@@ -678,17 +689,18 @@ async def _typed_item(
     )
     if found is None:
         await message.answer(
-            t("plan-err-no-position", text=text[:40]),
-            reply_markup=ForceReply(input_field_placeholder="3"),
+            t("plan-err-no-position", text=text[:40]), reply_markup=cancel_keyboard(t)
         )
     return found
 
 
-async def _ask_item(query: CallbackQuery, state: FSMContext, step: State, text: str) -> None:
+async def _ask_item(
+    query: CallbackQuery, state: FSMContext, t: Translator, step: State, text: str
+) -> None:
     """Asks for an item's number, as /plan shows it, at a step of the program's flow."""
     await query.answer()
     await state.set_state(step)
-    await say(query, text, ForceReply(input_field_placeholder="3"))
+    await say(query, text, cancel_keyboard(t))
 
 
 @router.callback_query(PlanRemoveCb.filter(), EditablePlan())
@@ -696,7 +708,7 @@ async def remove_button(
     query: CallbackQuery, program: Program, t: Translator, state: FSMContext
 ) -> None:
     await state.set_data({"program": program.id})
-    await _ask_item(query, state, PlanForm.remove, t("plan-ask-remove", program=program.id))
+    await _ask_item(query, state, t, PlanForm.remove, t("plan-ask-remove", program=program.id))
 
 
 @router.message(PlanForm.remove, F.text & ~F.text.startswith("/"))
@@ -716,17 +728,58 @@ async def remove_typed(
     found = await _typed_item(message, session, t, program)
     if found is None:
         return
+    # A slip of the finger («1» for «11») must not remove an item: it is confirmed first.
+    await state.clear()
+    await message.answer(
+        t("plan-ask-remove-confirm", n=found.position, title=found.title, program=program.id),
+        reply_markup=drop_keyboard(t, found.id),
+    )
+
+
+@router.callback_query(PlanDropCb.filter(), EditableItem())
+async def remove_confirmed(
+    query: CallbackQuery,
+    callback_data: PlanDropCb,
+    item: PlanItem,
+    session: AsyncSession,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await query.answer()
+    await drop_buttons(query)
+    program = await session.get(Program, item.program_id)
+    assert program is not None and user is not None
+    if not callback_data.confirm:
+        await say(query, t("plan-kept", n=item.position, title=item.title))
+        return
     if await changes.plan_locked(session, program.id):
         await state.set_state(PlanForm.reason)
-        await state.update_data(payload={"op": "remove", "item_id": found.id})
-        await message.answer(_locked_prompt(t), reply_markup=ForceReply())
+        await state.set_data(
+            {"program": program.id, "payload": {"op": "remove", "item_id": item.id}}
+        )
+        await say(query, _locked_prompt(t), ForceReply())
         return
     await state.clear()
-    await remove_item(session, program, found.id, user.id, clock.now())
-    await message.answer(
-        t("plan-removed", title=found.title, program=program.id),
-        reply_markup=open_keyboard(t, program.id),
+    await remove_item(session, program, item.id, user.id, clock.now())
+    await say(
+        query,
+        t("plan-removed", title=item.title, program=program.id),
+        open_keyboard(t, program.id),
     )
+
+
+@router.callback_query(PlanCancelCb.filter())
+async def cancel_pressed(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
+    """«Отмена» under a number prompt: the flow ends, whatever it was."""
+    await query.answer()
+    await drop_buttons(query)
+    if await state.get_state() in (PlanForm.remove.state, PlanForm.edit.state):
+        await state.clear()
+        await say(query, t("cancelled"))
+    else:
+        await say(query, t("nothing-to-cancel"))
 
 
 # Editing an item ---------------------------------------------------------------------
@@ -741,7 +794,7 @@ async def edit_button(
     query: CallbackQuery, program: Program, t: Translator, state: FSMContext
 ) -> None:
     await state.set_data({"program": program.id})
-    await _ask_item(query, state, PlanForm.edit, t("plan-ask-edit", program=program.id))
+    await _ask_item(query, state, t, PlanForm.edit, t("plan-ask-edit", program=program.id))
 
 
 @router.message(PlanForm.edit, F.text & ~F.text.startswith("/"))

@@ -1313,7 +1313,7 @@ async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchoo
     assert "Убрать пункт 12 «Участие в аттестации наставляемого»" in _text(calls)
     calls = await client.press(mentee, _exact(calls, "🗑 Убрать"))
     assert "«Участие в аттестации наставляемого» убран" in _text(calls)
-    # The number prompt's «Отмена» ends the flow: a number typed next removes nothing.
+    # The number prompts' «Отмена» ends the flow, nothing removed.
     calls = await client.send(mentee, "/plan")
     calls = await client.press(mentee, client.button_data(calls, "🗑 Убрать пункт"))
     calls = await client.press(mentee, _exact(calls, "✖️ Отмена"))
@@ -1325,6 +1325,15 @@ async def test_remove_an_item_by_its_number(client: BotClient, school: PlanSchoo
     async with client.sessionmaker() as s:
         positions = [line.item.position for line in await plan_of(s, school.program)]
     assert 12 not in positions and len(positions) == 12
+    # Another pair's mentor forging «Убрать» for an item of this plan: refused.
+    from bot.keyboards.plan import PlanDropCb
+
+    first = (await _plan_occurrences(client, school.program))[0].item_id
+    forged = PlanDropCb(item=first, confirm=True).pack()
+    calls = await client.press(school.other_mentor.person, forged)
+    assert _alert(client, calls) == client.locales.get("ru")("not-allowed")
+    async with client.sessionmaker() as s:
+        assert len(await plan_of(s, school.program)) == 12
     # Once «ознакомлен» is confirmed, removing is a proposal with a reason.
     async with client.sessionmaker() as s, s.begin():
         await s.execute(

@@ -52,6 +52,17 @@ class PlanEditCb(CallbackData, prefix="ple"):
     program_id: int
 
 
+class PlanDropCb(CallbackData, prefix="plx"):
+    """«Убрать / Оставить» under the item a removal names."""
+
+    item: int  # a PlanItem id
+    confirm: bool
+
+
+class PlanCancelCb(CallbackData, prefix="plc"):
+    """«Отмена» under the plan's number prompts."""
+
+
 # The fields of an item the edit flow changes, in the order of its buttons.
 EDIT_FIELDS = ("title", "direction", "activity_form", "deadline", "expected_result", "criteria")
 
@@ -131,6 +142,21 @@ def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
 def reminder_keyboard(t: Translator, occ_id: int) -> InlineKeyboardMarkup:
     """Under a deadline reminder to the pair: mark it done."""
     return keyboard([(t.plain("plan-btn-done"), PlanDoneCb(occ=occ_id))])
+
+
+def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return keyboard([(t.plain("plan-btn-cancel"), PlanCancelCb())])
+
+
+def drop_keyboard(t: Translator, item_id: int) -> InlineKeyboardMarkup:
+    """Removing an item: confirm it, or keep it."""
+    return keyboard(
+        [
+            (t.plain("plan-btn-drop"), PlanDropCb(item=item_id, confirm=True)),
+            (t.plain("plan-btn-keep"), PlanDropCb(item=item_id, confirm=False)),
+        ],
+        2,
+    )
 
 
 def open_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
