@@ -140,3 +140,34 @@ def test_restart_safety_of_reminders(
         "sent",
         "sent",
     ]
+
+
+def test_reminders_show_the_confirmation_as_it_is_at_send_time(
+    school: School, fake: FakeTelegram, bot_process: BotProcess
+) -> None:
+    """A reminder of a meeting not confirmed says so and asks the mentee to confirm it;
+    confirmed from that reminder, then a restart: the next reminder and the mentor's
+    held question are rendered from the meeting as it is then, naming the other side."""
+    s = school
+    _schedule(s.mentor_b, "25.11 15:30")
+    s.vera.wait_for("Приглашение на встречу")
+
+    bot_process.set_time(_msk(24, 15, 30))
+    reminder = s.vera.wait_for("Напоминание")
+    assert "(не подтверждена)" in reminder.text and "С кем: Наставник Белла" in reminder.text
+    assert "Тема: Разбор открытого урока" in reminder.text
+    mentor = s.mentor_b.wait_for("Напоминание")
+    assert "(не подтверждена)" in mentor.text and "С кем: Вера Юная" in mentor.text
+    s.vera.press("✅ Подтвердить", message=reminder)
+    s.mentor_b.wait_for("подтвердил(а) встречу 25.11.2026 15:30")
+
+    bot_process.restart()
+    bot_process.set_time(_msk(25, 14, 30))
+    for person, partner in ((s.vera, "Наставник Белла"), (s.mentor_b, "Вера Юная")):
+        text = person.wait_for("Напоминание").text
+        assert f"С кем: {partner}" in text and "подтвержд" not in text, text
+
+    bot_process.set_time(_msk(25, 16, 35))
+    ask = s.mentor_b.wait_for("состоялась?")
+    assert "С кем: Вера Юная" in ask.text
+    s.vera.assert_no_message(within=0.5, contains="состоялась")
