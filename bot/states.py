@@ -78,10 +78,12 @@ class PlanForm(StatesGroup):
 
 
 class ChangeForm(StatesGroup):
-    """A change of a program (handlers/changes.py): a new last day, then the reason."""
+    """A change of a program (handlers/changes.py): a new last day, then the reason (and,
+    for the curator's termination for non-fulfilment, Yes / No to end it)."""
 
     day = State()
     reason = State()
+    confirm = State()
 
 
 class PairRefuseForm(StatesGroup):

@@ -25,9 +25,11 @@ from bot.i18n import Translator
 from bot.keyboards.changes import (
     ChangeAction,
     ChangeCb,
+    EndConfirmCb,
     EndReasonCb,
     NewMentorCb,
     VoteCb,
+    end_confirm_keyboard,
     end_reason_keyboard,
     program_pick_keyboard,
 )
@@ -65,7 +67,10 @@ VOTE_REPLIES = {
     VoteResult.ACCEPTED: "change-vote-accepted",
     VoteResult.DECLINED: "change-vote-declined",
     VoteResult.FAILED: "change-vote-failed",
+    VoteResult.SUPERSEDED: "change-vote-superseded",
 }
+# The results that record the presser's answer (the ask message then shows it).
+ANSWERED = (VoteResult.RECORDED, VoteResult.ACCEPTED, VoteResult.DECLINED, VoteResult.FAILED)
 
 
 def _hours(settings: Settings) -> tuple[float, float]:
@@ -305,11 +310,15 @@ async def reason_typed(
     await state.clear()
     try:
         if action == ChangeAction.TERMINATE and data.get("end_reason") == EndReason.NON_FULFILMENT:
-            await changes.terminate_for_non_fulfilment(
-                session, program_id, user.id, text, now, is_admin=roles.is_admin
+            # One-sided and irreversible: a final Yes / No, the reason kept in the FSM data.
+            await changes.check_non_fulfilment(
+                session, program_id, user.id, is_admin=roles.is_admin
             )
+            await state.set_state(ChangeForm.confirm)
+            await state.set_data({**data, "reason": text})
             await message.answer(
-                t("change-ended-now", program=program_id, end_reason=EndReason.NON_FULFILMENT)
+                t("change-end-confirm", program=program_id, reason=text),
+                reply_markup=end_confirm_keyboard(t, program_id),
             )
             return
         payload: dict[str, Any] = {}
@@ -341,6 +350,58 @@ async def reason_typed(
 @router.message(ChangeForm.reason, ~F.text)
 async def text_needed(message: Message, t: Translator) -> None:
     await message.answer(t("change-text-needed"))
+
+
+@router.message(ChangeForm.confirm, F.text & ~F.text.startswith("/"))
+@router.message(ChangeForm.confirm, ~F.text)
+async def confirm_needed(message: Message, t: Translator) -> None:
+    await message.answer(t("change-end-confirm-press"))
+
+
+@router.callback_query(EndConfirmCb.filter())
+async def end_confirmed(
+    query: CallbackQuery,
+    callback_data: EndConfirmCb,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """The curator's final Yes / No to ending a program for non-fulfilment. Only a press
+    matching the presser's own waiting confirmation acts; the rights and the program's
+    state are checked again by the ending itself."""
+    data = await state.get_data()
+    waiting = (
+        await state.get_state() == ChangeForm.confirm.state
+        and data.get("program") == callback_data.program_id
+        and data.get("end_reason") == EndReason.NON_FULFILMENT
+        and isinstance(data.get("reason"), str)
+    )
+    if user is None or not waiting or not isinstance(query.message, Message):
+        await query.answer(t("change-end-confirm-stale"), show_alert=True)
+        return
+    await state.clear()
+    program_id = callback_data.program_id
+    if not callback_data.yes:
+        await query.answer()
+        await drop_buttons(query)
+        await query.message.answer(t("change-end-kept", program=program_id))
+        return
+    try:
+        await changes.terminate_for_non_fulfilment(
+            session, program_id, user.id, str(data["reason"]), clock.now(), is_admin=roles.is_admin
+        )
+    except ChangeError as error:
+        await query.answer(t(error.key, **error.params), show_alert=True)
+        await drop_buttons(query)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await query.message.answer(
+        t("change-ended-now", program=program_id, end_reason=EndReason.NON_FULFILMENT)
+    )
 
 
 # Answers to a proposal -----------------------------------------------------------------
@@ -378,13 +439,26 @@ async def _vote(
 
 
 async def _answer_vote(
-    query: CallbackQuery, t: Translator, result: VoteResult, decisive: bool
+    query: CallbackQuery, t: Translator, result: VoteResult, decisive: bool, agree: bool
 ) -> None:
-    if result in (VoteResult.NOT_PARTY, VoteResult.ALREADY):
+    if result not in ANSWERED:
         await query.answer(t(VOTE_REPLIES[result]), show_alert=True)
+        if result == VoteResult.SUPERSEDED:
+            await drop_buttons(query)
         return
     await query.answer(t.plain(VOTE_REPLIES[result]), show_alert=decisive)
-    await drop_buttons(query)
+    await _show_answer(query, t, agree)
+
+
+async def _show_answer(query: CallbackQuery, t: Translator, agree: bool) -> None:
+    """The ask message keeps its words, loses its buttons and shows the answer given.
+    Notices are sent as plain text, so the edit is plain text too."""
+    message = query.message
+    if not isinstance(message, Message) or not message.text:
+        await drop_buttons(query)
+        return
+    yours = t.plain("change-vote-yours", agree="yes" if agree else "no")
+    await message.edit_text(f"{message.text}\n\n{yours}", reply_markup=None, parse_mode=None)
 
 
 @router.callback_query(VoteCb.filter())
@@ -403,7 +477,7 @@ async def vote_pressed(
     if voted is None:
         return
     result, _ = voted
-    await _answer_vote(query, t, result, result != VoteResult.RECORDED)
+    await _answer_vote(query, t, result, result != VoteResult.RECORDED, callback_data.agree)
 
 
 @router.callback_query(NewMentorCb.filter())
@@ -436,4 +510,4 @@ async def new_mentor_picked(
             )
         )
         return
-    await _answer_vote(query, t, result, True)
+    await _answer_vote(query, t, result, True, agree)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -108,6 +108,8 @@ ASK_REMOVED = "change-mentor-removed-ask"  # a mentor removed: the curators pick
 ACCEPTED = "change-accepted"
 DECLINED = "change-declined"
 FAILED = "change-failed"
+# To the proposer and the curators: another request changed the mentor first.
+SUPERSEDED = "change-superseded"
 END_ASK = "program-end-ask"  # to the curators at the end date: Complete / Extend
 ASK_KINDS = (ASK, ASK_MENTOR, ASK_REMOVED)
 
@@ -138,6 +140,7 @@ class VoteResult(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     FAILED = "failed"
+    SUPERSEDED = "superseded"  # the mentor was changed by another request
 
 
 def clean_reason(text: str | None) -> str:
@@ -405,28 +408,35 @@ async def propose(
         )
     await session.flush()
     await log_step(session, proposal, "proposed", proposer_id, now, reason=text, party=side)
-    proposer = await session.get(User, proposer_id)
-    args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
-    if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE):
-        schools = await mentor_schools(session, program)
-        args["mentors"] = await mentor_choices(session, program, schools, program.mentor_id)
-    asked = [uid for uid in voters if uid != proposer_id]
-    ask_kind = ASK_MENTOR if kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE) else ASK
-    await lifecycle.notify(
-        session,
-        program,
-        asked,
-        ask_kind,
-        now,
-        key=f"proposal:{proposal.id}:ask",
-        ref=("proposal", proposal.id),
-        author_id=proposer_id,
-        **args,
-    )
+    await _ask(session, program, proposal, [uid for uid in voters if uid != proposer_id], now)
     if await _complete(session, proposal.id):
         # Nobody else had to agree (a curator's change of a program whose mentee left).
         await _settle(session, proposal, program, proposer_id, now, hours, offsets)
     return proposal
+
+
+async def _ask(
+    session: AsyncSession, program: Program, proposal: Proposal, asked: list[int], now: datetime
+) -> None:
+    """The notice asking these parties to answer the proposal (Agree / Decline, or the
+    new mentor's buttons)."""
+    proposer = await session.get(User, proposal.proposed_by) if proposal.proposed_by else None
+    args = {**describe(proposal), "proposer": proposer.display_name if proposer else ""}
+    mentor_change = proposal.kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE)
+    if mentor_change:
+        schools = await mentor_schools(session, program)
+        args["mentors"] = await mentor_choices(session, program, schools, program.mentor_id)
+    await lifecycle.notify(
+        session,
+        program,
+        asked,
+        ASK_MENTOR if mentor_change else ASK,
+        now,
+        key=f"proposal:{proposal.id}:ask",
+        ref=("proposal", proposal.id),
+        author_id=proposal.proposed_by,
+        **args,
+    )
 
 
 async def _complete(session: AsyncSession, proposal_id: int) -> bool:
@@ -439,6 +449,14 @@ async def _complete(session: AsyncSession, proposal_id: int) -> bool:
     if any(r.decision != "agree" for r in pair):
         return False
     return not curators or any(r.decision == "agree" for r in curators)
+
+
+async def _holds(session: AsyncSession, program: Program, user_id: int, party: str) -> bool:
+    """The person still is this party of the program (side_of; a curator by their role,
+    even when they mentor the program too)."""
+    if party == "curator":
+        return Role.CURATOR in await member_of(session, user_id, program.org_id)
+    return await side_of(session, program, user_id) == party
 
 
 async def _involved(session: AsyncSession, proposal: Proposal, program: Program) -> list[int]:
@@ -478,9 +496,14 @@ async def vote(
     if mine is None:
         return VoteResult.NOT_PARTY, proposal
     if proposal.status != ProposalStatus.PENDING:
+        if (proposal.payload or {}).get("superseded_by"):
+            return VoteResult.SUPERSEDED, proposal
         return VoteResult.ALREADY, proposal
     program = await session.get(Program, proposal.program_id)
     assert program is not None
+    if mine.decision is None and not await _holds(session, program, user_id, mine.party):
+        # Asked as the mentor, a mentee or a curator, and that no longer (a replaced mentor).
+        raise ChangeError("change-err-no-longer-party", program=program.id, party=mine.party)
     mentor_change = proposal.kind in (ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE)
     if mentor_change and mine.party != "curator":
         return VoteResult.NOT_PARTY, proposal
@@ -618,7 +641,7 @@ async def _settle(
     if not await _finish(session, proposal, ProposalStatus.ACCEPTED, now):
         return VoteResult.ALREADY
     try:
-        told = await _apply(session, proposal, program, now, hours, offsets)
+        told = await _apply(session, proposal, program, actor_id, now, hours, offsets)
     except (ChangeError, PlanError) as error:
         await session.execute(
             update(Proposal)
@@ -662,13 +685,16 @@ async def _apply(
     session: AsyncSession,
     proposal: Proposal,
     program: Program,
+    actor: int,
     now: datetime,
     hours: tuple[float, float],
     offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS,
 ) -> bool:
-    """Make the agreed change. True when the step told everyone itself."""
+    """Make the agreed change. `actor` made it: the party whose answer completed it (the
+    curator who approved, for a one-sided request); the proposer goes into the log's
+    details. True when the step told everyone itself."""
     payload = proposal.payload or {}
-    actor = proposal.proposed_by
+    proposer = {"proposer": proposal.proposed_by}
     kind = proposal.kind
     await session.refresh(program)
     if program.status != ProgramStatus.ACTIVE:
@@ -700,6 +726,7 @@ async def _apply(
             beyond_12_months=_beyond_limit(program, new_end),
             proposal=proposal.id,
             meetings_cancelled=[m.id for m in called_off],
+            **proposer,
         )
         return False
     if kind == ProposalKind.PLAN_CHANGE:
@@ -713,6 +740,7 @@ async def _apply(
             reason=proposal.reason,
             proposal=proposal.id,
             op=payload.get("op"),
+            **proposer,
         )
         return False
     if kind == ProposalKind.TERMINATE:
@@ -723,12 +751,14 @@ async def _apply(
             actor_id=actor,
             now=now,
             reason=proposal.reason,
+            details={"proposal": proposal.id, **proposer},
         )
         if ended is None:
             raise ChangeError("change-err-not-active", program=program.id)
         return True
     # A change of mentor, asked by the mentee or by the mentor wishing to be released.
     await _check_new_mentor(session, program, payload.get("mentor_id"), proposal)
+    old_mentor_id = program.mentor_id
     changed = await lifecycle.change_mentor(
         session,
         program.id,
@@ -738,10 +768,64 @@ async def _apply(
         hours=hours,
         reason=proposal.reason,
         offsets=offsets,
+        details={"proposal": proposal.id, **proposer},
     )
     if changed is None:
         raise ChangeError("change-err-mentor")
+    await _close_other_mentor_requests(session, proposal, program, actor, now)
+    await _hand_votes_over(session, program, old_mentor_id, now)
     return True
+
+
+async def _close_other_mentor_requests(
+    session: AsyncSession, done: Proposal, program: Program, actor_id: int, now: datetime
+) -> None:
+    """The mentor was changed by `done`: the program's other requests for a new mentor
+    (the mentee's and the mentor's release at once, say) are answered by it. Each is
+    withdrawn in one guarded UPDATE, logged, its curators' buttons cancelled, and its
+    proposer and the curators told; a later press on it says so."""
+    others = list(
+        (
+            await session.scalars(
+                select(Proposal)
+                .where(
+                    Proposal.program_id == program.id,
+                    Proposal.id != done.id,
+                    Proposal.kind.in_([ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE]),
+                    Proposal.status == ProposalStatus.PENDING,
+                )
+                .order_by(Proposal.id)
+            )
+        ).all()
+    )
+    curators = await lifecycle.curator_ids_of(session, program)
+    for other in others:
+        claimed = await session.execute(
+            update(Proposal)
+            .where(Proposal.id == other.id, Proposal.status == ProposalStatus.PENDING)
+            .values(
+                status=ProposalStatus.WITHDRAWN,
+                decided_at=now,
+                payload={**(other.payload or {}), "superseded_by": done.id},
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:
+            continue
+        await session.refresh(other)
+        await cancel_by_ref(session, "proposal", other.id, ASK_KINDS)
+        await log_step(session, other, "withdrawn", actor_id, now, superseded_by=done.id)
+        await lifecycle.notify(
+            session,
+            program,
+            [other.proposed_by or 0, *curators],
+            SUPERSEDED,
+            now,
+            key=f"proposal:{other.id}:superseded",
+            ref=("proposal", other.id),
+            author_id=other.proposed_by,
+            **describe(other),
+        )
 
 
 # One-sided steps: the curator's termination, completion --------------------------------
@@ -779,6 +863,17 @@ async def _end_by_curator(
     if ended is None:
         raise ChangeError("change-err-not-active", program=program_id)
     return ended
+
+
+async def check_non_fulfilment(
+    session: AsyncSession, program_id: int, curator_id: int, *, is_admin: bool = False
+) -> Program:
+    """The program, when this curator may still end it for non-fulfilment (asked before
+    the final Yes); else ChangeError."""
+    program = await _curators_program(session, program_id, curator_id, is_admin)
+    if program.status != ProgramStatus.ACTIVE:
+        raise ChangeError("change-err-not-active", program=program_id)
+    return program
 
 
 async def terminate_for_non_fulfilment(
@@ -1045,3 +1140,78 @@ async def hand_over_mentor(
         )
         made.append(proposal)
     return made
+
+
+async def _hand_votes_over(
+    session: AsyncSession, program: Program, old_mentor_id: int, now: datetime
+) -> None:
+    """The program's mentor changed (after lifecycle.change_mentor, which sits a layer
+    below the proposals): the old mentor's unanswered votes on its pending proposals pass
+    to the new mentor, who is asked; an answer the old mentor gave stays as history.
+    Requests for a new mentor are not handed over: the change closed them. Where the new
+    mentor already answers a proposal as a curator, that one row becomes the mentor's."""
+    new_mentor_id = program.mentor_id
+    rows = await session.scalars(
+        select(ProposalVote.proposal_id)
+        .join(Proposal, Proposal.id == ProposalVote.proposal_id)
+        .where(
+            Proposal.program_id == program.id,
+            Proposal.status == ProposalStatus.PENDING,
+            Proposal.kind.not_in([ProposalKind.CHANGE_MENTOR, ProposalKind.RELEASE]),
+            ProposalVote.user_id == old_mentor_id,
+            ProposalVote.party == "mentor",
+            ProposalVote.decision.is_(None),
+        )
+        .order_by(ProposalVote.proposal_id)
+    )
+    proposal_ids = list(rows.all())
+    if not proposal_ids:
+        return
+    already = set(
+        (
+            await session.scalars(
+                select(ProposalVote.proposal_id).where(
+                    ProposalVote.proposal_id.in_(proposal_ids),
+                    ProposalVote.user_id == new_mentor_id,
+                )
+            )
+        ).all()
+    )
+    old_rows = (ProposalVote.user_id == old_mentor_id) & ProposalVote.decision.is_(None)
+    if already:
+        await session.execute(
+            delete(ProposalVote)
+            .where(ProposalVote.proposal_id.in_(already), old_rows)
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(ProposalVote)
+            .where(ProposalVote.proposal_id.in_(already), ProposalVote.user_id == new_mentor_id)
+            .values(party="mentor")
+            .execution_options(synchronize_session=False)
+        )
+    moved = [p for p in proposal_ids if p not in already]
+    if moved:
+        await session.execute(
+            update(ProposalVote)
+            .where(ProposalVote.proposal_id.in_(moved), old_rows)
+            .values(user_id=new_mentor_id)
+            .execution_options(synchronize_session=False)
+        )
+    # The old mentor's ask still waiting (quiet hours) would only bring a refusal.
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ref_kind == "proposal",
+            OutboxMessage.ref_id.in_(proposal_ids),
+            OutboxMessage.user_id == old_mentor_id,
+            OutboxMessage.kind.in_(ASK_KINDS),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    for proposal_id in moved:
+        proposal = await session.get(Proposal, proposal_id)
+        assert proposal is not None
+        await _ask(session, program, proposal, [new_mentor_id], now)

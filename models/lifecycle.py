@@ -20,7 +20,7 @@ from models import audit, routing
 from models import meetings as mt
 from models import questions as qs
 from models.meetings import LIVE_STATUSES, Meeting, MeetingStatus
-from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.outbox import OutboxMessage, OutboxStatus, cancel_to_user, enqueue
 from models.people import Organization, Role, User, org_user_ids
 from models.plans import PlanOccurrence
 from models.programs import LIVE, Program, ProgramMentee, ProgramStatus
@@ -162,11 +162,13 @@ async def end_program(
     reason: str | None = None,
     tell: bool = True,
     skip_user: int | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Program | None:
     """End a live program in one guarded UPDATE; None when it is not live (ended already,
     or by someone else at the same moment). Pending proposals of it are withdrawn. The
     mentor, the mentees and the curators are told, unless `tell` is False (the caller
-    tells them its own way); `skip_user` is not told (the person leaving)."""
+    tells them its own way); `skip_user` is not told (the person leaving). `details` go
+    into the log entry (the proposer of an agreed ending)."""
     result = await session.execute(
         update(Program)
         .where(Program.id == program_id, Program.status.in_(LIVE))
@@ -208,7 +210,14 @@ async def end_program(
         )
     action = "completed" if end_reason == "completed" else "terminated"
     await audit.record(
-        session, program_id, actor_id, action, now, reason=reason, end_reason=end_reason
+        session,
+        program_id,
+        actor_id,
+        action,
+        now,
+        reason=reason,
+        end_reason=end_reason,
+        **(details or {}),
     )
     if tell:
         people = [program.mentor_id, *await mentee_ids_of(session, program_id)]
@@ -239,13 +248,15 @@ async def change_mentor(
     hours: tuple[float, float],
     reason: str | None = None,
     offsets: tuple[timedelta, ...] = mt.DEFAULT_REMINDERS,
+    details: dict[str, Any] | None = None,
 ) -> Program | None:
     """The program goes on with another mentor: its plan, meetings and log stay; its open
     questions move to the new mentor (who gets them in full), and the old mentor's
     reminders about them are cancelled. Its meetings not yet over go over too: the old
     mentor's reminders and held question are cancelled, the new mentor's queued (`offsets`
     before the start), and the new mentor is told what is ahead. None when the program is
-    not active or the new mentor is its mentor already."""
+    not active or the new mentor is its mentor already. `actor_id` made the change (the
+    curator who approved it); `details` go into the log entry (who asked for it)."""
     program = await session.get(Program, program_id)
     if program is None or program.status != ProgramStatus.ACTIVE:
         return None
@@ -304,6 +315,9 @@ async def change_mentor(
             moved += 1
             await session.refresh(question)
             await routing.resend_to(session, question, new_mentor, now)
+    # The old mentor's plan reminders still waiting (quiet hours, a backlog).
+    occurrences = select(PlanOccurrence.id).where(PlanOccurrence.program_id == program_id)
+    await cancel_to_user(session, "plan", occurrences, old_mentor_id)
     meetings = await mt.hand_over(session, program, old_mentor_id, now, offsets=offsets)
     await audit.record(
         session,
@@ -315,6 +329,7 @@ async def change_mentor(
         old_mentor=old_mentor_id,
         new_mentor=new_mentor_id,
         questions=moved,
+        **(details or {}),
     )
     old = await live_person(session, old_mentor_id)
     args = {

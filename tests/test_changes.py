@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot import ics
 from bot.keyboards.callbacks import RemoveRoleCb
-from bot.keyboards.changes import ChangeCb, EndReasonCb, NewMentorCb, VoteCb
+from bot.keyboards.changes import ChangeCb, EndConfirmCb, EndReasonCb, NewMentorCb, VoteCb
 from models import changes, meetings
 from models.audit import AuditEntry
 from models.changes import EndReason, Proposal, ProposalVote
@@ -99,7 +99,9 @@ async def test_extension_agreed_by_both(client: BotClient, w: World) -> None:
     assert "принято всеми сторонами" in client.last_text(w.curator.person.id)
     log = await _audit(client, w.program_b)
     [entry] = [e for e in log if e.action == "extended"]
-    assert entry.actor_id == w.curator.user_id and entry.reason == "Нужно закончить открытый урок"
+    # made by the answer that completed it; the curator proposed it
+    assert entry.actor_id == w.mentee3.user_id and entry.reason == "Нужно закончить открытый урок"
+    assert entry.details["proposer"] == w.curator.user_id
     assert entry.details["new_end"] == "2027-06-30" and not entry.details["beyond_12_months"]
     # the log keeps who agreed, in order, before the change itself
     steps = [(e.action, e.actor_id) for e in log if e.action.endswith("-extend")]
@@ -239,6 +241,8 @@ async def _terminate(client: BotClient, who: Member, program_id: int, reason: st
     assert client.message_with(who.person.id, data), client.last_text(who.person.id)
     await client.press(who.person, data)
     await client.send(who.person, f"Причина: {reason}")
+    if reason == EndReason.NON_FULFILMENT:  # one-sided: a final Yes
+        await client.press(who.person, EndConfirmCb(program_id=program_id, yes=True).pack())
 
 
 async def test_termination_with_each_reason(client: BotClient, w: World) -> None:
@@ -275,17 +279,19 @@ async def test_termination_with_each_reason(client: BotClient, w: World) -> None
     await _terminate(client, w.curator, more[1], EndReason.NON_FULFILMENT)
     assert "завершена" in client.last_text(w.curator.person.id)
 
+    # the actor is whoever's answer ended it (the approving curator); the proposer is kept
     expected = {
-        w.program_b: (EndReason.MENTOR_INITIATIVE, w.mentor_b),
-        w.program_a: (EndReason.MENTEE_INITIATIVE, w.mentee),
-        more[0]: (EndReason.AGREEMENT, w.mentee3),
-        more[1]: (EndReason.NON_FULFILMENT, w.curator),
+        w.program_b: (EndReason.MENTOR_INITIATIVE, w.curator, w.mentor_b),
+        w.program_a: (EndReason.MENTEE_INITIATIVE, w.curator, w.mentee),
+        more[0]: (EndReason.AGREEMENT, w.curator, w.mentee3),
+        more[1]: (EndReason.NON_FULFILMENT, w.curator, None),
     }
-    for program_id, (reason, actor) in expected.items():
+    for program_id, (reason, actor, proposer) in expected.items():
         program = await _program(client, program_id)
         assert program.status == "ended" and program.end_reason == reason
         [entry] = [e for e in await _audit(client, program_id) if e.action == "terminated"]
         assert entry.actor_id == actor.user_id
+        assert entry.details.get("proposer") == (proposer.user_id if proposer else None)
         assert entry.details["end_reason"] == reason and entry.reason == f"Причина: {reason}"
     assert "program-ended" in await _kinds_to(client, w.mentee3)
     async with client.sessionmaker() as s:
@@ -351,6 +357,12 @@ async def test_mentor_replacement_carries_open_questions(client: BotClient, w: W
     [entry] = [e for e in await _audit(client, w.program_b) if e.action == "mentor-changed"]
     assert entry.details["old_mentor"] == w.mentor_b.user_id and entry.details["questions"] == 1
     assert entry.reason == "Не сработались"
+    # the curator made the change; the mentee asked for it
+    assert entry.actor_id == w.curator.user_id
+    assert entry.details["proposer"] == w.mentee3.user_id
+    await client.send(w.mentee3.person, f"/program #{w.program_b}")
+    card = client.last_text(w.mentee3.person.id)
+    assert "Куратор К: сменился наставник" in card, card
     # a second pick changes nothing
     calls = await client.press(w.curator.person, pick)
     assert "уже есть ответ" in _alert(client, calls)
@@ -700,3 +712,91 @@ async def test_two_proposals_of_one_kind_at_once_make_one(client: BotClient, w: 
     async with client.sessionmaker() as s:
         pending = list(await s.scalars(select(Proposal.id).where(Proposal.status == "pending")))
     assert len(pending) == 1
+
+
+async def test_a_second_request_for_a_new_mentor_is_closed_by_the_first(
+    client: BotClient, w: World
+) -> None:
+    # the mentee asks for another mentor and the mentor asks to be released, at once
+    await client.send(w.mentee3.person, "/change_mentor")
+    await client.send(w.mentee3.person, "Не сработались")
+    first = await _last_proposal(client)
+    await client.send(w.mentor_b.person, "/release")
+    await client.send(w.mentor_b.person, "Перехожу в другую школу")
+    second = await _last_proposal(client)
+    assert (first.kind, second.kind) == ("change_mentor", "release")
+    pick_first = NewMentorCb(proposal_id=first.id, mentor_id=w.mentor_a.user_id).pack()
+    pick_second = NewMentorCb(proposal_id=second.id, mentor_id=w.mentor_a.user_id).pack()
+    assert client.message_with(w.curator.person.id, pick_second)
+    await client.press(w.curator.person, pick_first)
+    assert (await _program(client, w.program_b)).mentor_id == w.mentor_a.user_id
+    # the other request is closed: withdrawn, logged, its proposer and the curator told
+    async with client.sessionmaker() as s:
+        closed = await s.get(Proposal, second.id)
+        assert closed is not None and closed.status == "withdrawn"
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "withdrawn-release"]
+    assert entry.actor_id == w.curator.user_id and entry.details["superseded_by"] == first.id
+    told = [
+        r.user_id
+        for r in await client.notices()
+        if r.kind == "change-superseded" and r.ref_id == second.id
+    ]
+    assert sorted(told) == sorted([w.mentor_b.user_id, w.curator.user_id])
+    assert "уже сменён по другой просьбе" in client.last_text(w.mentor_b.person.id)
+    # a later press on it says so and changes nothing
+    for pick in (pick_second, NewMentorCb(proposal_id=second.id, mentor_id=0).pack()):
+        calls = await client.press(w.curator.person, pick)
+        assert "Наставник уже сменён по другой просьбе" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).mentor_id == w.mentor_a.user_id
+
+
+async def test_non_fulfilment_ends_only_after_a_final_yes(client: BotClient, w: World) -> None:
+    yes = EndConfirmCb(program_id=w.program_b, yes=True).pack()
+    no = EndConfirmCb(program_id=w.program_b, yes=False).pack()
+
+    async def ask() -> None:
+        await client.press(w.curator.person, chg("terminate", w.program_b))
+        pick = EndReasonCb(program_id=w.program_b, reason=EndReason.NON_FULFILMENT).pack()
+        await client.press(w.curator.person, pick)
+        await client.send(w.curator.person, "Встречи не проводятся")
+        text = client.last_text(w.curator.person.id)
+        assert f"Прекратить программу #{w.program_b}" in text and "Встречи не проводятся" in text
+        assert client.message_with(w.curator.person.id, yes)
+        assert (await _program(client, w.program_b)).status == "active"
+
+    await ask()
+    await client.send(w.curator.person, "ещё текст")
+    assert "«Да, прекратить» или «Нет»" in client.last_text(w.curator.person.id)
+    # a forged press by someone else finds no confirmation of theirs
+    calls = await client.press(w.mentor_b.person, yes)
+    assert "устарело" in _alert(client, calls)
+    # No keeps the program
+    await client.press(w.curator.person, no)
+    assert "не прекращена" in client.last_text(w.curator.person.id)
+    assert (await _program(client, w.program_b)).status == "active"
+    # a later Yes on the old question does nothing
+    calls = await client.press(w.curator.person, yes, message_id=1)
+    assert "устарело" in _alert(client, calls)
+    assert (await _program(client, w.program_b)).status == "active"
+    # asked again, Yes ends it
+    await ask()
+    await client.press(w.curator.person, yes)
+    assert "завершена" in client.last_text(w.curator.person.id)
+    program = await _program(client, w.program_b)
+    assert program.status == "ended" and program.end_reason == EndReason.NON_FULFILMENT
+    [entry] = [e for e in await _audit(client, w.program_b) if e.action == "terminated"]
+    assert entry.reason == "Встречи не проводятся" and entry.actor_id == w.curator.user_id
+
+
+async def test_the_ask_message_shows_the_answer_given(client: BotClient, w: World) -> None:
+    proposal = await _propose_extension(
+        client, w.curator, w.program_b, "30.06.2027", "Перенос аттестации"
+    )
+    for member, agree, said in ((w.mentor_b, True, "согласен"), (w.mentee3, False, "не согласен")):
+        calls = await client.press(member.person, vote(proposal.id, agree))
+        [edit] = [c for c in calls if c.name == "editMessageText"]
+        assert edit.chat_id == member.person.id and not edit.buttons
+        assert edit.text.endswith(f"Ваш ответ: {said}"), edit.text
+    # a press that records nothing leaves the message as it is
+    calls = await client.press(w.mentee3.person, vote(proposal.id, True))
+    assert not [c for c in calls if c.name.startswith("edit")]

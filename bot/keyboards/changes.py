@@ -50,6 +50,24 @@ class NewMentorCb(CallbackData, prefix="chm"):
     mentor_id: int
 
 
+class EndConfirmCb(CallbackData, prefix="chc"):
+    """Yes / No to the curator's termination for non-fulfilment (the reason is in the
+    presser's FSM data, so a stale or forged press finds none)."""
+
+    program_id: int
+    yes: bool
+
+
+def end_confirm_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            (t.plain("change-btn-end-yes"), EndConfirmCb(program_id=program_id, yes=True)),
+            (t.plain("change-btn-end-no"), EndConfirmCb(program_id=program_id, yes=False)),
+        ],
+        2,
+    )
+
+
 def vote_keyboard(t: Translator, proposal_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         [

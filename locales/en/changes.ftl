@@ -105,8 +105,9 @@ change-vote-yours = Your answer: { $agree ->
         [yes] agree
        *[no] disagree
     }
-change-end-confirm = ⚠️ End program #{ $program } by the curator's decision (the program is not being carried out)? This cannot be undone: the parties are told at once.
+change-end-confirm = ⚠️ End program #{ $program }? Grounds: the curator's decision, the program is not being carried out.
     Reason: { $reason }
+    This cannot be undone: the parties are told at once.
 change-btn-end-yes = Yes, end it
 change-btn-end-no = No
 change-end-kept = Program #{ $program } has not been ended.

@@ -96,15 +96,16 @@ def _card(user: FakeUser, program: int) -> BotMessage:
 
 def _propose_end(
     user: FakeUser, program: int, end_reason: EndReason, reason: str, done: str = "отправлено"
-) -> None:
-    """From the card: «⛔ Прекратить досрочно», the end reason's button, the reason typed."""
+) -> BotMessage:
+    """From the card: «⛔ Прекратить досрочно», the end reason's button, the reason typed;
+    the answer (`done`)."""
     _card(user, program)
     user.press(TERMINATE)
     user.wait_for(f"По какой причине прекратить программу #{program}")
     user.press(LABELS[end_reason])
     user.wait_for("причину")
     user.send(reason)
-    user.wait_for(done)
+    return user.wait_for(done)
 
 
 def _propose_new_end(user: FakeUser, program: int, day: str, reason: str) -> None:
@@ -131,19 +132,21 @@ def _assert_ended(
     proposer: str,
     end_reason: EndReason,
     why: str,
+    actor: str = "Куратор Ольга",
 ) -> None:
     """The card shows the program ended with that reason, no change buttons, and in its
-    change log who proposed the ending and why; the audit log keeps the end reason."""
+    change log who proposed the ending and why and who ended it (the curator whose
+    approval made it, or the last to agree); the audit log keeps the end reason."""
     card = _card(viewer, program)
     assert f"Программа #{program} — завершена" in card.text
     assert f": {LABELS[end_reason]}" in card.text
     assert f"{proposer}: предложено прекратить программу досрочно (причина: {why})" in card.text
-    assert f"{proposer}: программа прекращена досрочно (причина: {why})" in card.text
+    assert f"{actor}: программа прекращена досрочно (причина: {why})" in card.text
     assert TERMINATE not in card.button_texts()
     log = _audit_log(database_url, program)
     assert ("proposed-terminate", proposer, why, end_reason) in log
     assert [entry for entry in log if entry[0] == "terminated"] == [
-        ("terminated", proposer, why, end_reason)
+        ("terminated", actor, why, end_reason)
     ]
 
 
@@ -168,9 +171,14 @@ def test_extension_mentor_change_end_date_and_termination(
     anna, boris = fake.user(30, "Анна"), fake.user(31, "Борис")
     first, second = ids["first"], ids["second"]
 
-    # The curator proposes an extension from the card; both sides agree.
+    # The curator proposes an extension from the card; both sides agree. Each ask keeps
+    # its words and shows the answer given instead of its buttons.
     _propose_new_end(curator, first, "30.06.2027", "Открытый урок перенесён на июнь")
-    _answer((old, anna), "продлить программу до 30.06.2027")
+    for user in (old, anna):
+        ask = user.wait_for("продлить программу до 30.06.2027")
+        user.press(AGREE, message=ask)
+        edited = user.wait_edit(ask, "Ваш ответ: согласен")
+        assert "Вы согласны?" in (edited.text or "") and AGREE not in edited.button_texts()
     curator.wait_for("принято всеми сторонами")
 
     # Another extension: the mentee declines, the date stays.
@@ -210,7 +218,11 @@ def test_extension_mentor_change_end_date_and_termination(
 
     # The curator ends the first early for non-fulfilment; the change log keeps it.
     why = "Встречи не проводятся два месяца"
-    _propose_end(curator, first, EndReason.NON_FULFILMENT, why, done="Стороны уведомлены")
+    confirm = _propose_end(
+        curator, first, EndReason.NON_FULFILMENT, why, done=f"Прекратить программу #{first}?"
+    )
+    curator.press("Да, прекратить", message=confirm)
+    curator.wait_for("Стороны уведомлены")
     anna.wait_for(
         f"Программа #{first} завершена: {LABELS[EndReason.NON_FULFILMENT]}. Причина: {why}"
     )
