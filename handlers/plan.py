@@ -170,6 +170,28 @@ async def _editable_item(callback_data: Any, data: dict[str, Any]) -> PlanItem |
     return item if _may_edit(program, viewers) else None
 
 
+async def _ended_for_party(program: Program | None, data: dict[str, Any]) -> bool:
+    """The program has ended and the presser was its mentor or a mentee."""
+    if program is None or program.status != ProgramStatus.ENDED:
+        return False
+    viewers = await _viewers(data["session"], program, data.get("user"), data["roles"])
+    return bool(viewers & {Viewer.MENTOR, Viewer.MENTEE})
+
+
+async def occurrence_of_ended(query: CallbackQuery, callback_data: PlanDoneCb, **data: Any) -> bool:
+    """A «done» button of a program that has ended, pressed by its pair."""
+    session: AsyncSession = data["session"]
+    occurrence = await session.get(PlanOccurrence, int(callback_data.occ))
+    program = await session.get(Program, occurrence.program_id) if occurrence else None
+    return await _ended_for_party(program, data)
+
+
+async def plan_of_ended(query: CallbackQuery, callback_data: Any, **data: Any) -> bool:
+    """A plan action (add, edit, remove, template) of a program that has ended."""
+    program = await data["session"].get(Program, int(callback_data.program_id))
+    return await _ended_for_party(program, data)
+
+
 def EditablePlan() -> Granted:
     """`program`: the program the button names, for its mentor or mentee while active."""
     return Granted("program", _editable)
@@ -259,6 +281,8 @@ async def show_plan(
         overdue=overdue,
         ahead=ahead,
     )
+    if program.status == ProgramStatus.ENDED:
+        header += "\n" + t("plan-ended-readonly")
     if not lines:
         text = header + "\n\n" + t("plan-empty" if editable else "plan-empty-readonly")
         markup = plan_keyboard(t, program.id, [], can_add=editable, can_template=editable)
@@ -330,6 +354,10 @@ async def plan_command(
             )
             if p.status == ProgramStatus.ACTIVE
         ]
+    if not own and user is not None:
+        # Nothing running: the plan of the latest program that ended, to look back at.
+        ended = [p for p in await own_programs(session, user.id) if p.status == ProgramStatus.ENDED]
+        own = ended[:1]
 
     async def show_one(program: Program) -> None:
         viewers = await _viewers(session, program, user, roles)
@@ -368,6 +396,16 @@ async def open_plan(
 
 
 # Marking done ------------------------------------------------------------------------
+
+
+@router.callback_query(PlanDoneCb.filter(), occurrence_of_ended)
+@router.callback_query(PlanAddCb.filter(), plan_of_ended)
+@router.callback_query(PlanEditCb.filter(), plan_of_ended)
+@router.callback_query(PlanRemoveCb.filter(), plan_of_ended)
+@router.callback_query(PlanTemplateCb.filter(), plan_of_ended)
+async def program_ended(query: CallbackQuery, t: Translator) -> None:
+    """The pair pressing a plan button after their program ended: say so, not «not allowed»."""
+    await query.answer(t.plain("plan-program-ended"), show_alert=True)
 
 
 @router.callback_query(PlanDoneCb.filter(), OwnOccurrence())

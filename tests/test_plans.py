@@ -1793,3 +1793,37 @@ async def test_the_templates_first_quarter_is_the_one_running(
     async with sessionmaker() as s:
         by_pos = {line.item.position: line for line in await plan_of(s, ps.program)}
     assert by_pos[3].item.deadline_spec == {"quarter": 1, "year": 2026}
+
+
+# Review finding 16b: a program that has ended ------------------------------------------
+
+
+async def test_an_ended_programs_plan_is_read_only_and_says_so(
+    client: BotClient, school: PlanSchool
+) -> None:
+    mentor, mentee = school.mentor.person, school.mentee.person
+    async with client.sessionmaker() as s, s.begin():
+        program = await s.get(Program, school.program)
+        assert program is not None
+        await apply_template(s, program, school.mentor.user_id, client.clock.now())
+    calls = await client.send(mentee, "/plan")
+    mark = _exact(calls, "✅ 1")
+    add = client.button_data(calls, "➕ Добавить пункт")
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Program).where(Program.id == school.program).values(status=ProgramStatus.ENDED)
+        )
+    # The old buttons under the plan: the program has ended, not «not allowed».
+    for who, data in ((mentee, mark), (mentor, add)):
+        calls = await client.press(who, data)
+        assert _alert(client, calls) == "Программа завершена."
+    # Someone else still gets the plain refusal.
+    calls = await client.press(school.other_mentor.person, mark)
+    assert _alert(client, calls) == client.locales.get("ru")("not-allowed")
+    # /plan shows the plan of the ended program, read-only.
+    calls = await client.send(mentee, "/plan")
+    text = _text(calls)
+    assert f"План программы №{school.program}" in text
+    assert "план только для просмотра" in text and "Знакомство со школой" in text
+    assert "плана пока нет" not in text
+    assert not [b for c in calls for b in c.buttons]
