@@ -743,6 +743,9 @@ async def test_a_second_request_for_a_new_mentor_is_closed_by_the_first(
     ]
     assert sorted(told) == sorted([w.mentor_b.user_id, w.curator.user_id])
     assert "уже сменён по другой просьбе" in client.last_text(w.mentor_b.person.id)
+    await client.send(w.curator.person, f"/program #{w.program_b}")
+    card = client.last_text(w.curator.person.id)
+    assert "Куратор К: снято предложение освободить наставника (программа завершена или" in card
     # a later press on it says so and changes nothing
     for pick in (pick_second, NewMentorCb(proposal_id=second.id, mentor_id=0).pack()):
         calls = await client.press(w.curator.person, pick)

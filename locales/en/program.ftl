@@ -80,12 +80,12 @@ card-action = { $action ->
         [proposed-change_mentor] proposed a change of mentor
         [agreed-change_mentor] approved a change of mentor
         [declined-change_mentor] declined a change of mentor
-        [withdrawn-change_mentor] withdrawn as the program ended: a change of mentor
+        [withdrawn-change_mentor] withdrawn as the program ended or the mentor was already changed: a change of mentor
         [failed-change_mentor] did not take effect (no longer fits): a change of mentor
         [proposed-release] proposed the mentor's release
         [agreed-release] approved releasing the mentor
         [declined-release] declined the mentor's release
-        [withdrawn-release] withdrawn as the program ended: the mentor's release
+        [withdrawn-release] withdrawn as the program ended or the mentor was already changed: the mentor's release
         [failed-release] did not take effect (no longer fits): the mentor's release
        *[other] { $action }
     }
