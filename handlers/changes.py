@@ -150,6 +150,8 @@ async def _by_command(
         one=ask_reason,
         pick_text=t("change-pick-program"),
         keyboard=choices,
+        state=state,
+        t=t,
     )
 
 

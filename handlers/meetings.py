@@ -166,6 +166,8 @@ async def meet_command(
         one=ask_when,
         pick_text=t("meet-pick-program"),
         keyboard=choices,
+        state=state,
+        t=t,
     )
 
 

@@ -560,3 +560,24 @@ async def test_curators_pickers_page_a_big_school_with_the_mentee_first(
     await client.dp.storage.set_data(key, {})
     calls = await client.press(who, "pick:1")
     assert "больше не действует" in _alert(client, calls)
+
+
+async def test_meet_and_release_pickers_page_too(client: BotClient) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        org = await s.org("Школа с большим наставником")
+        mentor = await s.member(org, Person(800, "M"), Role.MENTOR, name="Опытная Анна Ивановна")
+        for i in range(12):
+            mentee = await s.member(
+                org, Person(900 + i, f"T{i}"), Role.MENTEE, name=f"Новая{i:02} Ольга Петровна"
+            )
+            await s.program(org, mentor, [mentee])
+    who = mentor.person
+    for command in ("/meet", "/release"):
+        calls = await client.send(who, command)
+        labels = _labels(calls)
+        assert len(labels) == 11 and labels[-1] == "▶️", labels
+        calls = await client.press(who, client.button_data(calls, "▶️"))
+        page = _labels(calls)
+        assert len(page) == 3 and page[-1] == "◀️", page
+        calls = await client.press(who, client.button_data(calls, "◀️"))
+        assert len(_labels(calls)) == 11
