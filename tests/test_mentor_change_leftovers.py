@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.keyboards.changes import ChangeCb, NewMentorCb, VoteCb
-from models.changes import Proposal
+from models.changes import Proposal, ProposalVote
 from models.outbox import OutboxMessage
 from models.people import Membership, Role
 from models.plans import PlanItem, PlanOccurrence, deadline_catch_up
 from models.programs import Program
 from tests.support.botclient import BotClient, Call
-from tests.support.seed import Member, World
+from tests.support.seed import Member, World, seed
 
 pytestmark = pytest.mark.usefixtures("no_errors")
 
@@ -158,3 +158,21 @@ async def test_the_old_mentors_waiting_plan_reminders_are_cancelled(
     assert await waiting(w.mentee3)
     await client.tick()
     assert "Посетить урок" not in client.last_text(w.mentor_b.person.id)
+
+
+async def test_a_curator_who_becomes_the_mentor_answers_once_as_the_mentor(
+    client: BotClient, w: World
+) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.member(w.org, w.curator.person, Role.MENTOR, name="Куратор К")
+    proposal = await _extension(client, w.mentee3, w.program_b)
+    await _replace_mentor(client, w, w.curator)
+    async with client.sessionmaker() as s:
+        rows = await s.scalars(select(ProposalVote).where(ProposalVote.proposal_id == proposal.id))
+        parties = {row.user_id: row.party for row in rows}
+    assert parties == {w.mentee3.user_id: "mentee", w.curator.user_id: "mentor"}
+    calls = await client.press(w.mentor_b.person, _vote(proposal.id, True))
+    assert "не адресовано" in _alert(client, calls)
+    calls = await client.press(w.curator.person, _vote(proposal.id, True))
+    assert "вступило в силу" in _alert(client, calls)
+    assert await _ends_on(client, w.program_b) == date(2027, 6, 30)
