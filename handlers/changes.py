@@ -47,6 +47,7 @@ from models.changes import (
 )
 from models.dates import DateInputError, format_day, parse_day
 from models.people import Organization, Roles, User
+from models.program_card import people_of
 from models.programs import Program, ProgramMentee, ProgramStatus
 
 router = Router(name="changes")
@@ -141,7 +142,9 @@ async def _by_command(
         await _ask_reason(message, state, t, action=action, program=program[0])
 
     async def choices(programs: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-        return program_pick_keyboard(t, action, programs)
+        loaded = [p for pid, _ in programs if (p := await session.get(Program, pid)) is not None]
+        people = await people_of(session, loaded)
+        return program_pick_keyboard(t, action, [(p.id, *people[p.id]) for p in loaded])
 
     await pick_program(
         message,

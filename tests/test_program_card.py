@@ -576,6 +576,8 @@ async def test_meet_and_release_pickers_page_too(client: BotClient) -> None:
         calls = await client.send(who, command)
         labels = _labels(calls)
         assert len(labels) == 11 and labels[-1] == "▶️", labels
+        # Each names the mentee (not the mentor's own name on every button).
+        assert labels[0].startswith("Новая00"), labels
         calls = await client.press(who, client.button_data(calls, "▶️"))
         page = _labels(calls)
         assert len(page) == 3 and page[-1] == "◀️", page

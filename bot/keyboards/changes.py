@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.keyboards.builders import LABEL_MAX, Button, keyboard
+from bot.keyboards.builders import LABEL_MAX, Button, keyboard, programs_keyboard
 
 
 class ChangeAction:
@@ -121,12 +121,10 @@ def end_reason_keyboard(
 
 
 def program_pick_keyboard(
-    t: Translator, action: str, programs: Sequence[tuple[int, str]]
+    t: Translator, action: str, programs: Sequence[tuple[int, str, list[str]]]
 ) -> InlineKeyboardMarkup:
-    return keyboard(
-        (
-            t.plain("change-btn-program", program=program_id, mentor=mentor)[:LABEL_MAX],
-            ChangeCb(action=action, program_id=program_id),
-        )
-        for program_id, mentor in programs
+    """A button a program (id, mentor's name, mentees' names), labelled as in every
+    «which program?» list (builders.program_label)."""
+    return programs_keyboard(
+        t, programs, lambda program_id: ChangeCb(action=action, program_id=program_id)
     )
