@@ -671,11 +671,14 @@ async def call_off_from(
     if not meetings:
         return []
     party = await party_of(session, program)
+    many = len([m for m in meetings if m.starts_at > now]) > 1
     done = []
     for meeting in meetings:
-        called_off = await call_off(session, meeting, party, now, why=why)
+        called_off = await call_off(session, meeting, party, now, why=why, notify=not many)
         if called_off is not None:
             done.append(called_off)
+    if many:
+        await _tell_called_off(session, party, done, now, by=None, why=why)
     return done
 
 
@@ -839,6 +842,47 @@ async def series_ahead(session: AsyncSession, meeting: Meeting, now: datetime) -
     return found if any(m.id == meeting.id for m in found) else [meeting, *found]
 
 
+async def _tell_called_off(
+    session: AsyncSession,
+    party: Party,
+    meetings: list[Meeting],
+    now: datetime,
+    *,
+    by: int | None,
+    why: str,
+) -> None:
+    """Meetings called off at once (the rest of a series, an ended or shortened
+    program's): everyone but `by` gets one notice with one .ics removing all those still
+    ahead, not one per meeting. `why` as in call_off."""
+    ahead = [m for m in meetings if m.starts_at > now]
+    if not ahead:
+        return
+    canceller = next((u for u in party.people() if u.id == by), None)
+    series = [[m.id, m.starts_at.isoformat(), ends_at(m).isoformat(), m.sequence] for m in ahead]
+    for user in party.people():
+        if user.id != by:
+            await _notify(
+                session,
+                ahead[0],
+                party,
+                user,
+                SERIES_CANCELLED,
+                now,
+                key=f"cancelled:many:{why}",
+                # The notice names the canceller: their /forget withdraws it.
+                author=by,
+                by=canceller.display_name if canceller else "",
+                why=why,
+                count=len(ahead),
+                until=_moment(party.org.timezone, ahead[-1].starts_at),
+                series=series,
+                place="",
+                has_place=False,
+                topic="",
+                has_topic=False,
+            )
+
+
 async def cancel_series(
     session: AsyncSession, meeting_id: int, user_id: int, now: datetime
 ) -> list[Meeting] | None:
@@ -858,33 +902,7 @@ async def cancel_series(
             done.append(called_off)
     if not done:
         return None
-    canceller = next((u for u in party.people() if u.id == user_id), None)
-    ahead = [m for m in done if m.starts_at > now]
-    if ahead:
-        series = [
-            [m.id, m.starts_at.isoformat(), ends_at(m).isoformat(), m.sequence] for m in ahead
-        ]
-        for user in party.people():
-            if user.id != user_id:
-                await _notify(
-                    session,
-                    ahead[0],
-                    party,
-                    user,
-                    SERIES_CANCELLED,
-                    now,
-                    key="cancelled:series",
-                    # The notice names the canceller: their /forget withdraws it.
-                    author=user_id,
-                    by=canceller.display_name if canceller else "",
-                    count=len(ahead),
-                    until=_moment(party.org.timezone, ahead[-1].starts_at),
-                    series=series,
-                    place="",
-                    has_place=False,
-                    topic="",
-                    has_topic=False,
-                )
+    await _tell_called_off(session, party, done, now, by=user_id, why="person")
     await audit.record(
         session,
         party.program.id,

@@ -142,10 +142,14 @@ meeting-held-ask =
     }
 meeting-series-cancelled =
     <b>✖️ Meetings cancelled</b>
-    { $by } cancelled { $count } { $count ->
-        [one] meeting
-       *[other] meetings
-    } of the series: from { $when } to { $until }.
+    { $why ->
+        [shortened] The program was shortened: its meetings after the new last day will not take place ({ $count }, from { $when } to { $until }).
+        [ended] The program has ended: its meetings ahead will not take place ({ $count }, from { $when } to { $until }).
+       *[other] { $by } cancelled { $count } { $count ->
+            [one] meeting
+           *[other] meetings
+        } of the series: from { $when } to { $until }.
+    }
     The .ics file removes them from your calendar.
 meeting-ics-summary = { $has_topic ->
         [true] Meeting: { $topic }

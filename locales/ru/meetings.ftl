@@ -142,11 +142,15 @@ meeting-held-ask =
     }
 meeting-series-cancelled =
     <b>✖️ Встречи отменены</b>
-    { $by } отменил(а) { $count } { $count ->
-        [one] встречу
-        [few] встречи
-       *[many] встреч
-    } серии: с { $when } по { $until }.
+    { $why ->
+        [shortened] Программа сокращена: встречи после её нового последнего дня не состоятся ({ $count }, с { $when } по { $until }).
+        [ended] Программа завершена: её встречи впереди не состоятся ({ $count }, с { $when } по { $until }).
+       *[other] { $by } отменил(а) { $count } { $count ->
+            [one] встречу
+            [few] встречи
+           *[many] встреч
+        } серии: с { $when } по { $until }.
+    }
     Файл .ics удалит их из вашего календаря.
 meeting-ics-summary = { $has_topic ->
         [true] Встреча: { $topic }
