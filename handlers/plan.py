@@ -435,6 +435,7 @@ async def done_button(
 async def note_typed(
     message: Message,
     session: AsyncSession,
+    roles: Roles,
     user: User | None,
     t: Translator,
     state: FSMContext,
@@ -456,7 +457,12 @@ async def note_typed(
         return
     await state.clear()
     if result == MarkResult.DENIED or occurrence is None:
-        await message.answer(t("plan-mark-denied"))
+        # The program ended while the note was being written: say that, to its pair.
+        occ = await session.get(PlanOccurrence, occ_id)
+        program = await session.get(Program, occ.program_id) if occ is not None else None
+        data = {"session": session, "user": user, "roles": roles}
+        ended = await _ended_for_party(program, data)
+        await message.answer(t("plan-program-ended" if ended else "plan-mark-denied"))
         return
     if result == MarkResult.ALREADY:
         await message.answer(t("plan-already-done"))

@@ -1809,10 +1809,15 @@ async def test_an_ended_programs_plan_is_read_only_and_says_so(
     calls = await client.send(mentee, "/plan")
     mark = _exact(calls, "✅ 1")
     add = client.button_data(calls, "➕ Добавить пункт")
+    calls = await client.press(mentee, mark)
+    assert "Отметка о выполнении" in _text(calls)
     async with client.sessionmaker() as s, s.begin():
         await s.execute(
             update(Program).where(Program.id == school.program).values(status=ProgramStatus.ENDED)
         )
+    # The program ended while the note was being written.
+    calls = await client.send(mentee, "Провели экскурсию")
+    assert _text(calls) == "Программа завершена."
     # The old buttons under the plan: the program has ended, not «not allowed».
     for who, data in ((mentee, mark), (mentor, add)):
         calls = await client.press(who, data)
