@@ -46,6 +46,7 @@ from models import meetings as mt
 from models.calendar import WorkSchedule, today_in
 from models.dates import DateInputError, format_moment, parse_moment, parse_time
 from models.people import Organization, User
+from models.program_card import people_of
 from models.programs import Mode, Program
 
 router = Router(name="meetings")
@@ -145,19 +146,8 @@ async def meet_command(
         await _ask_when(message, session, t, state, program, user, clock)
 
     async def choices(programs: Sequence[Program]) -> InlineKeyboardMarkup:
-        return kb.programs_keyboard(
-            [
-                (
-                    p.id,
-                    t.plain(
-                        "meet-program-label",
-                        partner=await _partner(session, p, user.id),
-                        program=p.id,
-                    ),
-                )
-                for p in programs
-            ]
-        )
+        people = await people_of(session, list(programs))
+        return kb.programs_keyboard(t, [(p.id, *people[p.id]) for p in programs])
 
     await pick_program(
         message,

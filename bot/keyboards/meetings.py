@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.keyboards.builders import LABEL_MAX, Button, keyboard
+from bot.keyboards import builders
+from bot.keyboards.builders import Button, keyboard
 from bot.keyboards.callbacks import (
     MeetCancelCb,
     MeetConfirmCb,
@@ -32,10 +34,10 @@ class MeetCancelScopeCb(CallbackData, prefix="mxs"):
     series: bool
 
 
-def programs_keyboard(choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return keyboard(
-        (label[:LABEL_MAX], MeetProgramCb(program_id=program_id)) for program_id, label in choices
-    )
+def programs_keyboard(
+    t: Translator, programs: Sequence[tuple[int, str, list[str]]]
+) -> InlineKeyboardMarkup:
+    return builders.programs_keyboard(t, programs, lambda pid: MeetProgramCb(program_id=pid))
 
 
 def days_keyboard(t: Translator, days: list[date]) -> InlineKeyboardMarkup:

@@ -60,7 +60,6 @@ change-btn-decline = ❌ Disagree
 change-btn-complete = 🏁 Complete
 change-btn-extend = ⏩ Extend
 change-btn-decline-request = ❌ Decline the request
-change-btn-program = #{ $program } · { $mentor }
 change-btn-reason = { change-end-reason }
 
 change-pick-program = Choose the program:

@@ -30,7 +30,6 @@ meet-btn-not-held-n = ✖️ #{ $id } did not
 
 meet-no-programs = You have no active mentoring program, so there is nobody to meet.
 meet-pick-program = Who is the meeting with? Pick the program:
-meet-program-label = { $partner } · program #{ $program }
 meet-ask-when =
     <b>Meeting: { $partner }</b>
     When? Type the date and time, e.g. <code>25.11 15:30</code> or <code>25.11.2026 15:30</code> ({ $zone } time), or pick a day:

@@ -60,7 +60,6 @@ change-btn-decline = ❌ Не согласен
 change-btn-complete = 🏁 Завершить
 change-btn-extend = ⏩ Продлить
 change-btn-decline-request = ❌ Отклонить просьбу
-change-btn-program = #{ $program } · { $mentor }
 change-btn-reason = { change-end-reason }
 
 change-pick-program = Выберите программу:
