@@ -47,7 +47,7 @@ from models.changes import (
 )
 from models.dates import DateInputError, format_day, parse_day
 from models.people import Organization, Roles, User
-from models.program_card import people_of
+from models.program_card import CONFIDENTIAL_KINDS, people_of
 from models.programs import Program, ProgramMentee, ProgramStatus
 
 router = Router(name="changes")
@@ -103,7 +103,11 @@ async def _acted_on(
 async def _ask_reason(target: Message, state: FSMContext, t: Translator, **data: Any) -> None:
     await state.set_state(ChangeForm.reason)
     await state.set_data(data)
-    await target.answer(t("change-ask-reason"), reply_markup=ForceReply())
+    private = data.get("action") in CONFIDENTIAL_KINDS
+    await target.answer(
+        t("change-ask-reason-private" if private else "change-ask-reason"),
+        reply_markup=ForceReply(),
+    )
 
 
 # Commands: a mentee asks for another mentor, a mentor asks to be released --------------

@@ -62,6 +62,7 @@ from models.program_card import (
     own_programs,
     people_of,
     programs_visible_to,
+    reason_shown,
     viewer_roles,
 )
 from models.programs import Program, ProgramStatus
@@ -100,7 +101,7 @@ def VisibleProgram() -> Granted:
 # Rendering ---------------------------------------------------------------------------
 
 
-def _history_line(t: Translator, line: HistoryLine, zone: str) -> str:
+def _history_line(t: Translator, line: HistoryLine, zone: str, with_reason: bool) -> str:
     field = line.details.get("field")
     if line.action == "note-edited" and isinstance(field, str):
         what = t("card-action-field", action=line.action, field=field)
@@ -114,13 +115,15 @@ def _history_line(t: Translator, line: HistoryLine, zone: str) -> str:
     )
     if line.count > 1:
         text += " " + t("card-history-times", count=line.count)
-    if line.reason:
+    if line.reason and with_reason:
         text += " " + t("card-history-reason", reason=line.reason)
+    elif line.reason:
+        text += " " + t("card-history-reason-private")
     return text
 
 
-def card_sections(t: Translator, c: Card) -> list[str]:
-    """The card as sections, each kept whole in one message."""
+def card_sections(t: Translator, c: Card, viewers: set[str], user_id: int | None) -> list[str]:
+    """The card as sections, each kept whole in one message, as this viewer reads it."""
     p = c.program
     header = t(
         "card-header",
@@ -168,7 +171,10 @@ def card_sections(t: Translator, c: Card) -> list[str]:
     sections += ["", summary, ""]
     if c.history:
         lines = [t("card-history-title", zone=c.zone)]
-        lines += [_history_line(t, line, c.zone) for line in c.history]
+        lines += [
+            _history_line(t, line, c.zone, reason_shown(line, viewers, user_id))
+            for line in c.history
+        ]
         sections.append("\n".join(lines))
     else:
         sections.append(t("card-history-none"))
@@ -243,7 +249,7 @@ async def show_card(
         can_ack=can_ack,
         extra=change_buttons(t, seen.program, seen.viewers),
     )
-    packed = pack_lines("", card_sections(t, c))
+    packed = pack_lines("", card_sections(t, c, seen.viewers, user.id if user else None))
     for index, (text, _) in enumerate(packed):
         last = index == len(packed) - 1
         await target.answer(text, reply_markup=markup if last else None)

@@ -71,6 +71,7 @@ class HistoryLine:
     reason: str | None
     details: dict[str, object]
     count: int = 1  # the same step repeated at once (a template adds 13 items)
+    actor_id: int | None = None
 
 
 @dataclass
@@ -292,7 +293,31 @@ def _line(entry: AuditEntry, names: dict[int, str]) -> HistoryLine:
     actor = None
     if entry.actor_id is not None:
         actor = names.get(entry.actor_id, f"#{entry.actor_id}")
-    return HistoryLine(entry.at, actor, entry.action, entry.reason, dict(entry.details or {}))
+    return HistoryLine(
+        entry.at,
+        actor,
+        entry.action,
+        entry.reason,
+        dict(entry.details or {}),
+        actor_id=entry.actor_id,
+    )
+
+
+# A request for another mentor, or to be released, says why the pair does not work: its
+# reason is for the curators and for whoever wrote it, not for the other side of the pair.
+CONFIDENTIAL_KINDS = ("change_mentor", "release")
+
+
+def reason_shown(line: HistoryLine, viewers: set[str], user_id: int | None) -> bool:
+    """Whether this viewer reads the line's reason on the card."""
+    if not line.reason:
+        return False
+    kind = line.action.rsplit("-", 1)[-1]
+    if line.action != "mentor-changed" and kind not in CONFIDENTIAL_KINDS:
+        return True
+    if viewers & {Viewer.CURATOR, Viewer.ADMIN, Viewer.LENDER}:
+        return True
+    return user_id is not None and line.actor_id == user_id
 
 
 async def people_of(

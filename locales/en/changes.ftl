@@ -66,6 +66,7 @@ change-pick-program = Choose the program:
 change-no-program = You have no active program this applies to.
 change-ask-date = Program #{ $program } now ends on { $end }. Type the new last day (DD.MM.YYYY or DD.MM):
 change-ask-reason = Write the reason in one message (every party of the program will see it):
+change-ask-reason-private = Write the reason in one message. The curator and you will see it; the other side of the pair will not:
 change-pick-reason = Why should program #{ $program } end?
 change-proposed = 📨 Proposal #{ $proposal } for program #{ $program } sent: { change-what }. I will tell you when every party has answered.
 change-ended-now = 🏁 Program #{ $program } has ended: { change-end-reason }. The parties have been told.

@@ -36,6 +36,7 @@ card-history-title = 🕓 <b>Change log</b> (latest entries; times in { $zone })
 card-history-none = 🕓 The change log is empty so far.
 card-history-line = • { $at } — { $who }: { $what }
 card-history-reason = (reason: { $reason })
+card-history-reason-private = (the reason is with the curator)
 card-history-times = (×{ $count })
 card-history-bot = the system
 card-action = { $action ->

@@ -36,6 +36,7 @@ card-history-title = 🕓 <b>Журнал изменений</b> (последн
 card-history-none = 🕓 Журнал изменений пока пуст.
 card-history-line = • { $at } — { $who }: { $what }
 card-history-reason = (причина: { $reason })
+card-history-reason-private = (причина — у куратора)
 card-history-times = (×{ $count })
 card-history-bot = система
 card-action = { $action ->
