@@ -816,7 +816,7 @@ async def remove_confirmed(
 
 @router.callback_query(PlanCancelCb.filter())
 async def cancel_pressed(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
-    """«Отмена» under a number prompt: the flow ends, whatever it was."""
+    """Cancel under a number prompt: the flow ends, whatever it was."""
     await query.answer()
     await drop_buttons(query)
     if await state.get_state() in (PlanForm.remove.state, PlanForm.edit.state):

@@ -51,7 +51,7 @@ class PickPageCb(CallbackData, prefix="pick"):
 
 
 def initials(name: str) -> str:
-    """«Молодая Екатерина Сергеевна» -> «Молодая Е. С.»: the surname, then initials."""
+    """Ivanova Anna Petrovna -> Ivanova A. P.: the surname, then initials."""
     parts = name.split()
     if len(parts) < 2:
         return name

@@ -53,14 +53,14 @@ class PlanEditCb(CallbackData, prefix="ple"):
 
 
 class PlanDropCb(CallbackData, prefix="plx"):
-    """«Убрать / Оставить» under the item a removal names."""
+    """Remove / Keep under the item a removal names."""
 
     item: int  # a PlanItem id
     confirm: bool
 
 
 class PlanCancelCb(CallbackData, prefix="plc"):
-    """«Отмена» under the plan's number prompts."""
+    """Cancel under the plan's number prompts."""
 
 
 # The fields of an item the edit flow changes, in the order of its buttons.

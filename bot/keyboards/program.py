@@ -71,7 +71,7 @@ def programs_keyboard(
 
 
 def active_notice_keyboard(t: Translator, program_id: int) -> InlineKeyboardMarkup:
-    """Under the mentee's "your program is active" notice: «Ознакомлен» and the card."""
+    """Under the mentee's "your program is active" notice: acknowledge, and open the card."""
     return keyboard(
         [
             (t.plain("card-btn-ack"), CardAckCb(program_id=program_id, notice=True)),
