@@ -893,18 +893,6 @@ async def terminate_for_non_fulfilment(
     )
 
 
-async def plan_done(session: AsyncSession, program_id: int) -> bool:
-    """The plan has occurrences and every one of a live item is done."""
-    live = select(PlanItem.id).where(PlanItem.removed_at.is_(None))
-    base = select(PlanOccurrence.id).where(
-        PlanOccurrence.program_id == program_id, PlanOccurrence.item_id.in_(live)
-    )
-    if await session.scalar(base.limit(1)) is None:
-        return False
-    open_one = await session.scalar(base.where(PlanOccurrence.done_at.is_(None)).limit(1))
-    return open_one is None
-
-
 async def complete(
     session: AsyncSession,
     program_id: int,
@@ -918,7 +906,7 @@ async def complete(
     if program.status != ProgramStatus.ACTIVE:
         raise ChangeError("change-err-not-active", program=program_id)
     today = await _today(session, program, now)
-    if today < program.ends_on and not await plan_done(session, program_id):
+    if today < program.ends_on and not await plans.plan_done(session, program_id):
         raise ChangeError("change-err-too-early", end=format_day(program.ends_on))
     return await _end_by_curator(session, program_id, curator_id, EndReason.COMPLETED, now)
 
@@ -932,7 +920,7 @@ async def complete_if_done(
     program = await session.get(Program, program_id)
     if program is None or program.status != ProgramStatus.ACTIVE:
         return False
-    if not await plan_done(session, program_id):
+    if not await plans.plan_done(session, program_id):
         return False
     ended = await lifecycle.end_program(
         session,

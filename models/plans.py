@@ -900,6 +900,18 @@ async def plan_of(session: AsyncSession, program_id: int) -> list[PlanLine]:
     return [PlanLine(item, by_item.get(item.id, [])) for item in items]
 
 
+async def plan_done(session: AsyncSession, program_id: int) -> bool:
+    """The plan has occurrences and every one of a live item is done."""
+    live = select(PlanItem.id).where(PlanItem.removed_at.is_(None))
+    base = select(PlanOccurrence.id).where(
+        PlanOccurrence.program_id == program_id, PlanOccurrence.item_id.in_(live)
+    )
+    if await session.scalar(base.limit(1)) is None:
+        return False
+    open_one = await session.scalar(base.where(PlanOccurrence.done_at.is_(None)).limit(1))
+    return open_one is None
+
+
 async def progress(session: AsyncSession, program_id: int, today: date) -> tuple[int, int, int]:
     """(done, overdue, ahead) over the occurrences of items not removed, in one query."""
     not_done = PlanOccurrence.done_at.is_(None)
