@@ -1,6 +1,7 @@
 """The domain model. Importing the package registers every table."""
 
 from models import (  # noqa: F401
+    announcements,
     audit,
     changes,
     invites,
@@ -8,7 +9,9 @@ from models import (  # noqa: F401
     outbox,
     people,
     plans,
+    practices,
     programs,
     questions,
     runtime,
+    surveys,
 )

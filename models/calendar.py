@@ -6,6 +6,7 @@ count working time only: working days and hours, minus holidays of the school ca
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -169,3 +170,63 @@ class WorkSchedule:
                     total += finish - begin
             day += timedelta(days=1)
         return total
+
+
+# School periods ---------------------------------------------------------------------------
+
+PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})-Q([1-9])$")
+
+
+def school_quarters(
+    org_calendar: dict[str, Any] | None, first: date, last: date
+) -> list[tuple[int, int, date, date]]:
+    """(school year, quarter number, start, end) of every quarter of the school years
+    from `first` to `last`, in order."""
+    found = []
+    for year in range(school_year_of(first), school_year_of(last) + 1):
+        quarters = current_calendar(org_calendar or {}, date(year, 9, 1)).get("quarters", [])
+        for number, q in enumerate(quarters, start=1):
+            found.append(
+                (year, number, date.fromisoformat(q["start"]), date.fromisoformat(q["end"]))
+            )
+    return found
+
+
+def period_label(year: int, quarter: int) -> str:
+    """The name of a school period: 2026, 2 → "2026/27-Q2"."""
+    return f"{year}/{str(year + 1)[-2:]}-Q{quarter}"
+
+
+def parse_period(text: str) -> tuple[int, int] | None:
+    """(school year, quarter) of "2026/27-Q2"; None for anything else (Q1–Q4 only)."""
+    found = PERIOD_RE.match(text.strip().upper().replace("К", "Q"))
+    if found is None:
+        return None
+    year, tail, quarter = int(found[1]), found[2], int(found[3])
+    if str(year + 1)[-2:] != tail or not 1 <= quarter <= 4:
+        return None
+    return year, quarter
+
+
+def period_bounds(
+    org_calendar: dict[str, Any] | None, year: int, quarter: int
+) -> tuple[date, date] | None:
+    """First and last day of a school quarter in the organization's calendar."""
+    for q_year, number, start, end in school_quarters(
+        org_calendar, date(year, 9, 1), date(year, 9, 1)
+    ):
+        if (q_year, number) == (year, quarter):
+            return start, end
+    return None
+
+
+def period_of(org_calendar: dict[str, Any] | None, day: date) -> tuple[int, int]:
+    """The school period `day` counts in: the quarter it falls in, or during a break or
+    the summer the quarter that ended last (before the first quarter, the first)."""
+    year = school_year_of(day)
+    quarters = school_quarters(org_calendar, date(year, 9, 1), date(year, 9, 1))
+    current = (year, 1)
+    for q_year, number, start, _end in quarters:
+        if start <= day:
+            current = (q_year, number)
+    return current

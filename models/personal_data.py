@@ -49,6 +49,13 @@ PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
     "meetings": ("proposed_by", ("place", "topic")),
     "program_audit": ("actor_id", ("reason", "details")),
     "program_proposals": ("proposed_by", ("reason", "payload")),
+    # Free-text answers are the respondent's words; scores and choices stay as anonymous
+    # counts after /forget.
+    "survey_assignments": ("user_id", ("prompt_message_id",)),
+    "survey_answers": ("assignment_id", ("text",)),
+    "polls": ("author_id", ("questions",)),
+    "announcements": ("author_id", ("text",)),
+    "best_practices": ("author_id", ("summary",)),
 }
 
 # Columns that are not personal: codes, statuses, settings and technical ids.
@@ -88,6 +95,10 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "proposal_votes": ("party", "decision"),
     "questions": ("status", "kind", "media_group_id"),
     "question_messages": ("role",),
+    "survey_assignments": ("role", "survey", "period", "status", "dedupe_key"),
+    "survey_answers": ("question_key", "topic", "choices"),
+    "polls": ("audience",),
+    "announcements": ("audience",),
 }
 
 EXPORTED = (User, Profile, Membership, Consent)

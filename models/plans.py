@@ -35,7 +35,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit, outbox
-from models.calendar import WorkSchedule, current_calendar, school_year_of, today_in
+from models.calendar import (
+    WorkSchedule,
+    school_quarters,
+    school_year_of,
+    today_in,
+)
 from models.dates import format_day
 from models.db import Base, UTCDateTime
 from models.errors import RuleError
@@ -193,25 +198,6 @@ def _inside(program: Program, day: date) -> date:
 # Expanding a deadline into occurrences ---------------------------------------------------
 
 Window = tuple[date | None, date | None]  # (window_start, due_on)
-
-
-def _year_calendar(org_calendar: dict[str, Any] | None, year: int) -> dict[str, Any]:
-    return current_calendar(org_calendar or {}, date(year, 9, 1))
-
-
-def school_quarters(
-    org_calendar: dict[str, Any] | None, first: date, last: date
-) -> list[tuple[int, int, date, date]]:
-    """(school year, quarter number, start, end) of every quarter of the school years
-    from `first` to `last`, in order."""
-    found = []
-    for year in range(school_year_of(first), school_year_of(last) + 1):
-        quarters = _year_calendar(org_calendar, year).get("quarters", [])
-        for number, q in enumerate(quarters, start=1):
-            found.append(
-                (year, number, date.fromisoformat(q["start"]), date.fromisoformat(q["end"]))
-            )
-    return found
 
 
 def _overlapping(program: Program, periods: list[tuple[date, date]]) -> list[Window]:

@@ -71,6 +71,9 @@ class Question(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Working minutes (the school's hours and calendar) from asking to the first answer,
+    # so that reports take the median in SQL.
+    response_minutes: Mapped[int | None] = mapped_column(Integer)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rating: Mapped[int | None] = mapped_column(Integer)
