@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -26,10 +26,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
+    update,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.calendar import WorkSchedule
 from models.db import Base, UTCDateTime
+from models.errors import RuleError
+from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref, enqueue
+from models.people import Organization, User
+from models.runtime import insert_ignore
 
 # Survey keys (a definition file each) -------------------------------------------------------
 ENTRY = "entry"
@@ -250,3 +258,332 @@ def latest(key: str) -> Definition:
     if not versions:
         raise DefinitionError(f"no survey definition {key!r}")
     return DEFINITIONS[(key, max(versions))]
+
+
+# The engine -------------------------------------------------------------------------------
+
+REF = "survey"  # outbox ref kind; ref_id is the assignment
+QUESTION_NOTICE = "survey-question"  # the current question, rendered live from the assignment
+REMINDER_NOTICE = "survey-reminder"  # the same, under a reminder line
+NOTICES = (QUESTION_NOTICE, REMINDER_NOTICE)
+REMIND_AFTER = timedelta(days=2)
+MAX_REMINDERS = 2
+TEXT_MAX = 2000  # characters of a free-text answer
+
+
+class SurveyError(RuleError):
+    """An answer the survey cannot take (the key names why)."""
+
+
+@dataclass(frozen=True)
+class Assign:
+    """Who is asked what: one assignment to create (see assign_many)."""
+
+    org_id: int
+    user_id: int
+    role: str
+    survey: str
+    program_id: int | None = None
+    subject_id: int | None = None
+    period: str | None = None
+    poll_id: int | None = None
+
+    @property
+    def dedupe_key(self) -> str:
+        about = self.poll_id if self.poll_id is not None else self.program_id or 0
+        return f"{self.survey}:{about}:{self.subject_id or 0}:{self.user_id}:{self.period or ''}"
+
+
+def poll_definition(poll: Poll) -> Definition:
+    return load_definition(
+        {"key": POLL, "version": 1, "title": {"ru": "", "en": ""}, "questions": poll.questions}
+    )
+
+
+async def definition_of(session: AsyncSession, assignment: SurveyAssignment) -> Definition:
+    """The definition an assignment was made with (a poll's own questions for a poll)."""
+    if assignment.poll_id is not None:
+        poll = await session.get(Poll, assignment.poll_id)
+        if poll is None:
+            raise DefinitionError(f"poll {assignment.poll_id} is gone")
+        return poll_definition(poll)
+    return DEFINITIONS[(assignment.survey, assignment.version)]
+
+
+async def assign(session: AsyncSession, spec: Assign, now: datetime) -> int | None:
+    """One assignment; its id, or None when this person has it already."""
+    made = await assign_many(session, [spec], now)
+    return made[0] if made else None
+
+
+async def assign_many(session: AsyncSession, specs: list[Assign], now: datetime) -> list[int]:
+    """Create assignments (those that exist already are skipped: the dedupe key names the
+    person and the occasion) and queue each new one's first question, outside the
+    school's quiet hours, to people the bot can reach. A few statements for any number.
+    Returns the ids created."""
+    if not specs:
+        return []
+    versions = {s.survey: (1 if s.survey == POLL else latest(s.survey).version) for s in specs}
+    orgs = {
+        org.id: org
+        for org in await session.scalars(
+            select(Organization).where(Organization.id.in_({s.org_id for s in specs}))
+        )
+    }
+    due_of = {oid: WorkSchedule.of(org).quiet_ends_at(now) for oid, org in orgs.items()}
+    table = SurveyAssignment.__table__
+    created: list[int] = []
+    for start in range(0, len(specs), 500):
+        chunk = specs[start : start + 500]
+        rows = [
+            dict(
+                org_id=s.org_id,
+                user_id=s.user_id,
+                role=s.role,
+                survey=s.survey,
+                version=versions[s.survey],
+                program_id=s.program_id,
+                subject_id=s.subject_id,
+                poll_id=s.poll_id,
+                period=s.period,
+                status=AssignmentStatus.PENDING,
+                position=0,
+                reminders=0,
+                next_remind_at=due_of[s.org_id] + REMIND_AFTER,
+                dedupe_key=s.dedupe_key,
+                created_at=now,
+            )
+            for s in chunk
+        ]
+        stmt = insert_ignore(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt, rows)
+        found = await session.execute(
+            select(table.c.id, table.c.org_id, table.c.user_id).where(
+                table.c.dedupe_key.in_([s.dedupe_key for s in chunk]),
+                table.c.created_at == now,
+            )
+        )
+        new = found.all()
+        created.extend(int(r.id) for r in new)
+        await _queue_first(session, new, due_of, now)
+    return created
+
+
+async def _queue_first(
+    session: AsyncSession, new: list[Any], due_of: dict[int, datetime], now: datetime
+) -> None:
+    if not new:
+        return
+    chats = dict(
+        (
+            await session.execute(
+                select(User.id, User.tg_id).where(
+                    User.id.in_({r.user_id for r in new}),
+                    User.tg_id.is_not(None),
+                    User.reachable.is_(True),
+                    User.forgotten_at.is_(None),
+                )
+            )
+        ).all()
+    )
+    rows = [
+        dict(
+            chat_id=chats[r.user_id],
+            user_id=r.user_id,
+            org_id=r.org_id,
+            kind=QUESTION_NOTICE,
+            ref_kind=REF,
+            ref_id=r.id,
+            author_id=None,
+            args={"position": 0},
+            silent=False,
+            due_at=due_of[r.org_id],
+            expires_at=None,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            dedupe_key=f"survey:{r.id}:0",
+            created_at=now,
+        )
+        for r in new
+        if r.user_id in chats
+    ]
+    if rows:
+        box = OutboxMessage.__table__
+        stmt = insert_ignore(session, box).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt, rows)
+
+
+async def ask_again(
+    session: AsyncSession, assignment: SurveyAssignment, chat_id: int, now: datetime
+) -> None:
+    """Send the current question of a pending survey again (/surveys, resume)."""
+    await enqueue(
+        session,
+        chat_id=chat_id,
+        user_id=assignment.user_id,
+        org_id=assignment.org_id,
+        kind=QUESTION_NOTICE,
+        ref=(REF, assignment.id),
+        args={"position": assignment.position},
+        now=now,
+    )
+
+
+def _checked(
+    question: SurveyQuestion,
+    score: int | None,
+    choices: list[str] | None,
+    text: str | None,
+    skip: bool,
+) -> dict[str, Any]:
+    """The answer's columns, or SurveyError for what this question cannot take."""
+    if skip:
+        if not question.optional:
+            raise SurveyError("survey-err-required")
+        return {"score": None, "choices": None, "text": None, "skipped": True}
+    if question.type == QuestionType.SCALE:
+        if score is None or not 1 <= score <= 5:
+            raise SurveyError("survey-err-scale")
+        return {"score": score, "choices": None, "text": None, "skipped": False}
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTI):
+        keys = {o.key for o in question.options}
+        picked = list(dict.fromkeys(choices or []))
+        if not picked or not set(picked) <= keys:
+            raise SurveyError("survey-err-choice")
+        if question.type == QuestionType.SINGLE and len(picked) != 1:
+            raise SurveyError("survey-err-choice")
+        return {"score": None, "choices": picked, "text": None, "skipped": False}
+    body = (text or "").strip()
+    if not body:
+        raise SurveyError("survey-err-text-empty")
+    if len(body) > TEXT_MAX:
+        raise SurveyError("survey-err-text-long", limit=TEXT_MAX, length=len(body))
+    return {"score": None, "choices": None, "text": body, "skipped": False}
+
+
+async def answer(
+    session: AsyncSession,
+    assignment_id: int,
+    position: int,
+    now: datetime,
+    *,
+    score: int | None = None,
+    choices: list[str] | None = None,
+    text: str | None = None,
+    skip: bool = False,
+) -> SurveyAssignment | None:
+    """Take the answer to question `position` and move on: the next question is queued,
+    or the survey is done and its reminders are cancelled. None when that question is no
+    longer the one waiting (an outdated button, a second tap, a finished survey): nothing
+    is stored then. SurveyError for an answer the question cannot take."""
+    assignment = await session.get(SurveyAssignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.status != AssignmentStatus.PENDING
+        or assignment.position != position
+    ):
+        return None
+    definition = await definition_of(session, assignment)
+    if position >= len(definition):
+        return None
+    question = definition.questions[position]
+    values = _checked(question, score, choices, text, skip)
+    last = position + 1 >= len(definition)
+    moved = await session.execute(
+        update(SurveyAssignment)
+        .where(
+            SurveyAssignment.id == assignment_id,
+            SurveyAssignment.position == position,
+            SurveyAssignment.status == AssignmentStatus.PENDING,
+        )
+        .values(
+            position=position + 1,
+            prompt_message_id=None,
+            status=AssignmentStatus.DONE if last else AssignmentStatus.PENDING,
+            finished_at=now if last else None,
+            next_remind_at=None if last else SurveyAssignment.next_remind_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        return None
+    await _store(session, assignment_id, question, values, now)
+    await session.refresh(assignment)
+    if last:
+        await cancel_by_ref(session, REF, assignment_id, NOTICES)
+    else:
+        chat_id = await session.scalar(select(User.tg_id).where(User.id == assignment.user_id))
+        if chat_id is not None:
+            await enqueue(
+                session,
+                chat_id=chat_id,
+                user_id=assignment.user_id,
+                org_id=assignment.org_id,
+                kind=QUESTION_NOTICE,
+                ref=(REF, assignment_id),
+                args={"position": position + 1},
+                now=now,
+                dedupe_key=f"survey:{assignment_id}:{position + 1}",
+            )
+    return assignment
+
+
+async def _store(
+    session: AsyncSession,
+    assignment_id: int,
+    question: SurveyQuestion,
+    values: dict[str, Any],
+    now: datetime,
+) -> None:
+    """One row per question: a second answer to it replaces the first."""
+    table = SurveyAnswer.__table__
+    row = dict(
+        assignment_id=assignment_id,
+        question_key=question.key,
+        topic=question.topic,
+        answered_at=now,
+        **values,
+    )
+    stmt = insert_ignore(session, table).values(**row)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["assignment_id", "question_key"],
+        set_={k: row[k] for k in ("score", "choices", "text", "skipped", "answered_at")},
+    )
+    await session.execute(stmt)
+
+
+async def pending_of(session: AsyncSession, user_id: int) -> list[SurveyAssignment]:
+    """The person's unfinished surveys, oldest first (/surveys)."""
+    return list(
+        await session.scalars(
+            select(SurveyAssignment)
+            .where(
+                SurveyAssignment.user_id == user_id,
+                SurveyAssignment.status == AssignmentStatus.PENDING,
+            )
+            .order_by(SurveyAssignment.id)
+        )
+    )
+
+
+async def cancel_for_program(session: AsyncSession, program_id: int, now: datetime) -> int:
+    """Surveys about a program nobody needs any more (it was withdrawn or forgotten)."""
+    ids = list(
+        await session.scalars(
+            select(SurveyAssignment.id).where(
+                SurveyAssignment.program_id == program_id,
+                SurveyAssignment.status == AssignmentStatus.PENDING,
+            )
+        )
+    )
+    if not ids:
+        return 0
+    await session.execute(
+        update(SurveyAssignment)
+        .where(SurveyAssignment.id.in_(ids))
+        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    for assignment_id in ids:
+        await cancel_by_ref(session, REF, assignment_id, NOTICES)
+    return len(ids)
