@@ -90,3 +90,37 @@ class PairRefuseForm(StatesGroup):
     """The mentor's reason for declining an offered program (handlers/pairs.py)."""
 
     reason = State()
+
+
+class SurveyForm(StatesGroup):
+    """A survey's free-text question, reached by answering the question before it: the
+    next message is the answer (handlers/surveys.py). Set only while the person is in
+    the survey; a button question leaves it."""
+
+    text = State()
+
+
+class PollForm(StatesGroup):
+    """/poll (handlers/polls.py): the audience, then per question its text, its type, the
+    options of a choice, «one more» / «send»; the preview to confirm."""
+
+    audience = State()
+    text = State()
+    kind = State()
+    options = State()
+    more = State()
+    confirm = State()
+
+
+class AnnounceForm(StatesGroup):
+    """/announce (handlers/announce.py): the audience, the text, the preview to confirm."""
+
+    audience = State()
+    text = State()
+    confirm = State()
+
+
+class PracticeForm(StatesGroup):
+    """The summary of a best practice being marked or edited (handlers/practices.py)."""
+
+    summary = State()
