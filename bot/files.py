@@ -1,0 +1,320 @@
+"""Files a curator asks for: /export's workbook, /program_doc and /annual_report.
+
+Each is an outbox row addressed to the person who asked (decide, commit, then deliver):
+the command's transaction only records the request; the file is made when the row is
+sent, by the renderers here (bot/notices.py RENDERERS). That keeps the slow part out of
+the update's transaction and its write gate, so other updates are not held up:
+- the rows are read in a read-only session of their own, in short pages that give the
+  loop back between them (models/export.py);
+- the file is written in a worker thread (`run_in_executor`) from plain data.
+
+Access is checked again when the file is made: a curator who lost the role in the
+meantime gets a refusal instead of the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from aiogram.types import BufferedInputFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import documents as docs
+from bot import workbook as wb
+from bot.delivery import Sent
+from bot.i18n import Translator
+from bot.links import format_local
+from models import export
+from models.calendar import today_in
+from models.dates import format_day
+from models.people import Roles, load_roles
+from models.plans import PlanLine, PlanOccurrence
+from models.program_card import Viewer, viewer_roles
+
+if TYPE_CHECKING:
+    from bot.notices import Delivery
+
+EXPORT = "export-file"  # args: {"all": true} (admin) or {"orgs": [ids]}
+PROGRAM_DOC = "program-doc-file"  # args: {"program": id, "admin": bool}
+ANNUAL = "annual-report-file"  # args: {"all": true} or {"orgs": [ids]}
+KINDS = (EXPORT, PROGRAM_DOC, ANNUAL)
+REF = "document"  # outbox ref kind; ref_id is the person who asked
+
+
+async def _in_worker(build: Callable[[Any], bytes], data: Any) -> bytes:
+    return await asyncio.get_running_loop().run_in_executor(None, build, data)
+
+
+async def _refuse(d: Delivery, key: str, **args: Any) -> list[Sent]:
+    message = await d.bot.send_message(d.row.chat_id, d.t(key, **args))
+    return [Sent(message.message_id, False, False)]
+
+
+async def _send_file(d: Delivery, data: bytes, filename: str, caption: str) -> list[Sent]:
+    message = await d.bot.send_document(
+        d.row.chat_id,
+        BufferedInputFile(data, filename=filename),
+        caption=caption,
+        disable_notification=d.row.silent,
+    )
+    return [Sent(message.message_id, False, False)]
+
+
+async def scope_now(session: AsyncSession, user_id: int | None, args: dict[str, Any]) -> Any:
+    """The schools the file may cover now: None for all (the admin), else the schools of
+    the request where the person is still a curator (empty: none any more)."""
+    if args.get("all"):
+        return None
+    if user_id is None:
+        return []
+    asked = {int(org) for org in args.get("orgs", [])}
+    return sorted(asked & set(await export.curated_orgs(session, user_id)))
+
+
+# /export ------------------------------------------------------------------------------
+
+
+async def collect_sheets(
+    session: AsyncSession, t: Translator, org_ids: list[int] | None
+) -> list[wb.Sheet]:
+    """The workbook's sheets, read page by page, the loop given back between pages."""
+    with_school = org_ids is None or len(org_ids) > 1
+    schools = await export.schools(session, org_ids)
+    cells = wb.Cells(t, schools, with_school)
+    surveys = wb.Surveys(t)
+    readers: dict[str, Callable[..., AsyncIterator[list[Any]]]] = {
+        "participants": export.participants,
+        "programs": export.programs,
+        "plan": export.plan,
+        "meetings": export.meetings,
+        "questions": export.questions,
+        "answers": export.answers,
+    }
+    rows: dict[str, Callable[[Any], list[Any]]] = {
+        "participants": lambda r: wb.participant_row(cells, r),
+        "programs": lambda r: wb.program_row(cells, r),
+        "plan": lambda r: wb.plan_row(cells, r),
+        "meetings": lambda r: wb.meeting_row(cells, r),
+        "questions": lambda r: wb.question_row(cells, r),
+        "answers": lambda r: wb.answer_row(cells, surveys, r),
+    }
+    sheets = []
+    for key in wb.SHEETS:
+        sheet = wb.new_sheet(key, t, with_school)
+        async for page in readers[key](session, org_ids):
+            sheet.rows.extend(rows[key](r) for r in page)
+        sheets.append(sheet)
+    return sheets
+
+
+async def make_export(session: AsyncSession, t: Translator, org_ids: list[int] | None) -> bytes:
+    sheets = await collect_sheets(session, t, org_ids)
+    return await _in_worker(wb.build, sheets)
+
+
+async def render_export(d: Delivery) -> list[Sent]:
+    async with d.sessionmaker() as session:
+        org_ids = await scope_now(session, d.row.user_id, d.args)
+        if org_ids == []:
+            return await _refuse(d, "export-not-allowed")
+        data = await make_export(session, d.t, org_ids)
+        now = d.row.created_at
+        schools = await export.schools(session, org_ids) if org_ids else {}
+    zone = next(iter(schools.values())).zone if schools else "Europe/Moscow"
+    day = today_in(zone, now)
+    return await _send_file(
+        d,
+        data,
+        f"mentorbot-export-{day.isoformat()}.xlsx",
+        d.t("export-caption", date=format_day(day)),
+    )
+
+
+# /program_doc -------------------------------------------------------------------------
+
+
+def _mark(t: Translator, occ: PlanOccurrence, today: date, zone: str) -> str:
+    if occ.done_at is not None:
+        done = format_day(today_in(zone, occ.done_at))
+        if occ.note:
+            return t.plain("plan-occ-done-note", done=done, note=occ.note)
+        return t.plain("plan-occ-done", done=done)
+    if occ.due_on is None:
+        return t.plain("plan-occ-as-needed")
+    if occ.due_on < today:
+        return t.plain("plan-occ-overdue", due=format_day(occ.due_on))
+    if occ.window_start is not None and occ.window_start != occ.due_on:
+        return t.plain(
+            "plan-occ-window", start=format_day(occ.window_start), due=format_day(occ.due_on)
+        )
+    return t.plain("plan-occ-due", due=format_day(occ.due_on))
+
+
+def _marks(t: Translator, line: PlanLine, today: date, zone: str) -> str:
+    if not line.occurrences:
+        return "—"
+    if len(line.occurrences) == 1:
+        return _mark(t, line.occurrences[0], today, zone)
+    return "\n".join(f"{occ.seq}) {_mark(t, occ, today, zone)}" for occ in line.occurrences)
+
+
+def _day(instant: datetime, zone: str) -> str:
+    return format_local(instant, zone, with_time=False)
+
+
+def _person(t: Translator, p: export.Person) -> str:
+    details = [x for x in (p.position, p.subject) if x]
+    if p.experience is not None:
+        details.append(t.plain("doc-experience", years=p.experience))
+    name = t.name(p.name)
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def program_doc(t: Translator, data: export.ProgramDocument, now: datetime) -> docs.Doc:
+    """The program as seed 001 lays it out: the explanatory note, the participants,
+    then the plan of activities as a table."""
+    program, zone = data.program, data.school.zone
+    today = today_in(zone, now)
+    form = t.plain("pair-form-label", form=program.form)
+    mode = t.plain("pair-mode-label", mode=program.mode)
+    period = t.plain(
+        "doc-period", start=format_day(program.starts_on), end=format_day(program.ends_on)
+    )
+    empty = t.plain("doc-empty")
+    blocks: list[docs.Block] = [
+        docs.Para(t.plain("card-status", status=program.status), label=t.plain("doc-status")),
+    ]
+    if program.ended_at is not None:
+        reason = t.plain("change-end-reason", end_reason=program.end_reason or "")
+        blocks.append(
+            docs.Para(
+                t.plain(
+                    "doc-ended", date=format_local(program.ended_at, zone, False), reason=reason
+                )
+            )
+        )
+    blocks.append(docs.Heading(t.plain("doc-note-title")))
+    blocks.append(docs.Para(form, label=t.plain("doc-form")))
+    for name in ("problem", "goals", "tasks"):
+        value = getattr(program, name)
+        blocks.append(docs.Para(value or empty, label=t.plain("card-field", field=name)))
+    directions = []
+    for line in data.plan:
+        label = t.plain(f"direction-{line.item.direction}") if line.item.direction else None
+        if label and label not in directions:
+            directions.append(label)
+    content = t.plain("doc-content", count=len(data.plan), directions=", ".join(directions) or "—")
+    blocks.append(docs.Para(content, label=t.plain("doc-content-label")))
+    blocks.append(docs.Para(period, label=t.plain("doc-dates")))
+    for name in ("results_mid", "results_final"):
+        value = getattr(program, name)
+        blocks.append(docs.Para(value or empty, label=t.plain("card-field", field=name)))
+    if data.meetings_ahead:
+        schedule = "; ".join(format_local(m.starts_at, zone) for m in data.meetings_ahead)
+    else:
+        schedule = t.plain("doc-schedule-situational")
+    schedule += " " + t.plain("doc-meetings-held", count=data.meetings_held)
+    blocks.append(docs.Para(schedule, label=t.plain("doc-schedule")))
+    blocks.append(docs.Para(mode, label=t.plain("doc-mode")))
+
+    blocks.append(docs.Heading(t.plain("doc-participants")))
+    mentor = _person(t, data.mentor)
+    if data.mentor_school:
+        mentor += " — " + data.mentor_school
+    blocks.append(docs.Para(mentor, label=t.plain("doc-mentor")))
+    mentee_lines = []
+    for person, acknowledged in data.mentees:
+        line = _person(t, person)
+        if acknowledged is not None:
+            line += " — " + t.plain(
+                "doc-acknowledged", date=format_local(acknowledged, zone, False)
+            )
+        mentee_lines.append(line)
+    blocks.append(docs.Para(t.plain("doc-mentees"), label=None))
+    blocks.append(docs.Bullets(mentee_lines or [empty]))
+
+    blocks.append(docs.Heading(t.plain("doc-plan-title")))
+    headers = [t.plain("doc-plan-column", col=c) for c in PLAN_COLUMNS]
+    rows = []
+    for line in data.plan:
+        item = line.item
+        rows.append(
+            [
+                str(item.position),
+                item.title,
+                item.activity_form or "",
+                t.plain(f"direction-{item.direction}")
+                if item.direction
+                else t.plain("plan-no-direction"),
+                item.risks or "",
+                item.prevention or "",
+                item.expected_result or "",
+                item.criteria or "",
+                _marks(t, line, today, zone),
+            ]
+        )
+    if rows:
+        blocks.append(docs.Table(headers, rows, [0.8, 5.0, 3.0, 3.0, 3.0, 3.0, 3.2, 3.2, 3.2]))
+    else:
+        blocks.append(docs.Para(t.plain("doc-plan-empty")))
+    return docs.Doc(
+        title=t.plain("doc-program-title", program=program.id),
+        subtitle=t.plain("doc-program-subtitle", school=data.school.name, period=period),
+        blocks=blocks,
+        landscape=True,
+    )
+
+
+PLAN_COLUMNS = (
+    "n",
+    "activity",
+    "form",
+    "direction",
+    "risks",
+    "prevention",
+    "expected",
+    "criteria",
+    "mark",
+)
+
+
+async def render_program_doc(d: Delivery) -> list[Sent]:
+    program_id = int(d.args.get("program", 0))
+    async with d.sessionmaker() as session:
+        data = await export.program_document(session, program_id, d.row.created_at)
+        allowed = data is not None and await may_document(
+            session, data.program, d.row.user_id, bool(d.args.get("admin"))
+        )
+    if data is None or not allowed:
+        return await _refuse(d, "doc-program-not-found", program=program_id)
+    doc = program_doc(d.t, data, d.row.created_at)
+    content = await _in_worker(docs.build, doc)
+    return await _send_file(
+        d,
+        content,
+        f"program-{program_id}.docx",
+        d.t("doc-program-caption", program=program_id),
+    )
+
+
+async def may_document(
+    session: AsyncSession, program: Any, user_id: int | None, is_admin: bool
+) -> bool:
+    """A curator of the program's school or of the school that lent its mentor; an
+    admin."""
+    if is_admin:
+        return True
+    if user_id is None:
+        return False
+    roles = Roles(is_admin=False, by_org=await load_roles(session, user_id))
+    viewers = await viewer_roles(session, program, user_id, roles)
+    return bool(viewers & {Viewer.CURATOR, Viewer.LENDER})
+
+
+RENDERERS = {
+    EXPORT: render_export,
+    PROGRAM_DOC: render_program_doc,
+}

@@ -1,0 +1,161 @@
+"""/export, /program_doc and /annual_report (issue 15, items 4 and 6).
+
+The command only records the request: the file is an outbox row to the person asking,
+made when it is sent (bot/files.py), outside this update's transaction. /export first
+warns that the file holds personal data and waits for «Выгрузить»; the press checks the
+person's rights again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import files
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.keyboards.documents import ExportCb, export_keyboard
+from handlers.flows import program_id_arg
+from models.outbox import enqueue
+from models.people import Role, Roles, User
+from models.program_card import Viewer, viewer_roles
+from models.programs import Program
+
+router = Router(name="documents")
+
+# A file not made within this time (the bot was down) is not worth sending any more.
+EXPIRES = timedelta(hours=1)
+
+
+def _scope(roles: Roles) -> dict[str, Any] | None:
+    """What a file of the person may cover: every school (admin), their schools as a
+    curator; None: nothing."""
+    if roles.is_admin:
+        return {"all": True}
+    curated = roles.orgs_with(Role.CURATOR)
+    return {"orgs": curated} if curated else None
+
+
+async def _request(
+    session: AsyncSession,
+    chat_id: int,
+    user: User | None,
+    kind: str,
+    args: dict[str, Any],
+    clock: Clock,
+    t: Translator,
+    dedupe_key: str,
+) -> None:
+    now = clock.now()
+    await enqueue(
+        session,
+        chat_id=chat_id,
+        user_id=user.id if user is not None else None,
+        kind=kind,
+        now=now,
+        args=args,
+        ref=(files.REF, user.id if user is not None else 0),
+        expires_at=now + EXPIRES,
+        dedupe_key=dedupe_key,
+        language=t.language,
+    )
+
+
+# /export ---------------------------------------------------------------------------------
+
+
+@router.message(Command("export"))
+async def export_command(message: Message, roles: Roles, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    if _scope(roles) is None:
+        await message.answer(t("export-not-allowed"))
+        return
+    await message.answer(
+        t("export-warning-all" if roles.is_admin else "export-warning"),
+        reply_markup=export_keyboard(t),
+    )
+
+
+@router.callback_query(ExportCb.filter())
+async def export_pressed(
+    query: CallbackQuery,
+    callback_data: ExportCb,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    clock: Clock,
+) -> None:
+    scope = _scope(roles)
+    if scope is None:
+        await query.answer(t.plain("export-not-allowed"), show_alert=True)
+        return
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(t.plain("export-outdated"), show_alert=True)
+        return
+    if not callback_data.go:
+        await message.edit_text(t("export-cancelled"))
+        await query.answer()
+        return
+    await _request(
+        session,
+        query.from_user.id,
+        user,
+        files.EXPORT,
+        scope,
+        clock,
+        t,
+        f"export:{query.from_user.id}:{message.message_id}",
+    )
+    await message.edit_text(t("export-preparing"))
+    await query.answer()
+
+
+# /program_doc ------------------------------------------------------------------------------
+
+
+@router.message(Command("program_doc"))
+async def program_doc_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    args = (command.args or "").strip()
+    program_id = program_id_arg(args) if args else None
+    if program_id is None:
+        await message.answer(t("doc-program-usage"))
+        return
+    program = await session.get(Program, program_id)
+    viewers = (
+        await viewer_roles(session, program, user.id if user else None, roles)
+        if program is not None
+        else set()
+    )
+    if not viewers & {Viewer.CURATOR, Viewer.LENDER, Viewer.ADMIN}:
+        # The same answer whether the program exists or belongs to another school.
+        await message.answer(t("doc-program-not-found", program=program_id))
+        return
+    assert message.from_user is not None
+    await _request(
+        session,
+        message.from_user.id,
+        user,
+        files.PROGRAM_DOC,
+        {"program": program_id, "admin": roles.is_admin},
+        clock,
+        t,
+        f"program-doc:{message.from_user.id}:{message.message_id}",
+    )

@@ -1,0 +1,152 @@
+## /export, /program_doc, /annual_report: files for the curator
+
+cmd-export = Excel export: participants, programs, plans, meetings, questions, surveys
+cmd-program_doc = Mentoring program as a Word document (#number)
+cmd-annual_report = Final analytic report as a Word document
+
+export-not-allowed = The export is for a school's curator and the coordinator.
+export-warning =
+    ⚠️ <b>The file holds personal data</b> of your school's participants (Federal Law 152-FZ on personal data).
+    Keep it in a safe place, do not forward it to anyone, and delete it when you no longer need it.
+    Export?
+export-warning-all =
+    ⚠️ <b>The file holds personal data</b> of the participants of every organization (Federal Law 152-FZ on personal data).
+    Keep it in a safe place, do not forward it to anyone, and delete it when you no longer need it.
+    Export?
+export-btn-go = Export
+export-btn-cancel = Cancel
+export-cancelled = Export cancelled.
+export-preparing = ⏳ Preparing the file: it comes in the next message.
+export-outdated = This message is out of date. Type /export again.
+export-caption = 📊 Export as of { $date }. The file holds personal data: keep it safe and do not forward it.
+export-sheet = { $sheet ->
+        [participants] Participants
+        [programs] Programs
+        [plan] Plan
+        [meetings] Meetings
+        [questions] Questions
+       *[answers] Surveys
+    }
+export-column = { $col ->
+        [school] School
+        [name] Name
+        [roles] Roles
+        [position] Position
+        [subject] Subject
+        [experience] Experience, years
+        [directions] Mentoring directions
+        [difficulties] Professional difficulties
+        [joined] Joined
+        [reachable] Reachable
+        [program] Program #
+        [mentor] Mentor
+        [mentees] Mentees
+        [form] Form of mentoring
+        [mode] Mode
+        [status] Status
+        [starts] Start
+        [ends] End
+        [ended] Ended
+        [end_reason] Reason for ending
+        [item] Item
+        [activity] Activity
+        [direction] Direction
+        [activity_form] Kind, form of activity
+        [expected] Expected result
+        [criteria] Criteria
+        [due] Deadline
+        [done] Done
+        [done_by] Marked by
+        [mark_note] Note on the mark
+        [starts_at] Date and time
+        [duration] Duration, min
+        [place] Place or link
+        [topic] Topic
+        [meeting_status] Meeting status
+        [held] Held
+        [number] Question #
+        [mentee] Mentee
+        [question_status] Question status
+        [preview] Beginning of the question
+        [asked] Asked
+        [first_answer] First answer
+        [response] Response time, working minutes
+        [closed] Closed
+        [rating] Rating
+        [reminded] Answer deadline missed
+        [escalated] Passed to the curator
+        [survey] Survey
+        [period] Period
+        [respondent] Respondent
+        [role] Role
+        [question] Survey question
+        [score] Score (1–5)
+        [choices] Chosen options
+        [text] Text answer
+       *[answered] Answered
+    }
+export-yes-no = { $value ->
+        [yes] yes
+       *[no] no
+    }
+export-held = { $held ->
+        [yes] yes
+        [no] no
+       *[unknown] not marked
+    }
+export-meeting-status = { $status ->
+        [proposed] proposed
+        [confirmed] confirmed
+        [cancelled] cancelled
+       *[other] { $status }
+    }
+export-question-status = { $status ->
+        [open] open
+        [answered] answered
+        [resolved] resolved
+        [closed] closed
+        [merged] merged into another
+       *[other] { $status }
+    }
+export-poll = Quick poll #{ $poll }
+export-skipped = (skipped)
+
+doc-program-usage = Give the program's number: /program_doc #12
+doc-program-not-found = Program #{ $program } is not among your school's programs.
+doc-program-caption = 📄 Personalized mentoring program #{ $program }
+doc-program-title = Personalized mentoring program #{ $program }
+doc-program-subtitle = { $school }, { $period }
+doc-period = from { $start } to { $end }
+doc-empty = not filled in
+doc-status = Status
+doc-ended = Ended { $date }: { $reason }
+doc-note-title = Explanatory note
+doc-form = Form of mentoring
+doc-content-label = Content of the work
+doc-content = { $count ->
+        [0] no plan of activities yet
+       *[other] a plan of { $count } activities; directions: { $directions }
+    }
+doc-dates = Term of the program
+doc-schedule = Meeting schedule
+doc-schedule-situational = situational mentoring: meetings as needed.
+doc-meetings-held = Meetings held: { $count }.
+doc-mode = Mode of work
+doc-participants = Participants
+doc-mentor = Mentor
+doc-mentees = Mentees:
+doc-acknowledged = has read it { $date }
+doc-experience = { $years } years of experience
+doc-plan-title = Plan of activities
+doc-plan-empty = No plan items yet.
+doc-plan-column = { $col ->
+        [n] #
+        [activity] Activities
+        [form] Kinds, form of activity
+        [direction] Stages, directions of activity
+        [risks] Possible risks
+        [prevention] Ways to prevent them
+        [expected] Expected results
+        [criteria] Criteria of effectiveness
+       *[mark] Completion mark
+    }
