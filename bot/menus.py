@@ -36,6 +36,8 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "plan",
         "questions",
         "settings",
+        "export",
+        "program_doc",
     ),
     "admin": ("neworg", "orgs"),
 }

@@ -23,7 +23,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import ics, plan_summary
+from bot import files, ics, plan_summary
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
 from bot.keyboards import changes as ckb
@@ -285,6 +285,7 @@ RENDERERS: dict[str, Render] = {
     routing.CARRY_EDIT: render_edit,
     **{kind: render_meeting for kind in mt.DOCUMENT_KINDS},
     **{kind: render_meeting_live for kind in mt.LIVE_KINDS},
+    **files.RENDERERS,
 }
 
 
