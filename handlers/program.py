@@ -43,6 +43,7 @@ from bot.states import NoteForm
 from bot.texts import pack_lines
 from handlers.access import Granted
 from handlers.flows import end_flow, pick_page_pressed, pick_program, program_id_arg, reply_target
+from handlers.practices import card_buttons as practice_buttons
 from models.calendar import today_in
 from models.dates import format_day
 from models.people import Organization, Role, Roles, User
@@ -247,7 +248,10 @@ async def show_card(
         seen.program.id,
         can_edit=can_edit,
         can_ack=can_ack,
-        extra=change_buttons(t, seen.program, seen.viewers),
+        extra=change_buttons(t, seen.program, seen.viewers)
+        + await practice_buttons(
+            session, t, seen.program, bool({Viewer.CURATOR, Viewer.ADMIN} & seen.viewers)
+        ),
     )
     packed = pack_lines("", card_sections(t, c, seen.viewers, user.id if user else None))
     for index, (text, _) in enumerate(packed):

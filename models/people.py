@@ -70,6 +70,9 @@ class Organization(Base):
     calendar: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     question_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the tick's survey rounds next look at this school's calendar for a quarter that
+    # has ended (models/survey_rounds.py); NULL: at the next tick.
+    quarter_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class User(Base):
@@ -355,3 +358,55 @@ async def curator_orgs(session: AsyncSession, roles: Roles) -> list[tuple[int, s
 
 def may_manage(roles: Roles, org_id: int) -> bool:
     return roles.is_admin or roles.has(Role.CURATOR, org_id)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person an announcement or a quick poll goes to (audience_of)."""
+
+    user_id: int
+    role: str
+    chat_id: int | None
+    reachable: bool
+    name: str
+
+
+AUDIENCES = ("all", Role.MENTOR.value, Role.MENTEE.value, Role.CURATOR.value)
+
+
+async def audience_of(
+    session: AsyncSession, org_id: int, audience: str, exclude: int | None = None
+) -> list[Recipient]:
+    """Everyone of the school holding the audience's role ("all": any role), once each
+    (with their first role in the order curator, mentor, mentee), without the forgotten
+    and without `exclude` (the sender). One query."""
+    roles = [r.value for r in Role] if audience == "all" else [audience]
+    query = (
+        select(
+            User.id,
+            Membership.role,
+            User.tg_id,
+            User.reachable,
+            User.full_name,
+            User.tg_name,
+        )
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.org_id == org_id,
+            Membership.role.in_(roles),
+            Membership.removed_at.is_(None),
+            User.forgotten_at.is_(None),
+        )
+        .order_by(User.id)
+    )
+    if exclude is not None:
+        query = query.where(User.id != exclude)
+    order = {Role.CURATOR.value: 0, Role.MENTOR.value: 1, Role.MENTEE.value: 2}
+    found: dict[int, Recipient] = {}
+    for uid, role, chat_id, reachable, full_name, tg_name in (await session.execute(query)).all():
+        known = found.get(uid)
+        if known is not None and order[known.role] <= order[role]:
+            continue
+        name = next((n for n in (full_name, tg_name) if n and n.strip()), f"{NAMELESS}{uid}")
+        found[uid] = Recipient(uid, role, chat_id, bool(reachable), name)
+    return list(found.values())
