@@ -38,8 +38,9 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "settings",
         "export",
         "program_doc",
+        "report",
     ),
-    "admin": ("neworg", "orgs"),
+    "admin": ("neworg", "orgs", "report"),
 }
 # Admins coordinate every school: what a curator may do, they may do too.
 ADMIN_ALSO = (Role.CURATOR, "admin")

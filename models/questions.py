@@ -428,12 +428,26 @@ async def record_answer(session: AsyncSession, question_id: int, now: datetime) 
         .where(Question.id == question_id, Question.status.in_(LIVE_STATUSES))
         .values(status=QuestionStatus.ANSWERED, answered_at=now)
     )
-    await session.execute(
+    first = await session.execute(
         update(Question)
         .where(Question.id == question_id, Question.first_answer_at.is_(None))
         .values(first_answer_at=now)
+        .returning(Question.org_id, Question.asked_at)
     )
+    row = first.first()
+    if row is not None:  # the first answer: its working minutes, for the reports' median
+        org = await session.get(Organization, row.org_id)  # most often in the session already
+        if org is not None:
+            minutes = response_minutes(WorkSchedule.of(org), row.asked_at, now)
+            await session.execute(
+                update(Question).where(Question.id == question_id).values(response_minutes=minutes)
+            )
     await cancel_by_ref(session, "question", question_id, SLA_NOTICES)
+
+
+def response_minutes(schedule: WorkSchedule, asked_at: datetime, answered_at: datetime) -> int:
+    """Working minutes (the school's hours and calendar) from asking to answering."""
+    return int(schedule.working_time_between(asked_at, answered_at).total_seconds() // 60)
 
 
 async def reopen(

@@ -206,6 +206,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("response_minutes", sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###
+    backfill_response_minutes()
 
 
 def downgrade() -> None:
@@ -239,3 +240,68 @@ def downgrade() -> None:
 
     op.drop_table("announcements")
     # ### end Alembic commands ###
+
+
+def backfill_response_minutes(batch: int = 1000) -> None:
+    """Working minutes to the first answer of the questions answered before this column,
+    by each school's hours and calendar, org by org, in batches of `batch` rows."""
+    from types import SimpleNamespace
+
+    from models.calendar import WorkSchedule
+
+    orgs = sa.table(
+        "organizations",
+        sa.column("id", sa.Integer),
+        sa.column("timezone", sa.String),
+        sa.column("work_days", sa.String),
+        sa.column("work_start", sa.String),
+        sa.column("work_end", sa.String),
+        sa.column("quiet_start", sa.String),
+        sa.column("quiet_end", sa.String),
+        sa.column("calendar", sa.JSON),
+    )
+    questions = sa.table(
+        "questions",
+        sa.column("id", sa.Integer),
+        sa.column("org_id", sa.Integer),
+        sa.column("asked_at", models.db.UTCDateTime()),
+        sa.column("first_answer_at", models.db.UTCDateTime()),
+        sa.column("response_minutes", sa.Integer),
+    )
+    bind = op.get_bind()
+    for org in bind.execute(sa.select(orgs)).all():
+        schedule = WorkSchedule.of(SimpleNamespace(**org._mapping))
+        last_id = 0
+        while True:
+            rows = bind.execute(
+                sa.select(questions.c.id, questions.c.asked_at, questions.c.first_answer_at)
+                .where(
+                    questions.c.org_id == org.id,
+                    questions.c.first_answer_at.is_not(None),
+                    questions.c.response_minutes.is_(None),
+                    questions.c.id > last_id,
+                )
+                .order_by(questions.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                break
+            last_id = rows[-1].id
+            values = [
+                {
+                    "qid": row.id,
+                    "minutes": int(
+                        schedule.working_time_between(
+                            row.asked_at, row.first_answer_at
+                        ).total_seconds()
+                        // 60
+                    ),
+                }
+                for row in rows
+            ]
+            bind.execute(
+                questions.update()
+                .where(questions.c.id == sa.bindparam("qid"))
+                .values(response_minutes=sa.bindparam("minutes")),
+                values,
+            )

@@ -1,0 +1,171 @@
+"""The /report texts and the chart's input, from models/reports.py figures (plain data in,
+translated text out; the handler decides message or file)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.charts import ChartInput
+from bot.i18n import Translator
+from models.dates import format_day
+from models.people import Role
+from models.reports import SILENT_DAYS, ChartData, Risk, Rollup, RollupLine, Scope, Summary
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def number(t: Translator, value: float) -> str:
+    """One decimal, with the decimal comma in Russian."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if t.language == "ru" else text
+
+
+def share(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def period_text(t: Translator, scope: Scope) -> str:
+    if scope.start is None or scope.end is None:
+        return t("report-period-all")
+    return t(
+        "report-period-quarter",
+        label=scope.label,
+        start=format_day(scope.start),
+        end=format_day(scope.end),
+    )
+
+
+def _risk_lines(t: Translator, key: str, risk: Risk, **args: object) -> list[str]:
+    if not risk.count:
+        return []
+    lines = [t(key, count=risk.count, **args)]
+    if risk.names:
+        lines.append(t("report-risk-names", names="; ".join(risk.names)))
+    if risk.count > len(risk.names) and risk.names:
+        lines.append(t("report-risk-more", count=risk.count - len(risk.names)))
+    return lines
+
+
+def summary_text(t: Translator, scope_name: str, scope: Scope, s: Summary) -> str:
+    lines = [t("report-title", scope=scope_name, period=period_text(t, scope)), ""]
+    lines.append(
+        t(
+            "report-participants",
+            mentors=s.participants.get(Role.MENTOR.value, 0),
+            mentees=s.participants.get(Role.MENTEE.value, 0),
+            curators=s.participants.get(Role.CURATOR.value, 0),
+        )
+    )
+    forms = sorted(set(s.pairs) | set(s.groups))
+    if forms:
+        lines.append(t("report-forms-title"))
+        lines.extend(
+            t("report-form-line", form=f, pairs=s.pairs.get(f, 0), groups=s.groups.get(f, 0))
+            for f in forms
+        )
+    else:
+        lines.append(t("report-forms-none"))
+    lines.append("")
+    lines.append(t("report-questions", asked=s.asked, answered=s.answered))
+    if s.median_response_hours is None:
+        lines.append(t("report-median-none"))
+    else:
+        lines.append(t("report-median", hours=number(t, s.median_response_hours)))
+    lines.append(t("report-sla", breaches=s.sla_breaches, escalations=s.escalations))
+    lines.append(t("report-meetings", planned=s.meetings_planned, held=s.meetings_held))
+    lines.append(
+        t(
+            "report-plan",
+            due=s.plan_due,
+            done=s.plan_done,
+            done_share=share(s.plan_done, s.plan_due),
+            overdue=s.plan_overdue,
+            overdue_share=share(s.plan_overdue, s.plan_due),
+        )
+    )
+    lines.append("")
+    if s.surveys:
+        lines.append(
+            t(
+                "report-surveys",
+                done=s.survey_done,
+                total=s.survey_all,
+                share=share(s.survey_done, s.survey_all),
+            )
+        )
+        lines.extend(
+            t("report-survey-line", kind=kind, done=done, total=total)
+            for kind, (done, total) in sorted(s.surveys.items())
+        )
+    else:
+        lines.append(t("report-surveys-none"))
+    if s.averages:
+        lines.append(t("report-averages-title"))
+        lines.extend(
+            t("report-average-line", topic=topic, value=number(t, value))
+            for topic, value in s.averages.items()
+        )
+    else:
+        lines.append(t("report-averages-none"))
+    lines.append("")
+    risks = (
+        _risk_lines(t, "report-risk-silent", s.silent, days=SILENT_DAYS)
+        + _risk_lines(t, "report-risk-overdue", s.overdue)
+        + _risk_lines(t, "report-risk-unreachable", s.unreachable)
+        + _risk_lines(t, "report-risk-unmatched", s.unmatched)
+    )
+    if risks:
+        lines.append(t("report-risks-title"))
+        lines.extend(risks)
+    else:
+        lines.append(t("report-risks-none"))
+    return "\n".join(lines)
+
+
+def rollup_text(t: Translator, scope: Scope, r: Rollup) -> str:
+    lines = [t("report-rollup-title", period=period_text(t, scope)), ""]
+    if not r.lines:
+        lines.append(t("report-rollup-none"))
+        return "\n".join(lines)
+
+    def args(line: RollupLine) -> dict[str, object]:
+        names = ("mentors", "mentees", "programs", "asked", "answered")
+        values: dict[str, object] = {n: getattr(line, n) for n in names}
+        values.update(
+            breaches=line.sla_breaches,
+            held=line.meetings_held,
+            overdue=line.plan_overdue,
+            survey_done=line.survey_done,
+            survey_all=line.survey_all,
+        )
+        return values
+
+    lines.extend(t("report-rollup-line", name=line.name, **args(line)) for line in r.lines)
+    lines.append("")
+    lines.append(t("report-rollup-total", count=len(r.lines), **args(r.total)))
+    if r.median_response_hours is None:
+        lines.append(t("report-median-none"))
+    else:
+        lines.append(t("report-median", hours=number(t, r.median_response_hours)))
+    return "\n".join(lines)
+
+
+def as_file_text(text: str) -> str:
+    """A message's HTML as plain text for a .txt file."""
+    return html.unescape(TAG.sub("", text))
+
+
+def chart_input(t: Translator, data: ChartData) -> ChartInput:
+    return ChartInput(
+        title_scores=t.plain("report-chart-scores"),
+        title_questions=t.plain("report-chart-questions"),
+        empty=t.plain("report-chart-empty"),
+        quarters=data.quarters,
+        series={
+            t.plain("report-characteristic", topic=topic): values
+            for topic, values in data.averages.items()
+        },
+        weeks=data.weeks,
+        questions=data.questions,
+    )
