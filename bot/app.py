@@ -30,7 +30,7 @@ from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
-from models import changes, outbox, plans, questions
+from models import changes, outbox, plans, questions, survey_rounds
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
@@ -156,6 +156,14 @@ def end_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -
     return programs_at_end_date
 
 
+def quarter_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
+    async def quarterly_surveys() -> int:
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
+            return await survey_rounds.quarter_catch_up(session, clock.now())
+
+    return quarterly_surveys
+
+
 def housekeeping(
     sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, retention_days: int
 ) -> CatchUp:
@@ -188,6 +196,7 @@ def build_app(settings: Settings) -> App:
             sla_catch_up(sessionmaker, clock),
             plan_catch_up(sessionmaker, clock, settings),
             end_catch_up(sessionmaker, clock),
+            quarter_catch_up(sessionmaker, clock),
             housekeeping(sessionmaker, clock, settings.outbox_retention_days),
         ],
         drain=sender.drain,

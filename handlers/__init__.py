@@ -23,6 +23,7 @@ from handlers import (
     roles,
     settings,
     start,
+    survey_rounds,
 )
 
 
@@ -51,6 +52,7 @@ def get_routers() -> list[Router]:
                 admin.router,
                 people.router,
                 pairs.router,
+                survey_rounds.router,
                 documents.router,
                 changes.router,
                 meetings.router,

@@ -62,6 +62,7 @@ from handlers.flows import (
     program_id_arg,
     say,
 )
+from handlers.survey_rounds import entry_block
 from models import changes
 from models.calendar import today_in
 from models.dates import DateInputError, format_day, parse_day
@@ -287,6 +288,7 @@ async def show_plan(
         text = header + "\n\n" + t("plan-empty" if editable else "plan-empty-readonly")
         markup = plan_keyboard(t, program.id, [], can_add=editable, can_template=editable)
         await target.answer(text, reply_markup=markup)
+        await entry_block(target, session, t, program, viewers)
         return
     texts = [_item_line(t, line, today, org.timezone) for line in lines]
     packed = pack_lines(header, texts, max_lines=LINES_WITH_BUTTONS // 2)
@@ -308,6 +310,7 @@ async def show_plan(
             can_edit=editable and last,
         )
         await target.answer(text, reply_markup=markup)
+    await entry_block(target, session, t, program, viewers)
 
 
 # /plan -------------------------------------------------------------------------------

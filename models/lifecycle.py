@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import column, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit, routing
+from models import audit, routing, surveys
 from models import meetings as mt
 from models import questions as qs
+from models.calendar import period_label, period_of, today_in
 from models.meetings import LIVE_STATUSES, Meeting, MeetingStatus
 from models.outbox import OutboxMessage, OutboxStatus, cancel_to_user, enqueue
 from models.people import Organization, Role, User, org_user_ids
@@ -40,6 +41,8 @@ PROPOSALS = table(
 ENDED = "program-ended"
 MENTOR_CHANGED = "program-mentor-changed"
 MEETINGS_HANDED_OVER = "program-meetings-handed-over"  # to the new mentor: what is ahead
+# The end reason of a person's /forget or removal (models/changes.py EndReason).
+CONSENT_WITHDRAWN = "consent-withdrawn"
 
 
 def program_args(program: Program) -> dict[str, Any]:
@@ -169,6 +172,9 @@ async def end_program(
     mentor, the mentees and the curators are told, unless `tell` is False (the caller
     tells them its own way); `skip_user` is not told (the person leaving). `details` go
     into the log entry (the proposer of an agreed ending)."""
+    accepted = await session.scalar(
+        select(Program.status == ProgramStatus.ACTIVE).where(Program.id == program_id)
+    )
     result = await session.execute(
         update(Program)
         .where(Program.id == program_id, Program.status.in_(LIVE))
@@ -235,7 +241,83 @@ async def end_program(
             reason=reason or "none",
             actor=actor.display_name if actor else "",
         )
+    await _final_surveys(session, program, end_reason, bool(accepted), now)
     return program
+
+
+# Open questionnaires about a program that ends: the final one asks the same and more.
+SUPERSEDED = (surveys.ENTRY, surveys.QUARTERLY_MENTOR, surveys.QUARTERLY_MENTEE)
+
+
+async def _cancel_surveys(
+    session: AsyncSession,
+    program_id: int,
+    now: datetime,
+    keys: tuple[str, ...],
+    user_id: int | None = None,
+) -> None:
+    """Pending questionnaires of these keys about the program (of one person, if named)
+    are cancelled, with their waiting questions and reminders."""
+    a = surveys.SurveyAssignment
+    which = [a.program_id == program_id, a.status == surveys.AssignmentStatus.PENDING]
+    which.append(a.survey.in_(keys))
+    if user_id is not None:
+        which.append(a.user_id == user_id)
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.ref_kind == surveys.REF,
+            OutboxMessage.ref_id.in_(select(a.id).where(*which)),
+        )
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(a)
+        .where(*which)
+        .values(status=surveys.AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _final_surveys(
+    session: AsyncSession, program: Program, end_reason: str, accepted: bool, now: datetime
+) -> None:
+    """The final questionnaires of a program that ran (models/survey_rounds.py): each
+    mentee's, and the mentor's on each mentee. None for a program never accepted or
+    ended before its start day, nor when a person withdrew consent."""
+    await _cancel_surveys(session, program.id, now, SUPERSEDED)
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    today = today_in(org.timezone, now)
+    if end_reason == CONSENT_WITHDRAWN or not accepted or today < program.starts_on:
+        return
+    period = period_label(*period_of(org.calendar, today))
+    specs: list[surveys.Assign] = []
+    for mentee_id in await mentee_ids_of(session, program.id):
+        specs.append(
+            surveys.Assign(
+                program.org_id,
+                mentee_id,
+                "mentee",
+                surveys.FINAL_MENTEE,
+                program_id=program.id,
+                period=period,
+            )
+        )
+        specs.append(
+            surveys.Assign(
+                program.org_id,
+                program.mentor_id,
+                "mentor",
+                surveys.FINAL_MENTOR,
+                program_id=program.id,
+                subject_id=mentee_id,
+                period=period,
+            )
+        )
+    await surveys.assign_many(session, specs, now)
 
 
 async def change_mentor(
@@ -318,6 +400,10 @@ async def change_mentor(
     # The old mentor's plan reminders still waiting (quiet hours, a backlog).
     occurrences = select(PlanOccurrence.id).where(PlanOccurrence.program_id == program_id)
     await cancel_to_user(session, "plan", occurrences, old_mentor_id)
+    # The old mentor's pending quarterly reports on the pair: they have left it.
+    await _cancel_surveys(
+        session, program_id, now, (surveys.QUARTERLY_MENTOR,), user_id=old_mentor_id
+    )
     meetings = await mt.hand_over(session, program, old_mentor_id, now, offsets=offsets)
     await audit.record(
         session,

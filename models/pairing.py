@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.calendar import today_in
+from models import audit, surveys
+from models.calendar import period_label, period_of, today_in
 from models.dates import format_day
 from models.errors import RuleError
 from models.outbox import enqueue
@@ -461,7 +461,25 @@ async def accept_program(
             mentor=mentor.display_name,
             mentees=mentees,
         )
+    await _entry_surveys(session, program, mentee_ids, now)
     return program
+
+
+async def _entry_surveys(
+    session: AsyncSession, program: Program, mentee_ids: list[int], now: datetime
+) -> None:
+    """Each mentee's entry questionnaire, in the school period of the day the program
+    went active (models/survey_rounds.py tells the rounds)."""
+    org = await session.get(Organization, program.org_id)
+    assert org is not None
+    period = period_label(*period_of(org.calendar, today_in(org.timezone, now)))
+    specs = [
+        surveys.Assign(
+            program.org_id, m, "mentee", surveys.ENTRY, program_id=program.id, period=period
+        )
+        for m in mentee_ids
+    ]
+    await surveys.assign_many(session, specs, now)
 
 
 async def refuse_program(
