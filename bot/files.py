@@ -24,22 +24,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import documents as docs
 from bot import workbook as wb
+from bot.charts import render_chart
 from bot.delivery import Sent
 from bot.i18n import Translator
 from bot.links import format_local
-from models import export
-from models.calendar import today_in
+from bot.report_text import chart_input, number, share
+from models import export, reports
+from models.calendar import school_year_of, today_in
 from models.dates import format_day
-from models.people import Roles, load_roles
+from models.people import Organization, Roles, load_roles
 from models.plans import PlanLine, PlanOccurrence
+from models.practices import PracticeRow, bank
 from models.program_card import Viewer, viewer_roles
+from models.surveys import CHARACTERISTICS
 
 if TYPE_CHECKING:
     from bot.notices import Delivery
 
 EXPORT = "export-file"  # args: {"all": true} (admin) or {"orgs": [ids]}
 PROGRAM_DOC = "program-doc-file"  # args: {"program": id, "admin": bool}
-ANNUAL = "annual-report-file"  # args: {"all": true} or {"orgs": [ids]}
+ANNUAL = "annual-report-file"  # args: as EXPORT, and "year" (2026: the year 2026/27)
 KINDS = (EXPORT, PROGRAM_DOC, ANNUAL)
 REF = "document"  # outbox ref kind; ref_id is the person who asked
 
@@ -314,7 +318,152 @@ async def may_document(
     return bool(viewers & {Viewer.CURATOR, Viewer.LENDER})
 
 
+# /annual_report ---------------------------------------------------------------------
+
+
+def annual_doc(
+    t: Translator,
+    scope: reports.Scope,
+    schools: dict[int, export.School],
+    all_schools: bool,
+    data: reports.Annual,
+    practices: list[PracticeRow],
+    chart: bytes | None,
+) -> docs.Doc:
+    """The final analytic report: the statistical forms' counts, program outcomes, the
+    four characteristics with the chart, question and meeting activity, best practices."""
+    s = data.summary
+    value = t.plain("doc-annual-value")
+    blocks: list[docs.Block] = [docs.Heading(t.plain("doc-annual-people"))]
+    people = [
+        [t.plain("doc-annual-mentors"), str(data.mentors)],
+        [t.plain("doc-annual-mentees"), str(data.mentees)],
+        [t.plain("doc-annual-young"), str(data.young_specialists)],
+    ]
+    for form in sorted(set(data.pairs) | set(data.groups)):
+        label = t.plain("pair-form-label", form=form)
+        people.append([t.plain("doc-annual-pairs", form=label), str(data.pairs.get(form, 0))])
+        people.append([t.plain("doc-annual-groups", form=label), str(data.groups.get(form, 0))])
+    blocks.append(docs.Table([t.plain("doc-annual-indicator"), value], people, [12.0, 4.0]))
+
+    blocks.append(docs.Heading(t.plain("doc-annual-outcomes")))
+    outcomes = [
+        [t.plain("doc-annual-completed"), str(data.completed)],
+        [t.plain("doc-annual-extended"), str(data.extended)],
+        [t.plain("doc-annual-terminated"), str(data.terminated)],
+    ]
+    for reason, count in sorted(data.end_reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        why = t.plain("change-end-reason", end_reason=reason)
+        outcomes.append([t.plain("doc-annual-reason", reason=why), str(count)])
+    blocks.append(docs.Table([t.plain("doc-annual-indicator"), value], outcomes, [12.0, 4.0]))
+
+    blocks.append(docs.Heading(t.plain("doc-annual-characteristics")))
+    blocks.append(
+        docs.Para(
+            t.plain(
+                "doc-annual-response",
+                done=s.survey_done,
+                total=s.survey_all,
+                share=share(s.survey_done, s.survey_all),
+            )
+        )
+    )
+    if data.averages:
+        rows = [
+            [t.plain("report-characteristic", topic=topic), number(t, data.averages[topic])]
+            for topic in CHARACTERISTICS
+            if topic in data.averages
+        ]
+        blocks.append(
+            docs.Table([t.plain("doc-annual-characteristic"), t.plain("doc-annual-average")], rows)
+        )
+    else:
+        blocks.append(docs.Para(t.plain("doc-annual-no-scores")))
+    if chart:
+        blocks.append(docs.Picture(chart, 16.0))
+
+    blocks.append(docs.Heading(t.plain("doc-annual-activity")))
+    median = number(t, s.median_response_hours) if s.median_response_hours is not None else "—"
+    activity = [
+        [t.plain("doc-annual-asked"), str(s.asked)],
+        [t.plain("doc-annual-answered"), str(s.answered)],
+        [t.plain("doc-annual-median"), median],
+        [t.plain("doc-annual-sla"), str(s.sla_breaches)],
+        [t.plain("doc-annual-escalated"), str(s.escalations)],
+        [t.plain("doc-annual-meetings-planned"), str(s.meetings_planned)],
+        [t.plain("doc-annual-meetings-held"), str(s.meetings_held)],
+        [t.plain("doc-annual-plan-done"), str(s.plan_done)],
+        [t.plain("doc-annual-plan-overdue"), str(s.plan_overdue)],
+    ]
+    blocks.append(docs.Table([t.plain("doc-annual-indicator"), value], activity, [12.0, 4.0]))
+
+    blocks.append(docs.Heading(t.plain("doc-annual-practices")))
+    if practices:
+        items = []
+        for p in practices:
+            line = t.plain(
+                "doc-annual-practice",
+                program=p.program_id,
+                school=p.org_name,
+                mentor=t.name(p.mentor),
+                mentees=", ".join(t.name(m) for m in p.mentees) or "—",
+                form=t.plain("pair-form-label", form=p.form),
+                start=format_day(p.starts_on),
+                end=format_day(p.ends_on),
+            )
+            if p.summary:
+                line += " " + p.summary
+            items.append(line)
+        blocks.append(docs.Bullets(items))
+    else:
+        blocks.append(docs.Para(t.plain("doc-annual-no-practices")))
+    if all_schools:
+        where = t.plain("doc-annual-all-schools", count=len(schools))
+    else:
+        where = ", ".join(school.name for school in schools.values())
+    assert scope.start is not None and scope.end is not None
+    return docs.Doc(
+        title=t.plain("doc-annual-title", year=scope.label),
+        subtitle=t.plain(
+            "doc-annual-subtitle",
+            schools=where,
+            start=format_day(scope.start),
+            end=format_day(scope.end),
+        ),
+        blocks=blocks,
+    )
+
+
+async def render_annual(d: Delivery) -> list[Sent]:
+    now = d.row.created_at
+    async with d.sessionmaker() as session:
+        org_ids = await scope_now(session, d.row.user_id, d.args)
+        if org_ids == []:
+            return await _refuse(d, "doc-annual-not-allowed")
+        schools = await export.schools(session, org_ids)
+        first = await session.get(Organization, org_ids[0]) if org_ids else None
+        zone = first.timezone if first is not None else "Europe/Moscow"
+        year = int(d.args.get("year") or school_year_of(today_in(zone, now)))
+        ids = tuple(org_ids) if org_ids is not None else None
+        scope = reports.year_scope(ids, first, year)
+        data = await reports.annual(session, scope, now)
+        # The chart: every quarter of the year, and the year's weeks up to today.
+        year_long = reports.Scope(ids, None, scope.start, scope.end, reports.ALL, scope.zone)
+        series = await reports.chart_series(session, year_long, now)
+        practices = await bank(session, org_ids)
+    chart = await _in_worker(render_chart, chart_input(d.t, series))
+    doc = annual_doc(d.t, scope, schools, org_ids is None, data, practices, chart)
+    content = await _in_worker(docs.build, doc)
+    return await _send_file(
+        d,
+        content,
+        f"annual-report-{year}-{str(year + 1)[-2:]}.docx",
+        d.t("doc-annual-caption", year=scope.label),
+    )
+
+
 RENDERERS = {
     EXPORT: render_export,
     PROGRAM_DOC: render_program_doc,
+    ANNUAL: render_annual,
 }

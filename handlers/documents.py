@@ -8,6 +8,7 @@ person's rights again.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -158,4 +159,58 @@ async def program_doc_command(
         clock,
         t,
         f"program-doc:{message.from_user.id}:{message.message_id}",
+    )
+
+
+# /annual_report ----------------------------------------------------------------------------
+
+YEAR = re.compile(r"^(\d{4})(?:\s*/\s*(\d{2}|\d{4}))?$")
+
+
+def year_arg(text: str) -> int | None:
+    """The school year a command's argument names: «2025/26», «2025/2026» or «2025»
+    (the year starting in September 2025); None: not a school year."""
+    match = YEAR.match(text.strip())
+    if match is None:
+        return None
+    year = int(match.group(1))
+    following = match.group(2)
+    if following is not None and int(following) % 100 != (year + 1) % 100:
+        return None
+    if following is not None and len(following) == 4 and int(following) != year + 1:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+@router.message(Command("annual_report"))
+async def annual_report_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    user: User | None,
+    t: Translator,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    scope = _scope(roles)
+    if scope is None:
+        await message.answer(t("doc-annual-not-allowed"))
+        return
+    args = (command.args or "").strip()
+    year = year_arg(args) if args else None
+    if args and year is None:
+        await message.answer(t("doc-annual-usage"))
+        return
+    assert message.from_user is not None
+    await _request(
+        session,
+        message.from_user.id,
+        user,
+        files.ANNUAL,
+        {**scope, "year": year},
+        clock,
+        t,
+        f"annual:{message.from_user.id}:{message.message_id}",
     )

@@ -3,14 +3,25 @@ python-docx and their contents checked; who may have them; bad input."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from docx import Document
 
-from models.programs import Program
+from models.people import Profile
+from models.practices import BestPractice
+from models.programs import Program, ProgramStatus
+from models.surveys import SurveyAnswer, SurveyAssignment
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient
-from tests.support.documents import documents, docx_text, fill_plan, other_school
+from tests.support.documents import (
+    OtherSchool,
+    documents,
+    docx_text,
+    fill_plan,
+    other_school,
+)
 from tests.support.seed import World
 
 pytestmark = pytest.mark.usefixtures("no_errors")
@@ -99,3 +110,110 @@ async def test_program_doc_of_the_admin_and_not_of_a_mentor(client: BotClient, w
     mentor = w.mentor_a.person
     calls = await client.send(mentor, f"/program_doc #{w.program_a}")
     assert documents(calls, mentor.id) == []
+
+
+async def _year(client: BotClient, w: World, other: OtherSchool) -> None:
+    """School A: program B completed yesterday and marked a best practice, one young
+    mentee, two survey scores; school B: its own scores and practice."""
+    now = client.clock.now()
+    async with client.sessionmaker() as session, session.begin():
+        program = await session.get(Program, w.program_b)
+        assert program is not None
+        program.status, program.end_reason = ProgramStatus.ENDED, "completed"
+        program.ended_at = now - timedelta(days=1)
+        profile = await session.get(Profile, w.mentee.user_id)
+        assert profile is not None
+        profile.experience_years = 1
+        foreign = await session.get(Program, other.program)
+        assert foreign is not None
+        foreign.status, foreign.end_reason = ProgramStatus.ENDED, "completed"
+        foreign.ended_at = now - timedelta(days=1)
+        session.add_all(
+            [
+                BestPractice(
+                    org_id=w.org,
+                    program_id=w.program_b,
+                    summary="Совместные уроки и взаимопосещения",
+                    created_at=now,
+                ),
+                BestPractice(
+                    org_id=w.other_org,
+                    program_id=other.program,
+                    summary="Чужая практика",
+                    created_at=now,
+                ),
+            ]
+        )
+        for n, (org, user, program_id, score) in enumerate(
+            [
+                (w.org, w.mentee3.user_id, w.program_b, 4),
+                (w.org, w.mentee.user_id, w.program_a, 5),
+                (w.other_org, other.mentee.user_id, other.program, 1),
+            ]
+        ):
+            assignment = SurveyAssignment(
+                org_id=org,
+                user_id=user,
+                role="mentee",
+                survey="final_mentee",
+                version=1,
+                program_id=program_id,
+                period="2026/27-Q2",
+                status="done",
+                dedupe_key=f"annual:{n}",
+                created_at=now,
+                finished_at=now,
+            )
+            session.add(assignment)
+            await session.flush()
+            session.add(
+                SurveyAnswer(
+                    assignment_id=assignment.id,
+                    question_key="satisfaction",
+                    topic="satisfaction",
+                    score=score,
+                    answered_at=now,
+                )
+            )
+
+
+async def test_annual_report(client: BotClient, w: World) -> None:
+    other = await other_school(client, w)
+    await _year(client, w, other)
+    calls = await client.send(w.curator.person, "/annual_report")
+    [(name, data)] = documents(calls, w.curator.person.id)
+    assert name == "annual-report-2026-27.docx"
+    text, tables = docx_text(data)
+    assert "Итоговый аналитический отчёт" in text and "2026/27" in text
+    assert "Школа 1" in text
+    counts = {}
+    for table in tables:
+        counts.update({row[0]: row[1] for row in table[1:] if len(row) == 2})
+    assert counts["Наставники"] == "2"
+    assert counts["Наставляемые"] == "3"
+    assert counts["из них молодые специалисты (стаж до 3 лет)"] == "1"
+    assert counts["Пары — ситуационное"] == "1"
+    assert counts["Группы — ситуационное"] == "1"
+    assert counts["Завершены (план выполнен)"] == "1"
+    assert counts["Прекращены досрочно"] == "0"
+    assert counts["удовлетворённость (реакция)"] == "4,5"
+    assert "Совместные уроки и взаимопосещения" in text
+    assert f"Программа #{w.program_b}" in text
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 1  # the chart
+    for foreign in ("Чужая практика", "Чужой Наставник", "Школа 2"):
+        assert foreign not in text
+
+
+async def test_annual_report_access_and_bad_year(client: BotClient, w: World) -> None:
+    other = await other_school(client, w)
+    await _year(client, w, other)
+    calls = await client.send(ADMIN, "/annual_report 2026/27")
+    [(_, data)] = documents(calls, ADMIN.id)
+    text, _ = docx_text(data)
+    assert "все организации (2)" in text and "Чужая практика" in text
+    calls = await client.send(w.curator.person, "/annual_report 2026/28")
+    assert "/annual_report 2025/26" in client.last_text(w.curator.person.id)
+    assert documents(calls, w.curator.person.id) == []
+    for member in (w.mentor_a, w.mentee):
+        calls = await client.send(member.person, "/annual_report")
+        assert documents(calls, member.person.id) == []

@@ -150,3 +150,41 @@ doc-plan-column = { $col ->
         [criteria] Criteria of effectiveness
        *[mark] Completion mark
     }
+
+doc-annual-not-allowed = The final report is for a school's curator and the coordinator.
+doc-annual-usage = Give the school year like this: /annual_report 2025/26, or nothing for the current one.
+doc-annual-caption = 📄 Final analytic report for the { $year } school year
+doc-annual-title = Final analytic report on the mentoring programs for the { $year } school year
+doc-annual-subtitle = { $schools }; from { $start } to { $end }
+doc-annual-all-schools = every organization ({ $count })
+doc-annual-indicator = Indicator
+doc-annual-value = Value
+doc-annual-people = 1. Participants (for the statistical forms)
+doc-annual-mentors = Mentors
+doc-annual-mentees = Mentees
+doc-annual-young = of them young specialists (up to 3 years of experience)
+doc-annual-pairs = Pairs: { $form }
+doc-annual-groups = Groups: { $form }
+doc-annual-outcomes = 2. Program outcomes
+doc-annual-completed = Completed (plan done)
+doc-annual-extended = Extended
+doc-annual-terminated = Terminated early
+doc-annual-reason = reason: { $reason }
+doc-annual-characteristics = 3. Results on the four characteristics (average score 1–5)
+doc-annual-response = Surveys answered: { $done } of { $total } ({ $share }%).
+doc-annual-characteristic = Characteristic
+doc-annual-average = Average score
+doc-annual-no-scores = No survey scores yet.
+doc-annual-activity = 4. Questions and meetings
+doc-annual-asked = Questions asked
+doc-annual-answered = Answered
+doc-annual-median = Median first answer, working hours
+doc-annual-sla = Answer deadlines missed
+doc-annual-escalated = Passed to the curator
+doc-annual-meetings-planned = Meetings planned
+doc-annual-meetings-held = Meetings held
+doc-annual-plan-done = Plan items done
+doc-annual-plan-overdue = Plan items overdue
+doc-annual-practices = 5. Best mentoring practices
+doc-annual-practice = Program #{ $program } ({ $school }): mentor { $mentor }, mentees: { $mentees }; form: { $form }; { $start } to { $end }.
+doc-annual-no-practices = No best practices marked yet.

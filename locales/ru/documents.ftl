@@ -150,3 +150,41 @@ doc-plan-column = { $col ->
         [criteria] Критерии оценивания эффективности мер
        *[mark] Отметка о выполнении
     }
+
+doc-annual-not-allowed = Итоговый отчёт доступен куратору своей школы и координатору.
+doc-annual-usage = Укажите учебный год так: /annual_report 2025/26 — или без года, за текущий.
+doc-annual-caption = 📄 Итоговый аналитический отчёт за { $year } учебный год
+doc-annual-title = Итоговый аналитический отчёт о реализации программ наставничества за { $year } учебный год
+doc-annual-subtitle = { $schools }; период с { $start } по { $end }
+doc-annual-all-schools = все организации ({ $count })
+doc-annual-indicator = Показатель
+doc-annual-value = Значение
+doc-annual-people = 1. Участники (для статистических форм)
+doc-annual-mentors = Наставники
+doc-annual-mentees = Наставляемые
+doc-annual-young = из них молодые специалисты (стаж до 3 лет)
+doc-annual-pairs = Пары — { $form }
+doc-annual-groups = Группы — { $form }
+doc-annual-outcomes = 2. Итоги программ наставничества
+doc-annual-completed = Завершены (план выполнен)
+doc-annual-extended = Продлены
+doc-annual-terminated = Прекращены досрочно
+doc-annual-reason = — причина: { $reason }
+doc-annual-characteristics = 3. Результаты по четырём характеристикам (средний балл 1–5)
+doc-annual-response = Ответили на анкеты: { $done } из { $total } ({ $share }%).
+doc-annual-characteristic = Характеристика
+doc-annual-average = Средний балл
+doc-annual-no-scores = Оценок по анкетам пока нет.
+doc-annual-activity = 4. Вопросы и встречи
+doc-annual-asked = Задано вопросов
+doc-annual-answered = Отвечено
+doc-annual-median = Медиана первого ответа, рабочих часов
+doc-annual-sla = Нарушений срока ответа
+doc-annual-escalated = Передано куратору
+doc-annual-meetings-planned = Встреч запланировано
+doc-annual-meetings-held = Встреч проведено
+doc-annual-plan-done = Мероприятий плана выполнено
+doc-annual-plan-overdue = Мероприятий плана просрочено
+doc-annual-practices = 5. Лучшие практики наставничества
+doc-annual-practice = Программа #{ $program } ({ $school }): наставник { $mentor }, наставляемые: { $mentees }; форма — { $form }; { $start } — { $end }.
+doc-annual-no-practices = Лучшие практики пока не отмечены.
