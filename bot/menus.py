@@ -38,6 +38,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "settings",
         "export",
         "program_doc",
+        "annual_report",
         "report",
     ),
     "admin": ("neworg", "orgs", "report"),
