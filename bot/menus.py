@@ -40,6 +40,9 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "program_doc",
         "annual_report",
         "report",
+        "poll",
+        "announce",
+        "practices",
     ),
     "admin": ("neworg", "orgs", "report"),
 }

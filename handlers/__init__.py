@@ -8,6 +8,7 @@ from aiogram import F, Router
 from bot.filters import inline_sync_filters
 from handlers import (
     admin,
+    announce,
     changes,
     common,
     data_rights,
@@ -17,6 +18,8 @@ from handlers import (
     pairs,
     people,
     plan,
+    polls,
+    practices,
     profile,
     program,
     questions,
@@ -52,6 +55,9 @@ def get_routers() -> list[Router]:
                 admin.router,
                 people.router,
                 pairs.router,
+                polls.router,
+                announce.router,
+                practices.router,
                 survey_rounds.router,
                 documents.router,
                 changes.router,

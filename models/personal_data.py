@@ -18,12 +18,21 @@ from models.audit import AuditEntry
 from models.db import Base
 from models.invites import Consent
 from models.meetings import Meeting
-from models.outbox import OutboxMessage, cancel_for_user, enqueue, forget_author
+from models.outbox import (
+    WAITING,
+    OutboxMessage,
+    OutboxStatus,
+    cancel_for_user,
+    enqueue,
+    forget_author,
+)
 from models.people import Membership, Profile, Role, User, org_user_ids
 from models.plans import PlanItem, PlanOccurrence
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
 from models.runtime import forget_fsm_states
+from models.surveys import REF as SURVEY_REF
+from models.surveys import AssignmentStatus, Poll, SurveyAssignment
 
 # table -> (column that names the owner, personal columns)
 PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -146,6 +155,7 @@ async def export_person(session: AsyncSession, user: User) -> dict[str, Any]:
         {"kind": m.kind, "due_at": _jsonable(m.due_at), "status": m.status} for m in messages
     ]
     result["programs"] = await _export_programs(session, user.id)
+    result.update(await _export_authored(session, user.id))
     entries = await session.scalars(
         select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id)
     )
@@ -299,11 +309,102 @@ async def _erase_written(session: AsyncSession, user_id: int, ended: list[int]) 
         )
 
 
+# Quick polls, announcements and best practices live in modules of this same layer: the
+# columns /mydata and /forget touch, named here (polls are models/surveys.py's Poll).
+ANNOUNCEMENTS = table(
+    "announcements",
+    column("id"),
+    column("org_id"),
+    column("author_id"),
+    column("audience"),
+    column("text"),
+    column("created_at"),
+)
+BEST_PRACTICES = table(
+    "best_practices",
+    column("id"),
+    column("program_id"),
+    column("author_id"),
+    column("summary"),
+    column("created_at"),
+)
+ERASED_QUESTION = "—"  # models/polls.py ERASED: a poll question's text after /forget
+
+
+async def _export_authored(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    """What the person wrote as a curator: quick polls, announcements, best practices."""
+    polls = await session.scalars(select(Poll).where(Poll.author_id == user_id).order_by(Poll.id))
+    found: dict[str, Any] = {
+        "polls_by_you": [{k: v for k, v in _row(p).items() if k != "author_id"} for p in polls]
+    }
+    for name, source in (
+        ("announcements_by_you", ANNOUNCEMENTS),
+        ("best_practices_by_you", BEST_PRACTICES),
+    ):
+        rows = await session.execute(
+            select(source).where(source.c.author_id == user_id).order_by(source.c.id)
+        )
+        found[name] = [
+            {k: _jsonable(v) for k, v in row._mapping.items() if k != "author_id"} for row in rows
+        ]
+    return found
+
+
+async def _erase_authored(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """The person's announcement texts and best-practice summaries go (the counts of an
+    announcement's delivery stay); their polls lose the question texts, and the
+    recipients who have not finished one are no longer asked (scores stay counted)."""
+    await session.execute(
+        update(ANNOUNCEMENTS).where(ANNOUNCEMENTS.c.author_id == user_id).values(text=None)
+    )
+    await session.execute(
+        update(BEST_PRACTICES).where(BEST_PRACTICES.c.author_id == user_id).values(summary=None)
+    )
+    polls = list(await session.scalars(select(Poll).where(Poll.author_id == user_id)))
+    if not polls:
+        return
+    for poll in polls:
+        poll.questions = [_erased_question(q) for q in poll.questions]
+    await session.flush()
+    open_ids = select(SurveyAssignment.id).where(
+        SurveyAssignment.poll_id.in_([p.id for p in polls]),
+        SurveyAssignment.status == AssignmentStatus.PENDING,
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ref_kind == SURVEY_REF,
+            OutboxMessage.ref_id.in_(open_ids),
+            OutboxMessage.status.in_(WAITING),
+        )
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(SurveyAssignment)
+        .where(
+            SurveyAssignment.poll_id.in_([p.id for p in polls]),
+            SurveyAssignment.status == AssignmentStatus.PENDING,
+        )
+        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _erased_question(question: dict[str, Any]) -> dict[str, Any]:
+    blank = {"ru": ERASED_QUESTION, "en": ERASED_QUESTION}
+    erased = {**question, "text": blank}
+    if "options" in question:
+        erased["options"] = [{**o, "text": blank} for o in question["options"]]
+    return erased
+
+
 async def forget_person(session: AsyncSession, user: User, now: datetime) -> None:
     """Erase the personal fields, keep a tombstone so counts and dates still add up."""
     tg_id = user.tg_id
     _, ended = await _end_programs(session, user, now)
     await _erase_written(session, user.id, ended)
+    await _erase_authored(session, user.id, now)
     await cancel_for_user(session, user.id)
     await forget_author(session, user.id)
     if tg_id is not None:
