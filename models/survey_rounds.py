@@ -47,7 +47,7 @@ CATCH_UP_DAYS = 30
 # A school is looked at again at the latest after this long (its calendar may change).
 RECHECK = timedelta(days=1)
 # Schools looked at per tick: a quarter end of many schools is spread over a few ticks.
-ORGS_PER_TICK = 50
+ORGS_PER_TICK = 20
 # A need of 4 or 5 on the entry questionnaire's 1–5 scale is a high one.
 HIGH_NEED = 4
 NEED_TOPIC = "need-"
