@@ -30,7 +30,7 @@ from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
 from bot.storage import DbStorage
 from handlers import get_routers
-from models import changes, outbox, plans, questions, survey_rounds
+from models import changes, outbox, plans, questions, survey_rounds, surveys
 from models.db import create_engine, create_sessionmaker, write_gate
 from models.runtime import forget_old_updates
 from scheduler.tick import CatchUp, Tick, start_scheduler
@@ -164,6 +164,14 @@ def quarter_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Cloc
     return quarterly_surveys
 
 
+def survey_reminders(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:
+    async def remind_non_responders() -> int:
+        async with write_gate(sessionmaker).hold(), sessionmaker() as session, session.begin():
+            return await surveys.remind_catch_up(session, clock.now())
+
+    return remind_non_responders
+
+
 def housekeeping(
     sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, retention_days: int
 ) -> CatchUp:
@@ -197,6 +205,7 @@ def build_app(settings: Settings) -> App:
             plan_catch_up(sessionmaker, clock, settings),
             end_catch_up(sessionmaker, clock),
             quarter_catch_up(sessionmaker, clock),
+            survey_reminders(sessionmaker, clock),
             housekeeping(sessionmaker, clock, settings.outbox_retention_days),
         ],
         drain=sender.drain,

@@ -15,7 +15,15 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "profile", "lang", "mydata", "forget", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.MENTEE: ("myquestions", "program", "plan", "meet", "meetings", "change_mentor"),
+    Role.MENTEE: (
+        "myquestions",
+        "program",
+        "plan",
+        "meet",
+        "meetings",
+        "surveys",
+        "change_mentor",
+    ),
     Role.MENTOR: (
         "questions",
         "mentees",
@@ -23,6 +31,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "plan",
         "meet",
         "meetings",
+        "surveys",
         "away",
         "back",
         "release",
@@ -36,10 +45,11 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "plan",
         "questions",
         "settings",
+        "surveys",
+        "report",
         "export",
         "program_doc",
         "annual_report",
-        "report",
         "poll",
         "announce",
         "practices",

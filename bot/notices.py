@@ -24,6 +24,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import files, ics, plan_summary
+from bot import surveys as survey_messages
 from bot.delivery import Resume, Sent, apply_edit, copy_plain, deliver, send_header
 from bot.i18n import Translator
 from bot.keyboards import changes as ckb
@@ -37,6 +38,7 @@ from models import changes as chg
 from models import meetings as mt
 from models import plans, routing
 from models import questions as qs
+from models import surveys as sv
 from models.outbox import OutboxMessage
 
 
@@ -286,6 +288,7 @@ RENDERERS: dict[str, Render] = {
     **{kind: render_meeting for kind in mt.DOCUMENT_KINDS},
     **{kind: render_meeting_live for kind in mt.LIVE_KINDS},
     **files.RENDERERS,
+    **{kind: survey_messages.render for kind in sv.NOTICES},
 }
 
 

@@ -37,10 +37,11 @@ from aiogram.methods.base import Response, TelegramType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import notices
+from bot import surveys as survey_messages
 from bot.clock import Clock
 from bot.delivery import Sent
 from bot.i18n import Locales
-from models import outbox
+from models import outbox, surveys
 from models import questions as qs
 from models.calendar import WorkSchedule
 from models.db import write_gate
@@ -543,6 +544,11 @@ class OutboxSender:
                     for link in notices.links(r.row, r.partial, now)
                 ]
                 await qs.link_messages(session, links)
+                prompts = [
+                    p for r in sent if r.sent for p in survey_messages.prompts(r.row, r.sent)
+                ]
+                if prompts:
+                    await surveys.record_prompts(session, prompts)
                 for record in batch:
                     row = record.row
                     if record.status == OutboxStatus.SENT:

@@ -13,6 +13,7 @@ from handlers import (
     common,
     data_rights,
     documents,
+    flow_guard,
     groups,
     meetings,
     pairs,
@@ -23,10 +24,12 @@ from handlers import (
     profile,
     program,
     questions,
+    reports,
     roles,
     settings,
     start,
     survey_rounds,
+    surveys,
 )
 
 
@@ -58,8 +61,10 @@ def get_routers() -> list[Router]:
                 polls.router,
                 announce.router,
                 practices.router,
-                survey_rounds.router,
                 documents.router,
+                survey_rounds.router,
+                reports.router,
+                surveys.router,
                 changes.router,
                 meetings.router,
                 plan.router,
@@ -69,6 +74,7 @@ def get_routers() -> list[Router]:
                 profile.router,
                 questions.router,
                 common.fallback_router,
+                flow_guard.router,
                 questions.mentee_router,
             )
         )

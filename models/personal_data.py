@@ -32,7 +32,8 @@ from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
 from models.runtime import forget_fsm_states
 from models.surveys import REF as SURVEY_REF
-from models.surveys import AssignmentStatus, Poll, SurveyAssignment
+from models.surveys import AssignmentStatus, Poll, SurveyAnswer, SurveyAssignment
+from models.surveys import cancel_for_user as cancel_surveys_of
 
 # table -> (column that names the owner, personal columns)
 PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -169,7 +170,37 @@ async def export_person(session: AsyncSession, user: User) -> dict[str, Any]:
         {k: _jsonable(v) for k, v in row._mapping.items() if k != "proposed_by"}
         for row in proposals
     ]
+    result["surveys"] = await _export_surveys(session, user.id)
     return result
+
+
+async def _export_surveys(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+    """The person's surveys, each with its answers (free texts included)."""
+    assignments = list(
+        await session.scalars(
+            select(SurveyAssignment)
+            .where(SurveyAssignment.user_id == user_id)
+            .order_by(SurveyAssignment.id)
+        )
+    )
+    answers: dict[int, list[dict[str, Any]]] = {}
+    if assignments:
+        rows = await session.scalars(
+            select(SurveyAnswer)
+            .where(SurveyAnswer.assignment_id.in_([a.id for a in assignments]))
+            .order_by(SurveyAnswer.id)
+        )
+        for answer in rows:
+            answers.setdefault(answer.assignment_id, []).append(
+                {k: v for k, v in _row(answer).items() if k not in ("id", "assignment_id")}
+            )
+    return [
+        {
+            **{k: v for k, v in _row(a).items() if k not in ("user_id", "dedupe_key")},
+            "answers": answers.get(a.id, []),
+        }
+        for a in assignments
+    ]
 
 
 async def _export_programs(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
@@ -407,6 +438,20 @@ async def forget_person(session: AsyncSession, user: User, now: datetime) -> Non
     await _erase_authored(session, user.id, now)
     await cancel_for_user(session, user.id)
     await forget_author(session, user.id)
+    # Survey answers: the free texts go, scores and choices stay as anonymous counts.
+    await cancel_surveys_of(session, user.id, now)
+    mine = select(SurveyAssignment.id).where(SurveyAssignment.user_id == user.id)
+    await session.execute(
+        update(SurveyAnswer)
+        .where(SurveyAnswer.assignment_id.in_(mine))
+        .values(text=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(SurveyAssignment)
+        .where(SurveyAssignment.user_id == user.id)
+        .values(prompt_message_id=None)
+    )
     if tg_id is not None:
         await forget_fsm_states(session, tg_id)
     await session.execute(

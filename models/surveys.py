@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     select,
     update,
 )
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.calendar import WorkSchedule
 from models.db import Base, UTCDateTime
 from models.errors import RuleError
-from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref, enqueue
+from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref, cancel_to_user, enqueue
 from models.people import Organization, User
 from models.runtime import insert_ignore
 
@@ -296,7 +297,12 @@ class Assign:
 
 def poll_definition(poll: Poll) -> Definition:
     return load_definition(
-        {"key": POLL, "version": 1, "title": {"ru": "", "en": ""}, "questions": poll.questions}
+        {
+            "key": POLL,
+            "version": 1,
+            "title": {"ru": "Опрос", "en": "Poll"},
+            "questions": poll.questions,
+        }
     )
 
 
@@ -586,4 +592,167 @@ async def cancel_for_program(session: AsyncSession, program_id: int, now: dateti
     )
     for assignment_id in ids:
         await cancel_by_ref(session, REF, assignment_id, NOTICES)
+    return len(ids)
+
+
+# Delivery and answering helpers ------------------------------------------------------------
+
+
+async def waiting_at(
+    session: AsyncSession, assignment_id: int, position: int
+) -> tuple[SurveyAssignment, Definition] | None:
+    """The assignment and its definition when question `position` is the one waiting
+    (a question notice is rendered from this at send time: nothing for an outdated one)."""
+    assignment = await session.get(SurveyAssignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.status != AssignmentStatus.PENDING
+        or assignment.position != position
+    ):
+        return None
+    try:
+        definition = await definition_of(session, assignment)
+    except (DefinitionError, KeyError):
+        return None
+    if position >= len(definition):
+        return None
+    return assignment, definition
+
+
+async def record_prompts(session: AsyncSession, prompts: list[tuple[int, int, int]]) -> None:
+    """(assignment id, position, message id) of delivered questions: a reply to that
+    message answers the question, as long as it is still the one waiting."""
+    if not prompts:
+        return
+    table = SurveyAssignment.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("a_id"),
+            table.c.position == bindparam("a_pos"),
+            table.c.status == AssignmentStatus.PENDING,
+        )
+        .values(prompt_message_id=bindparam("a_mid"))
+    )
+    await session.execute(stmt, [{"a_id": a, "a_pos": p, "a_mid": m} for a, p, m in prompts])
+
+
+async def by_prompt(
+    session: AsyncSession, user_id: int, message_id: int
+) -> SurveyAssignment | None:
+    """The person's pending survey whose current question was asked by `message_id`."""
+    return await session.scalar(
+        select(SurveyAssignment).where(
+            SurveyAssignment.user_id == user_id,
+            SurveyAssignment.status == AssignmentStatus.PENDING,
+            SurveyAssignment.prompt_message_id == message_id,
+        )
+    )
+
+
+async def remind_catch_up(session: AsyncSession, now: datetime) -> int:
+    """Non-responders: each pending survey whose reminder is due gets a reminder notice
+    (its current question under a reminder line), outside its school's quiet hours; at
+    most MAX_REMINDERS, REMIND_AFTER apart. Idempotent: the UPDATE moves only the rows
+    still due, and each reminder's dedupe key names its number. Returns reminders queued."""
+    table = SurveyAssignment.__table__
+    due = (
+        await session.execute(
+            select(
+                table.c.id,
+                table.c.org_id,
+                table.c.user_id,
+                table.c.position,
+                table.c.reminders,
+                User.tg_id,
+                User.reachable,
+                User.forgotten_at,
+            )
+            .join(User, User.id == table.c.user_id)
+            .where(
+                table.c.status == AssignmentStatus.PENDING,
+                table.c.next_remind_at.is_not(None),
+                table.c.next_remind_at <= now,
+                table.c.reminders < MAX_REMINDERS,
+            )
+            .order_by(table.c.id)
+            .limit(2000)
+        )
+    ).all()
+    if not due:
+        return 0
+    orgs = {
+        org.id: WorkSchedule.of(org).quiet_ends_at(now)
+        for org in await session.scalars(
+            select(Organization).where(Organization.id.in_({r.org_id for r in due}))
+        )
+    }
+    moves = []
+    for r in due:
+        count = r.reminders + 1
+        at = orgs.get(r.org_id, now)
+        moves.append(
+            {
+                "a_id": r.id,
+                "a_was": r.reminders,
+                "a_count": count,
+                "a_next": at + REMIND_AFTER if count < MAX_REMINDERS else None,
+            }
+        )
+    await session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("a_id"),
+            table.c.reminders == bindparam("a_was"),
+            table.c.status == AssignmentStatus.PENDING,
+        )
+        .values(reminders=bindparam("a_count"), next_remind_at=bindparam("a_next")),
+        moves,
+    )
+    rows = [
+        dict(
+            chat_id=r.tg_id,
+            user_id=r.user_id,
+            org_id=r.org_id,
+            kind=REMINDER_NOTICE,
+            ref_kind=REF,
+            ref_id=r.id,
+            author_id=None,
+            args={"position": r.position},
+            silent=False,
+            due_at=orgs.get(r.org_id, now),
+            expires_at=None,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            dedupe_key=f"survey-remind:{r.id}:{r.reminders + 1}",
+            created_at=now,
+        )
+        for r in due
+        if r.tg_id is not None and r.reachable and r.forgotten_at is None
+    ]
+    if rows:
+        box = OutboxMessage.__table__
+        stmt = insert_ignore(session, box).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt, rows)
+    return len(rows)
+
+
+async def cancel_for_user(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """The person's pending surveys end unanswered (/forget); their notices go too."""
+    ids = list(
+        await session.scalars(
+            select(SurveyAssignment.id).where(
+                SurveyAssignment.user_id == user_id,
+                SurveyAssignment.status == AssignmentStatus.PENDING,
+            )
+        )
+    )
+    if ids:
+        await session.execute(
+            update(SurveyAssignment)
+            .where(SurveyAssignment.id.in_(ids))
+            .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await cancel_to_user(session, REF, ids, user_id)
     return len(ids)

@@ -1,0 +1,119 @@
+"""Survey questions as messages: rendered live from the assignment at send time.
+
+A question notice names an assignment and the position it was queued for; if that
+question is no longer the one waiting (answered meanwhile, the survey finished or was
+cancelled), nothing is sent. A free-text question asks for a reply (ForceReply); the id
+of each delivered question is recorded on the assignment, so that a reply to it is the
+answer (see `prompts`, called where the sender records what a delivery yielded).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiogram.types import Message
+
+from bot.delivery import Sent
+from bot.i18n import Translator
+from bot.keyboards.surveys import label, question_markup, skip_keyboard
+from models import surveys as sv
+from models.outbox import OutboxMessage
+from models.people import User
+
+if TYPE_CHECKING:
+    from bot.notices import Delivery
+
+# Every question message carries it: a reply to a message without it is no survey
+# answer, and costs no query to rule out.
+MARKER = "📋"
+
+
+def title_of(t: Translator, definition: sv.Definition, about: str | None = None) -> str:
+    """A survey's name in the reader's language (a mentor's report names its mentee)."""
+    if definition.key == sv.POLL:
+        title = t.plain("survey-poll-title")
+    else:
+        title = label(definition.title, t.language)
+    return t.plain("survey-title-about", title=title, name=about) if about else title
+
+
+def question_text(
+    t: Translator,
+    definition: sv.Definition,
+    position: int,
+    *,
+    about: str | None = None,
+    reminder: bool = False,
+) -> str:
+    question = definition.questions[position]
+    text = t(
+        "survey-question",
+        marker=MARKER,
+        title=title_of(t, definition, about),
+        number=position + 1,
+        total=len(definition),
+        text=label(question.text, t.language),
+    )
+    if question.type == sv.QuestionType.TEXT:
+        text += "\n\n" + t("survey-text-hint", limit=sv.TEXT_MAX)
+    return t("survey-reminder", body=text) if reminder else text
+
+
+async def about_of(session: Any, assignment: sv.SurveyAssignment) -> str | None:
+    """Whom a mentor's report is about, by name."""
+    if assignment.subject_id is None:
+        return None
+    subject = await session.get(User, assignment.subject_id)
+    return subject.display_name if subject is not None else None
+
+
+async def render(d: Delivery) -> list[Sent]:
+    """A survey question or its reminder, from the assignment as it is now."""
+    position = int(d.args.get("position", 0))
+    async with d.sessionmaker() as session:
+        found = await sv.waiting_at(session, int(d.row.ref_id or 0), position)
+        if found is None:
+            return []
+        assignment, definition = found
+        about = await about_of(session, assignment)
+    if d.row.user_id is not None and assignment.user_id != d.row.user_id:
+        return []
+    question = definition.questions[position]
+    text = question_text(
+        d.t, definition, position, about=about, reminder=d.row.kind == sv.REMINDER_NOTICE
+    )
+    message = await d.bot.send_message(
+        d.row.chat_id,
+        text,
+        reply_markup=question_markup(d.t, assignment.id, position, question),
+        disable_notification=d.row.silent,
+    )
+    sent = [Sent(message.message_id, False, False)]
+    if question.type == sv.QuestionType.TEXT and question.optional:
+        extra = await d.bot.send_message(
+            d.row.chat_id,
+            d.t("survey-optional"),
+            reply_markup=skip_keyboard(d.t, assignment.id, position),
+            disable_notification=True,
+        )
+        sent.append(Sent(extra.message_id, False, False))
+    return sent
+
+
+def prompts(row: OutboxMessage, sent: list[Sent]) -> list[tuple[int, int, int]]:
+    """What a delivered survey question yields: (assignment, position, message id) of
+    the message that asks it (the first one sent)."""
+    if row.ref_kind != sv.REF or row.ref_id is None or not sent:
+        return []
+    return [(int(row.ref_id), int((row.args or {}).get("position", 0)), sent[0].message_id)]
+
+
+def is_prompt(message: Message | None, bot_id: int) -> bool:
+    """Whether a message may be a survey question of ours (no query: the bot wrote it,
+    and it carries the marker)."""
+    return (
+        message is not None
+        and message.from_user is not None
+        and message.from_user.id == bot_id
+        and MARKER in (message.text or "")
+    )

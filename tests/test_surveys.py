@@ -1,0 +1,327 @@
+"""Answering surveys at the dispatcher level: one question per message with its progress,
+buttons (scale, single and multiple choice, skip) and free text by reply; an outdated or
+forged button stores nothing; a survey never blocks the chat (a mentee in the middle of
+one still asks the mentor; free text that is no answer becomes a question); reminders;
+/surveys; a message no flow step takes never becomes a question; /mydata and /forget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import surveys as sv
+from models.outbox import OutboxMessage
+from models.people import Role, User
+from models.personal_data import export_person, forget_person
+from tests.support.botclient import BotClient, Call, Person
+from tests.support.seed import World, questions, seed, to
+from tests.support.surveys import (
+    answers,
+    asks_for_reply,
+    assign,
+    assignment,
+    last_question,
+    questions_in,
+    reply_to,
+)
+
+pytestmark = pytest.mark.usefixtures("no_errors")
+
+
+def _alert(client: BotClient, calls: list[Call]) -> str:
+    found = client.callback_answers(calls)
+    assert found, [c.name for c in calls]
+    return found[-1].text or ""
+
+
+async def _start(client: BotClient, w: World, survey: str = sv.QUARTERLY_MENTEE) -> int:
+    """Mentee 3 gets `survey`; its first question is delivered."""
+    made = await assign(client, w.org, w.mentee3, survey, program=w.program_b)
+    calls = await client.tick()
+    assert questions_in(calls, w.mentee3.person.id)
+    return made
+
+
+async def test_a_whole_survey_by_buttons_and_a_reply(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    first = last_question(client, who.id)
+    assert "Квартальная" in first.text or "Вопрос 1/3" in first.text
+    assert "Вопрос 1/3" in first.text
+    assert [label for label, _ in first.buttons] == ["1", "2", "3", "4", "5"]
+    calls = await client.press(who, client.button_data([first], "4"))
+    second = questions_in(calls, who.id)[-1]
+    assert "Вопрос 2/3" in second.text
+    # Multiple choice: the ticks show on the buttons and «Done» takes them.
+    labels = [label for label, _ in second.buttons]
+    assert labels[-1] == "Готово"
+    calls = await client.press(who, second.buttons[0][1])
+    edited = [c for c in calls if c.name == "editMessageReplyMarkup"][-1]
+    assert edited.buttons[0][0].startswith("✓ ")
+    calls = await client.press(who, edited.buttons[2][1], message_id=second.result_id)
+    edited = [c for c in calls if c.name == "editMessageReplyMarkup"][-1]
+    assert [b for b, _ in edited.buttons if b.startswith("✓")] == [
+        "✓ " + labels[0],
+        "✓ " + labels[2],
+    ]
+    calls = await client.press(who, edited.buttons[-1][1], message_id=second.result_id)
+    third = questions_in(calls, who.id)[-1]
+    assert "Вопрос 3/3" in third.text and asks_for_reply(third)
+    assert third.method.reply_markup.input_field_placeholder  # type: ignore[attr-defined]
+    # Optional: a «Skip» button comes with it.
+    assert any(c.buttons and c.buttons[0][0] == "Пропустить" for c in to(calls, w.mentee3))
+    calls = await reply_to(client, who, third, "  Спасибо за помощь с журналом  ")
+    assert "Спасибо! Анкета заполнена." in client.last_text(who.id)
+    stored = await answers(client, made)
+    assert stored["satisfaction"].score == 4
+    helped = [o.key for o in sv.latest(sv.QUARTERLY_MENTEE).questions[1].options]
+    assert stored["helped"].choices == [helped[0], helped[2]]
+    assert stored["comment"].text == "Спасибо за помощь с журналом"
+    done = await assignment(client, made)
+    assert done.status == sv.AssignmentStatus.DONE and done.finished_at is not None
+    assert await questions(client) == []
+
+
+async def test_typed_answers_while_in_the_survey(client: BotClient, w: World) -> None:
+    """The mentor's report ends with two free-text questions: after a button answer the
+    next message is the answer, with no reply needed; a refused one keeps the prompt."""
+    who = w.mentor_b.person
+    made = await assign(client, w.org, w.mentor_b, sv.QUARTERLY_MENTOR, role="mentor")
+    await client.tick()
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    await client.press(who, last_question(client, who.id).buttons[0][1])
+    calls = await client.press(who, client.button_data([last_question(client, who.id)], "3"))
+    assert "Вопрос 4/5" in questions_in(calls, who.id)[-1].text
+    calls = await client.send(who, "x" * 5000)
+    text = client.last_text(who.id)
+    assert "5000" in text and "2000" in text
+    assert (await assignment(client, made)).position == 3
+    calls = await client.send(who, "Трудности с оформлением документации")
+    assert "Вопрос 5/5" in questions_in(calls, who.id)[-1].text
+    calls = await client.send(who, "Больше открытых уроков")
+    assert "Спасибо! Анкета заполнена." in client.last_text(who.id)
+    stored = await answers(client, made)
+    assert stored["difficulties"].text == "Трудности с оформлением документации"
+    assert stored["proposals"].text == "Больше открытых уроков"
+    assert await questions(client) == []
+
+
+async def test_an_outdated_or_forged_button_stores_nothing(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    first = last_question(client, who.id)
+    four = client.button_data([first], "4")
+    two = client.button_data([first], "2")
+    # Someone else presses the mentee's button: nothing is stored.
+    calls = await client.press(w.mentee.person, four, message_id=first.result_id)
+    assert _alert(client, calls) == "Этот вопрос уже неактуален."
+    assert await answers(client, made) == {}
+    # Two taps: the first answers, the second is outdated and keeps the first answer.
+    await client.press(who, four, message_id=first.result_id)
+    calls = await client.press(who, two, message_id=first.result_id)
+    assert _alert(client, calls) == "Этот вопрос уже неактуален."
+    stored = await answers(client, made)
+    assert list(stored) == ["satisfaction"] and stored["satisfaction"].score == 4
+    assert (await assignment(client, made)).position == 1
+    # A forged value and a forged survey are refused too.
+    calls = await client.press(who, f"sv:{made}:1:c:99")
+    assert _alert(client, calls) == "Этот вопрос уже неактуален."
+    calls = await client.press(who, "sv:999999:0:s:3")
+    assert _alert(client, calls) == "Этот вопрос уже неактуален."
+    # «Done» with nothing ticked says so and keeps the question.
+    second = last_question(client, who.id)
+    calls = await client.press(who, second.buttons[-1][1], message_id=second.result_id)
+    assert _alert(client, calls) == "Выберите хотя бы один вариант."
+    assert (await assignment(client, made)).position == 1
+
+
+async def test_free_text_that_is_no_answer_becomes_a_question(client: BotClient, w: World) -> None:
+    """At the free-text question, a message long after the last button answer (the
+    survey's state has ended) and not a reply to the question is a question to the
+    mentor; the survey stays where it was, and a reply to the question still answers."""
+    who = w.mentee3.person
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[1][1], message_id=second.result_id)
+    second_edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, second_edit.buttons[-1][1], message_id=second.result_id)
+    prompt = last_question(client, who.id)
+    assert asks_for_reply(prompt)
+    client.clock.set(client.clock.now() + timedelta(hours=1))
+    calls = await client.send(who, "Как оформить рабочую программу?")
+    asked = await questions(client)
+    assert len(asked) == 1 and asked[0].preview == "Как оформить рабочую программу?"
+    assert to(calls, w.mentor_b)
+    assert (await assignment(client, made)).position == 2
+    await reply_to(client, who, prompt, "Всё хорошо")
+    assert (await answers(client, made))["comment"].text == "Всё хорошо"
+    assert len(await questions(client)) == 1
+
+
+async def test_a_mentee_mid_survey_asks_the_mentor(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    calls = await client.send(who, "Где взять шаблон технологической карты?")
+    assert to(calls, w.mentor_b), "the question reached the mentor"
+    assert len(await questions(client)) == 1
+    assert (await assignment(client, made)).position == 0
+    # The survey goes on from where it was.
+    calls = await client.press(who, client.button_data([last_question(client, who.id)], "3"))
+    assert "Вопрос 2/3" in questions_in(calls, who.id)[-1].text
+
+
+async def test_a_long_reply_is_refused_and_the_prompt_stays(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[0][1], message_id=second.result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
+    prompt = last_question(client, who.id)
+    await reply_to(client, who, prompt, "я" * 5000)
+    text = client.last_text(who.id)
+    assert "слишком длинный" in text and "5000" in text and "2000" in text
+    assert (await assignment(client, made)).position == 2
+    assert await questions(client) == []
+    await reply_to(client, who, prompt, "Коротко: всё хорошо")
+    assert (await assignment(client, made)).status == sv.AssignmentStatus.DONE
+
+
+async def test_a_photo_in_a_flow_never_becomes_a_question(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    calls = await client.send(who, "/profile")
+    await client.press(who, client.button_data(calls, "ФИО"))
+    await client.send_photo(who, "моё фото")
+    assert await questions(client) == []
+    await client.send(who, "/cancel")
+    # A step that takes only buttons: a message there names the flow and /cancel.
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        await s.member(w.org, Person(40, "Free"), Role.MENTEE, name="Свободный У")
+    curator = w.curator.person
+    await client.send(curator, "/pair")
+    await client.send_photo(curator, "фото")
+    text = client.last_text(curator.id)
+    assert "формирование пары" in text and "/cancel" in text
+    assert await questions(client) == []
+    # The survey's free-text state is no flow to be stuck in: a photo there leaves it
+    # and is a question, as outside every flow.
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[0][1], message_id=second.result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
+    calls = await client.send_photo(who, "вот фото журнала")
+    assert len(await questions(client)) == 1 and to(calls, w.mentor_b)
+    assert (await assignment(client, made)).position == 2
+    await client.send(who, "И ещё вопрос")
+    assert len(await questions(client)) == 1  # the question's follow-up, not an answer
+    assert "comment" not in await answers(client, made)
+
+
+async def test_reminders_twice_outside_quiet_hours_then_no_more(
+    client: BotClient, w: World
+) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    start = client.clock.now()  # 12:00 in Moscow
+
+    async def catch_up(now: datetime) -> int:
+        async with client.sessionmaker() as session, session.begin():
+            return await sv.remind_catch_up(session, now)
+
+    assert await catch_up(start + timedelta(days=1)) == 0
+    # Two days later at 23:30 in Moscow (quiet hours 21:00–08:00).
+    late = datetime(2026, 11, 25, 20, 30, tzinfo=UTC)
+    client.clock.set(late)
+    assert await catch_up(late) == 1
+    assert await catch_up(late) == 0  # idempotent
+    calls = await client.tick()
+    assert not questions_in(calls, who.id), "nothing in quiet hours"
+    morning = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
+    client.clock.set(morning)
+    calls = await client.tick()
+    reminder = questions_in(calls, who.id)
+    assert len(reminder) == 1 and "Напоминание" in reminder[0].text
+    assert "Вопрос 1/3" in reminder[0].text
+    later = morning + timedelta(days=2)
+    client.clock.set(later)
+    assert await catch_up(later) == 1
+    assert len(questions_in(await client.tick(), who.id)) == 1
+    for days in (2, 4, 10):
+        assert await catch_up(later + timedelta(days=days)) == 0
+    assert (await assignment(client, made)).reminders == 2
+
+
+async def test_no_reminder_after_finishing(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w, sv.FINAL_MENTEE)
+    for _ in range(7):
+        await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    await client.press(who, client.button_data(client.session.calls, "Пропустить"))
+    assert (await assignment(client, made)).status == sv.AssignmentStatus.DONE
+    async with client.sessionmaker() as session, session.begin():
+        assert await sv.remind_catch_up(session, client.clock.now() + timedelta(days=9)) == 0
+    client.clock.set(client.clock.now() + timedelta(days=9))
+    assert not questions_in(await client.tick(), who.id)
+
+
+async def test_surveys_lists_and_resumes(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    calls = await client.send(who, "/surveys")
+    assert "Анкет, ждущих ответа, нет." in client.last_text(who.id)
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "2"))
+    calls = await client.send(who, "/surveys")
+    assert "отвечено 1 из 3" in client.last_text(who.id)
+    calls = await client.press(who, client.button_data(calls, "Продолжить"))
+    again = questions_in(calls, who.id)
+    assert len(again) == 1 and "Вопрос 2/3" in again[0].text
+    # The re-sent question answers like the first copy.
+    await client.press(who, again[0].buttons[0][1], message_id=again[0].result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    calls = await client.press(who, edit.buttons[-1][1], message_id=again[0].result_id)
+    assert (await assignment(client, made)).position == 2
+    # A curator without a survey is told so; a stranger gets no command.
+    await client.send(w.curator.person, "/surveys")
+    assert "Анкет, ждущих ответа, нет." in client.last_text(w.curator.person.id)
+
+
+async def test_mydata_and_forget_cover_the_answers(client: BotClient, w: World) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "4"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[0][1], message_id=second.result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
+    await reply_to(client, who, last_question(client, who.id), "Личный комментарий")
+    other = await assign(client, w.org, w.mentee3, sv.FINAL_MENTEE, program=w.program_b)
+    async with client.sessionmaker() as session:
+        user = await session.get(User, w.mentee3.user_id)
+        assert user is not None
+        exported = await export_person(session, user)
+    mine = {s["id"]: s for s in exported["surveys"]}
+    assert {a["question_key"]: a["text"] for a in mine[made]["answers"]}["comment"] == (
+        "Личный комментарий"
+    )
+    async with client.sessionmaker() as session, session.begin():
+        user = await session.get(User, w.mentee3.user_id)
+        assert user is not None
+        await forget_person(session, user, client.clock.now())
+    stored = await answers(client, made)
+    assert stored["comment"].text is None
+    assert stored["satisfaction"].score == 4 and stored["helped"].choices
+    assert (await assignment(client, other)).status == sv.AssignmentStatus.CANCELLED
+    assert (await assignment(client, made)).prompt_message_id is None
+    async with client.sessionmaker() as session:
+        waiting = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.ref_kind == sv.REF, OutboxMessage.status == "pending"
+            )
+        )
+        assert list(waiting) == []
