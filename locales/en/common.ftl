@@ -20,6 +20,7 @@ help-mentee =
     /program — your program: the note, progress, «I have read it»
     /plan — the plan: deadlines, completion marks, new items
     /meet — schedule a meeting with your mentor, /meetings — your meetings
+    /surveys — surveys waiting for your answer
     /change_mentor — ask for another mentor (with a reason)
 help-mentor =
     <b>Mentor</b>
@@ -29,6 +30,7 @@ help-mentor =
     /program — your programs: the note, progress, the change log
     /plan — the plan: deadlines, completion marks, the «Teacher–teacher» roadmap
     /meet — schedule a meeting, /meetings — meetings and marking them held
+    /surveys — surveys waiting for your answer
     /away 01.12.2026 — away until a date, /back — back again
     /release — ask to be released from a program (with a reason)
 help-curator =
