@@ -42,6 +42,9 @@ help-curator =
     /program #number — a program's card: extend, shorten, terminate, complete
     /plan — the plans of the school's programs
     /settings — time zone, working hours, quiet hours, calendar
+    /poll — a quick poll and its results
+    /announce — an announcement to everyone or one role, its delivery status
+    /practices — the best-practice bank, /practices add #number — mark a completed program
 help-admin =
     <b>Coordinator</b>
     /neworg Name [time zone] — a new organization
