@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 
@@ -27,7 +28,13 @@ def main() -> None:
 
     try:
         upgrade(settings.database_url)
-        asyncio.run(run_polling(build_app(settings)))
+        app = build_app(settings)
+        # What start-up made lives as long as the process: out of the collector's reach,
+        # a full collection (set off by a big file such as /export's) walks only what
+        # updates made since, instead of stalling the loop for ~150 ms (bench.export).
+        gc.collect()
+        gc.freeze()
+        asyncio.run(run_polling(app))
     except StartupError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         raise SystemExit(1) from None

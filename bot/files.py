@@ -110,6 +110,7 @@ async def collect_sheets(
         sheet = wb.new_sheet(key, t, with_school)
         async for page in readers[key](session, org_ids):
             sheet.rows.extend(rows[key](r) for r in page)
+            await asyncio.sleep(0)  # the cells of a page are a step of their own
         sheets.append(sheet)
     return sheets
 

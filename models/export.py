@@ -32,7 +32,7 @@ from models.programs import Program, ProgramMentee
 from models.questions import Question
 from models.surveys import SurveyAnswer, SurveyAssignment
 
-PAGE = 500
+PAGE = 100  # rows per step: a page of the widest sheet reads in about 5 ms
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,12 @@ async def _pages(
         if not rows:
             return
         yield rows
+        # The loop's turn: after every page, the last one too (the next sheet's first
+        # query would otherwise run in the same step).
+        await asyncio.sleep(0)
         if len(rows) < page:
             return
         last = rows[-1][0]
-        await asyncio.sleep(0)
 
 
 def _in(column: Any, org_ids: Sequence[int] | None) -> ColumnElement[bool] | None:
@@ -289,7 +291,11 @@ class MeetingRow:
 async def meetings(
     session: AsyncSession, org_ids: Sequence[int] | None, page: int = PAGE
 ) -> AsyncIterator[list[MeetingRow]]:
-    query = _where(select(Meeting.id, Meeting), _in(Meeting.org_id, org_ids))
+    # Through the programs (meetings.program_id is indexed, meetings.org_id is not).
+    programs = _where(select(Program.id), _in(Program.org_id, org_ids))
+    query = select(Meeting.id, Meeting)
+    if org_ids is not None:
+        query = query.where(Meeting.program_id.in_(programs))
     async for rows in _pages(session, query, Meeting.id, page):
         yield [
             MeetingRow(
