@@ -328,3 +328,18 @@ async def test_a_change_of_mentor_cancels_the_old_mentors_quarterly_reports(
         (sv.QUARTERLY_MENTOR, w.mentor_b.user_id, w.mentee3.user_id, "cancelled"),
         (sv.QUARTERLY_MENTEE, w.mentee3.user_id, None, "pending"),
     }
+
+
+async def test_forget_by_dispatcher_sends_no_final_survey_to_anyone(
+    client: BotClient, w: World
+) -> None:
+    await client.send(w.mentee3.person, "/forget")
+    await client.press(w.mentee3.person, "fg:1")
+    async with client.sessionmaker() as s:
+        program = await s.get(Program, w.program_b)
+        assert program is not None and program.end_reason == "consent-withdrawn"
+    assert await _assignments(client) == []
+    assert not [n for n in await client.notices() if n.kind == sv.QUESTION_NOTICE]
+    # The mentor still gets the quarterly ones for the group program A, not for B.
+    assert await _catch_up(client, MSK_Q2_OVER) == 4
+    assert w.program_b not in {r.program_id for r in await _assignments(client)}
