@@ -45,6 +45,9 @@ help-curator =
     /poll — a quick poll and its results
     /announce — an announcement to everyone or one role, its delivery status
     /practices — the best-practice bank, /practices add #number — mark a completed program
+    /export — an Excel export (personal data: a warning first)
+    /program_doc #number — the mentoring program as a Word document: explanatory note and plan
+    /annual_report [2025/26] — the final analytic report as a Word document
 help-admin =
     <b>Coordinator</b>
     /neworg Name [time zone] — a new organization
