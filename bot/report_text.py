@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from models.dates import format_day
 from models.people import Role
 from models.reports import SILENT_DAYS, ChartData, Risk, Rollup, RollupLine, Scope, Summary
+from models.surveys import CHARACTERISTICS
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -103,8 +104,9 @@ def summary_text(t: Translator, scope_name: str, scope: Scope, s: Summary) -> st
     if s.averages:
         lines.append(t("report-averages-title"))
         lines.extend(
-            t("report-average-line", topic=topic, value=number(t, value))
-            for topic, value in s.averages.items()
+            t("report-average-line", topic=topic, value=number(t, s.averages[topic]))
+            for topic in CHARACTERISTICS
+            if topic in s.averages
         )
     else:
         lines.append(t("report-averages-none"))

@@ -303,9 +303,10 @@ def _scope_programs(scope: Scope) -> Any:
     return select(Program.id).where(_orgs(Program.org_id, scope), _program(Program.id, scope))
 
 
-def _mentee_counts() -> Any:
+def _mentee_counts(scope: Scope) -> Any:
     return (
         select(ProgramMentee.program_id, func.count().label("n"))
+        .where(ProgramMentee.program_id.in_(_scope_programs(scope)))
         .group_by(ProgramMentee.program_id)
         .subquery()
     )
@@ -363,7 +364,7 @@ async def _participants(session: AsyncSession, scope: Scope) -> dict[str, int]:
 async def _forms(
     session: AsyncSession, scope: Scope, status_filter: ColumnElement[bool]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    counts = _mentee_counts()
+    counts = _mentee_counts(scope)
     is_group = case((func.coalesce(counts.c.n, 0) > 1, 1), else_=0)
     rows = await session.execute(
         select(Program.form, is_group, func.count())
@@ -384,7 +385,8 @@ async def _averages(session: AsyncSession, scope: Scope) -> dict[str, float]:
         .join(SurveyAssignment, SurveyAssignment.id == SurveyAnswer.assignment_id)
         .where(
             _assignments(scope),
-            SurveyAnswer.topic.in_(CHARACTERISTICS),
+            # `|| ''`: the scope's assignments drive the join, not the topic index
+            SurveyAnswer.topic.concat("").in_(CHARACTERISTICS),
             SurveyAnswer.score.is_not(None),
         )
         .group_by(SurveyAnswer.topic)
