@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.plan import open_keyboard
 from bot.keyboards.survey_rounds import EntryItemCb, offered_keyboard
+from bot.texts import pack_lines
 from models import changes, surveys
 from models.errors import RuleError
 from models.people import Direction, User
@@ -35,6 +36,8 @@ router = Router(name="survey_rounds")
 
 # Who sees the block: not the mentee (their own answers), everyone who runs the program.
 READERS = {Viewer.MENTOR, Viewer.CURATOR, Viewer.LENDER, Viewer.ADMIN}
+# The block is short: a long free text is cut to this many characters (/mydata has it all).
+WORRIES_SHOWN = 300
 
 
 def _help_labels(t: Translator, entry: EntryAnswers) -> str:
@@ -62,7 +65,10 @@ def entry_text(t: Translator, entry: EntryAnswers) -> str:
     if entry.help:
         lines.append(t("rounds-entry-help", help=_help_labels(t, entry)))
     if entry.worries:
-        lines.append(t("rounds-entry-worries", text=entry.worries))
+        worries = entry.worries
+        if len(worries) > WORRIES_SHOWN:
+            worries = worries[:WORRIES_SHOWN].rstrip() + "…"
+        lines.append(t("rounds-entry-worries", text=worries))
     return "\n".join(lines)
 
 
@@ -87,10 +93,14 @@ async def entry_block(
     ):
         directions = offered(answers, await covered_directions(session, program.id))
         markup = offered_keyboard(t, program.id, directions)
-    text = "\n\n".join(entry_text(t, entry) for entry in answers)
+    blocks = [entry_text(t, entry) for entry in answers]
     if markup is not None:
-        text += "\n\n" + t("rounds-entry-offer")
-    await target.answer(text, reply_markup=markup)
+        blocks.append(t("rounds-entry-offer"))
+    # A group's blocks in as few messages as fit; the buttons under the last one.
+    packed = pack_lines("", [block + "\n" for block in blocks])
+    for index, (text, _) in enumerate(packed):
+        last = index == len(packed) - 1
+        await target.answer(text.strip(), reply_markup=markup if last else None)
 
 
 @router.callback_query(EntryItemCb.filter())

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.i18n import Locales
+from handlers.survey_rounds import entry_text
 from models import lifecycle, pairing
 from models import surveys as sv
 from models.calendar import default_calendar
@@ -17,7 +19,7 @@ from models.people import Organization, Role, User
 from models.personal_data import end_programs_of
 from models.plans import DeadlineKind, PlanItem
 from models.programs import Program, ProgramMentee, ProgramStatus
-from models.survey_rounds import quarter_catch_up
+from models.survey_rounds import EntryAnswers, quarter_catch_up
 from tests.support.botclient import BotClient, Person
 from tests.support.seed import Member, World, seed
 
@@ -343,3 +345,11 @@ async def test_forget_by_dispatcher_sends_no_final_survey_to_anyone(
     # The mentor still gets the quarterly ones for the group program A, not for B.
     assert await _catch_up(client, MSK_Q2_OVER) == 4
     assert w.program_b not in {r.program_id for r in await _assignments(client)}
+
+
+def test_the_entry_block_cuts_a_long_free_text_and_reads_in_english() -> None:
+    entry = EntryAnswers(1, "Anna", 1, [("legal", 5)], ["methodical"], "Я " * 1000)
+    text = entry_text(Locales().get("ru"), entry)
+    assert len(text) < 600 and text.endswith("…»")
+    english = entry_text(Locales().get("en"), entry)
+    assert "Entry questionnaire" in english and "Methodical" in english
