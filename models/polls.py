@@ -122,7 +122,10 @@ async def recent(session: AsyncSession, org_ids: list[int] | None) -> list[tuple
             func.count(SurveyAssignment.id).label("n"),
             done.label("done"),
         )
-        .where(SurveyAssignment.poll_id.is_not(None))
+        .where(
+            SurveyAssignment.poll_id.is_not(None),
+            SurveyAssignment.status != surveys.AssignmentStatus.CANCELLED,
+        )
         .group_by(SurveyAssignment.poll_id)
         .subquery()
     )
