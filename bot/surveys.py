@@ -100,6 +100,15 @@ async def render(d: Delivery) -> list[Sent]:
     return sent
 
 
+def asks(text: str, t: Translator, definition: sv.Definition, position: int) -> bool:
+    """Whether a question message's text (as Telegram gives it back) asks question
+    `position` of this definition."""
+    if position >= len(definition):
+        return False
+    question = label(definition.questions[position].text, t.language)
+    return f"{position + 1}/{len(definition)}" in text and question in text
+
+
 def prompts(row: OutboxMessage, sent: list[Sent]) -> list[tuple[int, int, int]]:
     """What a delivered survey question yields: (assignment, position, message id) of
     the message that asks it (the first one sent)."""

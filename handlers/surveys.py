@@ -61,11 +61,18 @@ class PromptReply(Filter):
             return False
         session: AsyncSession = data["session"]
         assignment = await sv.by_prompt(session, user.id, reply.message_id)
-        if assignment is None and await qs.question_by_message(
-            session, message.chat.id, reply.message_id
-        ):
+        if assignment is not None:
+            return {"assignment": assignment}
+        if await qs.question_by_message(session, message.chat.id, reply.message_id):
             return False  # a question's copy that happens to carry the marker
-        return {"assignment": assignment}
+        # An earlier copy of the question still waiting (before a reminder or «Continue»
+        # asked it again): the reply answers it all the same.
+        t: Translator = data["t"]
+        for pending in await sv.pending_of(session, user.id):
+            definition = await sv.definition_of(session, pending)
+            if messages.asks(reply.text or "", t, definition, pending.position):
+                return {"assignment": pending}
+        return {"assignment": None}
 
 
 async def _after(

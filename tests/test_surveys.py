@@ -325,3 +325,26 @@ async def test_mydata_and_forget_cover_the_answers(client: BotClient, w: World) 
             )
         )
         assert list(waiting) == []
+
+
+async def test_a_reply_to_an_earlier_copy_answers_and_to_an_answered_one_says_so(
+    client: BotClient, w: World
+) -> None:
+    who = w.mentee3.person
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[0][1], message_id=second.result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
+    earlier = last_question(client, who.id)
+    # The question is asked again (as a reminder would): the first copy still takes a reply.
+    calls = await client.send(who, "/surveys")
+    await client.press(who, client.button_data(calls, "Продолжить"))
+    assert last_question(client, who.id).result_id != earlier.result_id
+    await reply_to(client, who, earlier, "Ответ на первую копию")
+    assert (await answers(client, made))["comment"].text == "Ответ на первую копию"
+    # A reply to a question already answered is no answer and no question.
+    await reply_to(client, who, second, "Ещё про помощь")
+    assert client.last_text(who.id) == "Этот вопрос уже неактуален."
+    assert await questions(client) == []
