@@ -42,6 +42,7 @@ help-curator =
     /program #number — a program's card: extend, shorten, terminate, complete
     /plan — the plans of the school's programs
     /settings — time zone, working hours, quiet hours, calendar
+    /report [2026/27-Q2 | all | #number] — the school's report for a quarter, with a chart
     /poll — a quick poll and its results
     /announce — an announcement to everyone or one role, its delivery status
     /practices — the best-practice bank, /practices add #number — mark a completed program
@@ -52,6 +53,7 @@ help-admin =
     <b>Coordinator</b>
     /neworg Name [time zone] — a new organization
     /orgs — all organizations
+    /report [2026/27-Q2 | all] — every organization, one line each
 cancelled = Cancelled.
 nothing-to-cancel = Nothing to cancel.
 lang-choose = Choose a language:
