@@ -7,9 +7,11 @@ one still asks the mentor; free text that is no answer becomes a question); remi
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models import surveys as sv
 from models.outbox import OutboxMessage
@@ -348,3 +350,25 @@ async def test_a_reply_to_an_earlier_copy_answers_and_to_an_answered_one_says_so
     await reply_to(client, who, second, "Ещё про помощь")
     assert client.last_text(who.id) == "Этот вопрос уже неактуален."
     assert await questions(client) == []
+
+
+async def test_questions_and_replies_to_their_copies_cost_no_survey_query(
+    client: BotClient, w: World, engine: AsyncEngine
+) -> None:
+    """The hot path: a mentee's question and the mentor's reply to its copy never look at
+    surveys, even while a survey is pending."""
+    await _start(client, w)
+    seen: list[str] = []
+
+    def statement(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        seen.append(sql)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        calls = await client.send(w.mentee3.person, "Как вести электронный журнал?")
+        copy = [c for c in to(calls, w.mentor_b) if c.result_id is not None][-1]
+        await reply_to(client, w.mentor_b.person, copy, "Вот инструкция")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+    assert "Вот инструкция" in " ".join(c.text for c in client.sent_to(w.mentee3.person.id))
+    assert not [sql for sql in seen if "survey_assignments" in sql]
