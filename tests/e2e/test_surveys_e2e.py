@@ -2,7 +2,8 @@
 mentee answers the quarterly questionnaire halfway (a score, one tick of a multiple
 choice), the bot restarts, and the survey goes on where it was: the tick survives, «Done»
 takes both, a free text that is not a reply to the question (an hour later) becomes a
-question to the mentor instead, and the reply to the question finishes the survey."""
+question to the mentor instead, and the reply to the question finishes the survey. A
+non-responder is reminded twice, after the quiet hours, and then no more."""
 
 from __future__ import annotations
 
@@ -76,4 +77,35 @@ def test_a_survey_answered_halfway_goes_on_after_a_restart(
     mentee.wait_for("Спасибо! Анкета заполнена.")
     mentee.send("/surveys")
     mentee.wait_for("Анкет, ждущих ответа, нет.")
+    bot_process.assert_clean_log()
+
+
+def _msk(day: int, hour: int) -> datetime:
+    """A Moscow wall time in late November or early December 2026, as UTC."""
+    month = 11 if day >= 20 else 12
+    return datetime(2026, month, day, hour, 0, tzinfo=UTC) - timedelta(hours=3)
+
+
+def test_a_non_responder_is_reminded_twice_then_no_more(
+    fake: FakeTelegram, bot_process: BotProcess
+) -> None:
+    _populate(bot_process.database_url)
+    mentee = fake.user(30, "Анна")
+    bot_process.set_time(MONDAY_NOON)
+    bot_process.start()
+    mentee.wait_for("Вопрос 1/3")
+    # Two days later, but in the quiet hours (21:00–08:00): the reminder waits for 08:00.
+    bot_process.set_time(_msk(25, 22))
+    mentee.assert_no_message(within=1.5, contains="Напоминание")
+    bot_process.set_time(_msk(26, 8))
+    first = mentee.wait_for("Напоминание")
+    assert "Вопрос 1/3" in first.text and first.find_button("4")
+    bot_process.set_time(_msk(28, 8))
+    assert "Вопрос 1/3" in mentee.wait_for("Напоминание").text
+    for day in (30, 5):
+        bot_process.set_time(_msk(day, 9))
+        mentee.assert_no_message(within=1.5, contains="Напоминание")
+    # The reminder's buttons answer like the question's.
+    mentee.press("4")
+    mentee.wait_for("Вопрос 2/3")
     bot_process.assert_clean_log()
