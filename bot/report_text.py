@@ -61,10 +61,16 @@ def summary_text(t: Translator, scope_name: str, scope: Scope, s: Summary) -> st
     forms = sorted(set(s.pairs) | set(s.groups))
     if forms:
         lines.append(t("report-forms-title"))
-        lines.extend(
-            t("report-form-line", form=f, pairs=s.pairs.get(f, 0), groups=s.groups.get(f, 0))
-            for f in forms
-        )
+        for form in forms:
+            parts = [
+                t.plain(key, count=counts[form])
+                for key, counts in (
+                    ("report-form-pairs", s.pairs),
+                    ("report-form-groups", s.groups),
+                )
+                if counts.get(form)
+            ]
+            lines.append(t("report-form-line", form=form, parts=", ".join(parts)))
     else:
         lines.append(t("report-forms-none"))
     lines.append("")

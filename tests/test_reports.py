@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import text
 
 from models.migrate import downgrade, upgrade
+from models.people import Role, add_role
 from models.reports import Scope, ScopeError, annual, chart_series, rollup, scope_for, summary
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient
 from tests.support.reports import ReportData, add_report_data
-from tests.support.seed import World
+from tests.support.seed import World, seed
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -157,6 +158,16 @@ async def test_school_a_never_sees_school_b(client: BotClient, w: World, data: R
     foreign = await client.send(w.other_curator.person, f"/report #{w.program_a}")
     missing = await client.send(w.other_curator.person, "/report #999999")
     assert _texts(foreign) == _texts(missing) == "Программа не найдена."
+
+
+async def test_a_curator_of_two_schools_sees_both_together(
+    client: BotClient, w: World, data: ReportData
+) -> None:
+    async with seed(client.sessionmaker, NOW) as s:
+        await add_role(s.session, w.curator.user_id, w.other_org, Role.CURATOR, NOW)
+    text = BotClient.replies(await client.send(w.curator.person, "/report"))[0].text
+    assert "2 школы: Школа 1, Школа 2" in text
+    assert "задано 5, отвечено 3" in text
 
 
 async def test_bad_period_is_refused_with_the_expected_shape(client: BotClient, w: World) -> None:

@@ -15,10 +15,21 @@ report-period-quarter = { $label } ({ $start } — { $end })
 report-title = 📊 <b>Report: { $scope }</b>
     Period: { $period }
 report-scope-program = program #{ $program } ({ $school })
-report-scope-schools = { $count } schools: { $names }
+report-scope-schools = { $count } { $count ->
+        [one] school
+       *[other] schools
+    }: { $names }
 report-participants = 👥 <b>Participants:</b> { $mentors } mentors, { $mentees } mentees, { $curators } curators
 report-forms-title = 🤝 <b>Active programs:</b>
-report-form-line = • { pair-form-label }: { $pairs } pairs, { $groups } groups
+report-form-line = • { pair-form-label }: { $parts }
+report-form-pairs = { $count } { $count ->
+        [one] pair
+       *[other] pairs
+    }
+report-form-groups = { $count } { $count ->
+        [one] group
+       *[other] groups
+    }
 report-forms-none = 🤝 No active programs.
 report-questions = ❓ <b>Questions:</b> { $asked } asked, { $answered } answered
 report-median = ⏱ Median first response: { $hours } working h

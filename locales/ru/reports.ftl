@@ -15,10 +15,16 @@ report-period-quarter = { $label } ({ $start } — { $end })
 report-title = 📊 <b>Отчёт: { $scope }</b>
     Период: { $period }
 report-scope-program = программа #{ $program } ({ $school })
-report-scope-schools = { $count } школ: { $names }
+report-scope-schools = { $count } { $count ->
+        [one] школа
+        [few] школы
+       *[many] школ
+    }: { $names }
 report-participants = 👥 <b>Участники:</b> наставников { $mentors }, наставляемых { $mentees }, кураторов { $curators }
 report-forms-title = 🤝 <b>Действующие программы:</b>
-report-form-line = • { pair-form-label }: пар { $pairs }, групп { $groups }
+report-form-line = • { pair-form-label }: { $parts }
+report-form-pairs = пар { $count }
+report-form-groups = групп { $count }
 report-forms-none = 🤝 Действующих программ нет.
 report-questions = ❓ <b>Вопросы:</b> задано { $asked }, отвечено { $answered }
 report-median = ⏱ Медиана первого ответа: { $hours } раб. ч
