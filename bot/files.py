@@ -15,7 +15,9 @@ meantime gets a refusal instead of the file.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -81,15 +83,11 @@ async def scope_now(session: AsyncSession, user_id: int | None, args: dict[str, 
 # /export ------------------------------------------------------------------------------
 
 
-async def collect_sheets(
-    session: AsyncSession, t: Translator, org_ids: list[int] | None
-) -> list[wb.Sheet]:
-    """The workbook's sheets, read page by page, the loop given back between pages."""
-    with_school = org_ids is None or len(org_ids) > 1
-    schools = await export.schools(session, org_ids)
-    cells = wb.Cells(t, schools, with_school)
-    surveys = wb.Surveys(t)
-    readers: dict[str, Callable[..., AsyncIterator[list[Any]]]] = {
+MAX_PENDING = 8  # pages read ahead of the writer thread
+
+
+def _readers() -> dict[str, Callable[..., AsyncIterator[list[Any]]]]:
+    return {
         "participants": export.participants,
         "programs": export.programs,
         "plan": export.plan,
@@ -97,7 +95,10 @@ async def collect_sheets(
         "questions": export.questions,
         "answers": export.answers,
     }
-    rows: dict[str, Callable[[Any], list[Any]]] = {
+
+
+def _converters(cells: wb.Cells, surveys: wb.Surveys) -> dict[str, Callable[[Any], list[Any]]]:
+    return {
         "participants": lambda r: wb.participant_row(cells, r),
         "programs": lambda r: wb.program_row(cells, r),
         "plan": lambda r: wb.plan_row(cells, r),
@@ -105,19 +106,42 @@ async def collect_sheets(
         "questions": lambda r: wb.question_row(cells, r),
         "answers": lambda r: wb.answer_row(cells, surveys, r),
     }
-    sheets = []
-    for key in wb.SHEETS:
-        sheet = wb.new_sheet(key, t, with_school)
-        async for page in readers[key](session, org_ids):
-            sheet.rows.extend(rows[key](r) for r in page)
-            await asyncio.sleep(0)  # the cells of a page are a step of their own
-        sheets.append(sheet)
-    return sheets
 
 
 async def make_export(session: AsyncSession, t: Translator, org_ids: list[int] | None) -> bytes:
-    sheets = await collect_sheets(session, t, org_ids)
-    return await _in_worker(wb.build, sheets)
+    """The workbook. Pages are read on the loop (models/export.py: short keyset pages,
+    the loop's turn after each), turned into cells, and handed to one worker thread
+    that writes them (bot/workbook.py Writer) while the next pages are read; at most
+    MAX_PENDING pages wait for it, so a region's export holds a few pages, not the
+    region."""
+    with_school = org_ids is None or len(org_ids) > 1
+    cells = wb.Cells(t, await export.schools(session, org_ids), with_school)
+    convert = _converters(cells, wb.Surveys(t))
+    readers = _readers()
+    loop = asyncio.get_running_loop()
+    writer = wb.Writer()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
+    pending: deque[asyncio.Future[Any]] = deque()
+
+    async def submit(function: Callable[..., Any], *args: Any) -> None:
+        pending.append(loop.run_in_executor(pool, function, *args))
+        while len(pending) > MAX_PENDING:
+            await pending.popleft()
+
+    try:
+        for key in wb.SHEETS:
+            sheet = wb.new_sheet(key, t, with_school)
+            await submit(writer.sheet, sheet.title, sheet.headers, sheet.widths)
+            async for page in readers[key](session, org_ids):
+                await submit(writer.rows, [convert[key](r) for r in page])
+                await asyncio.sleep(0)  # the cells of a page are a step of their own
+        while pending:
+            await pending.popleft()
+        return await loop.run_in_executor(pool, writer.finish)
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def render_export(d: Delivery) -> list[Sent]:

@@ -331,29 +331,50 @@ def answer_row(c: Cells, s: Surveys, a: export.AnswerRow) -> list[Any]:
 # The file, in a worker ---------------------------------------------------------------
 
 
-def build(sheets: list[Sheet]) -> bytes:
-    """The .xlsx of these sheets: a bold, frozen header row, the columns' widths, dates
-    as dates. A pure function of plain data, for a worker thread."""
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for sheet in sheets:
-        ws = book.create_sheet(sheet.title)
-        for index, width in enumerate(sheet.widths, start=1):
+class Writer:
+    """The workbook written a sheet and a page at a time, so that a region's export
+    never holds all its rows: every call runs in one worker thread, in order (bot/files.py
+    make_export); `finish` gives the file. Each call takes plain data only."""
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self.ws: Any = None
+        self.bold = Font(bold=True)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+
+    def sheet(self, title: str, headers: list[str], widths: list[int]) -> None:
+        """A new sheet: the columns' widths, a bold and frozen header row."""
+        ws = self.book.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
         header = []
-        for text in sheet.headers:
+        for text in headers:
             cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            cell.alignment = wrap
+            cell.font = self.bold
+            cell.alignment = self.wrap
             header.append(cell)
         ws.append(header)
-        for row in sheet.rows:
+        self.ws = ws
+
+    def rows(self, rows: list[list[Any]]) -> None:
+        ws = self.ws
+        for row in rows:
             ws.append([_cell(ws, value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+    def finish(self) -> bytes:
+        out = io.BytesIO()
+        self.book.save(out)
+        return out.getvalue()
+
+
+def build(sheets: list[Sheet]) -> bytes:
+    """The .xlsx of these sheets at once (a pure function of plain data)."""
+    writer = Writer()
+    for sheet in sheets:
+        writer.sheet(sheet.title, sheet.headers, sheet.widths)
+        writer.rows(sheet.rows)
+    return writer.finish()
 
 
 def _cell(ws: Any, value: Any) -> Any:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.meetings import Meeting, MeetingStatus
-from models.people import Membership, Organization, Profile, Role, User
+from models.people import NAMELESS, Membership, Organization, Profile, Role, User
 from models.plans import PlanItem, PlanLine, PlanOccurrence, plan_of
 from models.programs import Program, ProgramMentee
 from models.questions import Question
@@ -90,6 +90,22 @@ def _where(query: Select[Any], condition: ColumnElement[bool] | None) -> Select[
     return query if condition is None else query.where(condition)
 
 
+def _person(user: Any) -> tuple[Any, Any, Any]:
+    """The columns a display name is made of (plain columns, not ORM objects: an export
+    of a region loads no objects into the session)."""
+    return user.id, user.full_name, user.tg_name
+
+
+def _name(user_id: int | None, full: str | None, tg: str | None) -> str | None:
+    """models/people.py User.display_name, from its columns; None: no such person."""
+    if user_id is None:
+        return None
+    for name in (full, tg):
+        if name and name.strip():
+            return name
+    return f"{NAMELESS}{user_id}"
+
+
 # Participants ------------------------------------------------------------------------
 
 
@@ -117,7 +133,18 @@ async def participants(
         select(Membership.user_id).where(Membership.removed_at.is_(None)),
         _in(Membership.org_id, org_ids),
     )
-    people = select(User.id, User, Profile).outerjoin(Profile, Profile.user_id == User.id)
+    people = select(
+        User.id,
+        User.full_name,
+        User.tg_name,
+        User.reachable,
+        User.tg_id,
+        Profile.position,
+        Profile.subject,
+        Profile.experience_years,
+        Profile.mentor_directions,
+        Profile.mentee_difficulties,
+    ).outerjoin(Profile, Profile.user_id == User.id)
     people = people.where(User.id.in_(members), User.forgotten_at.is_(None))
     async for rows in _pages(session, people, User.id, page):
         ids = [r[0] for r in rows]
@@ -139,22 +166,22 @@ async def participants(
             roles.append(role)
             orgs[org_id] = (roles, min(joined, created))
         out: list[Participant] = []
-        for _, user, profile in rows:
-            for org_id, (roles, joined) in by_person.get(user.id, {}).items():
-                order = [r for r in (Role.CURATOR, Role.MENTOR, Role.MENTEE) if r in roles]
+        for r in rows:
+            for org_id, (roles, joined) in by_person.get(r.id, {}).items():
+                order = [x for x in (Role.CURATOR, Role.MENTOR, Role.MENTEE) if x in roles]
                 out.append(
                     Participant(
                         org_id=org_id,
-                        user_id=user.id,
-                        name=user.display_name,
-                        roles=[str(r) for r in order],
-                        position=profile.position if profile else None,
-                        subject=profile.subject if profile else None,
-                        experience=profile.experience_years if profile else None,
-                        directions=list(profile.mentor_directions or []) if profile else [],
-                        difficulties=list(profile.mentee_difficulties or []) if profile else [],
+                        user_id=r.id,
+                        name=_name(r.id, r.full_name, r.tg_name) or "",
+                        roles=[str(x) for x in order],
+                        position=r.position,
+                        subject=r.subject,
+                        experience=r.experience_years,
+                        directions=list(r.mentor_directions or []),
+                        difficulties=list(r.mentee_difficulties or []),
                         joined=joined,
-                        reachable=bool(user.reachable and user.tg_id is not None),
+                        reachable=bool(r.reachable and r.tg_id is not None),
                     )
                 )
         yield out
@@ -183,35 +210,46 @@ async def programs(
 ) -> AsyncIterator[list[ProgramRow]]:
     mentor = aliased(User)
     query = _where(
-        select(Program.id, Program, mentor).join(mentor, mentor.id == Program.mentor_id),
+        select(
+            Program.id,
+            Program.org_id,
+            Program.form,
+            Program.mode,
+            Program.status,
+            Program.starts_on,
+            Program.ends_on,
+            Program.ended_at,
+            Program.end_reason,
+            *_person(mentor),
+        ).join(mentor, mentor.id == Program.mentor_id),
         _in(Program.org_id, org_ids),
     )
     async for rows in _pages(session, query, Program.id, page):
         ids = [r[0] for r in rows]
         mentees: dict[int, list[str]] = {}
         found = await session.execute(
-            select(ProgramMentee.program_id, User)
+            select(ProgramMentee.program_id, *_person(User))
             .join(User, User.id == ProgramMentee.mentee_id)
             .where(ProgramMentee.program_id.in_(ids))
             .order_by(ProgramMentee.program_id, User.id)
         )
-        for program_id, user in found.all():
-            mentees.setdefault(program_id, []).append(user.display_name)
+        for program_id, uid, full, tg in found.all():
+            mentees.setdefault(program_id, []).append(_name(uid, full, tg) or "")
         yield [
             ProgramRow(
-                id=p.id,
-                org_id=p.org_id,
-                mentor=m.display_name,
-                mentees=mentees.get(p.id, []),
-                form=p.form,
-                mode=p.mode,
-                status=p.status,
-                starts_on=p.starts_on,
-                ends_on=p.ends_on,
-                ended_at=p.ended_at,
-                end_reason=p.end_reason,
+                id=p[0],
+                org_id=p[1],
+                mentor=_name(p[9], p[10], p[11]) or "",
+                mentees=mentees.get(p[0], []),
+                form=p[2],
+                mode=p[3],
+                status=p[4],
+                starts_on=p[5],
+                ends_on=p[6],
+                ended_at=p[7],
+                end_reason=p[8],
             )
-            for _, p, m in rows
+            for p in rows
         ]
 
 
@@ -242,7 +280,22 @@ async def plan(
     """Occurrences of items not removed, with their item."""
     doer = aliased(User)
     query = (
-        select(PlanOccurrence.id, PlanOccurrence, PlanItem, Program.org_id, doer)
+        select(
+            PlanOccurrence.id,
+            Program.org_id,
+            PlanOccurrence.program_id,
+            PlanItem.position,
+            PlanOccurrence.seq,
+            PlanItem.title,
+            PlanItem.direction,
+            PlanItem.activity_form,
+            PlanItem.expected_result,
+            PlanItem.criteria,
+            PlanOccurrence.due_on,
+            PlanOccurrence.done_at,
+            PlanOccurrence.note,
+            *_person(doer),
+        )
         .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
         .join(Program, Program.id == PlanOccurrence.program_id)
         .outerjoin(doer, doer.id == PlanOccurrence.done_by)
@@ -250,25 +303,7 @@ async def plan(
     )
     query = _where(query, _in(Program.org_id, org_ids))
     async for rows in _pages(session, query, PlanOccurrence.id, page):
-        yield [
-            PlanRow(
-                id=o.id,
-                org_id=org_id,
-                program_id=o.program_id,
-                position=i.position,
-                seq=o.seq,
-                title=i.title,
-                direction=i.direction,
-                activity_form=i.activity_form,
-                expected_result=i.expected_result,
-                criteria=i.criteria,
-                due_on=o.due_on,
-                done_at=o.done_at,
-                done_by=u.display_name if u is not None else None,
-                note=o.note,
-            )
-            for _, o, i, org_id, u in rows
-        ]
+        yield [PlanRow(*r[:12], _name(r[13], r[14], r[15]), r[12]) for r in rows]
 
 
 # Meetings ------------------------------------------------------------------------------
@@ -293,25 +328,22 @@ async def meetings(
 ) -> AsyncIterator[list[MeetingRow]]:
     # Through the programs (meetings.program_id is indexed, meetings.org_id is not).
     programs = _where(select(Program.id), _in(Program.org_id, org_ids))
-    query = select(Meeting.id, Meeting)
+    query = select(
+        Meeting.id,
+        Meeting.org_id,
+        Meeting.program_id,
+        Meeting.starts_at,
+        Meeting.duration_min,
+        Meeting.mode,
+        Meeting.place,
+        Meeting.topic,
+        Meeting.status,
+        Meeting.held,
+    )
     if org_ids is not None:
         query = query.where(Meeting.program_id.in_(programs))
     async for rows in _pages(session, query, Meeting.id, page):
-        yield [
-            MeetingRow(
-                id=m.id,
-                org_id=m.org_id,
-                program_id=m.program_id,
-                starts_at=m.starts_at,
-                duration_min=m.duration_min,
-                mode=m.mode,
-                place=m.place,
-                topic=m.topic,
-                status=m.status,
-                held=m.held,
-            )
-            for _, m in rows
-        ]
+        yield [MeetingRow(*r) for r in rows]
 
 
 # Questions -----------------------------------------------------------------------------
@@ -344,7 +376,23 @@ async def questions(
     mentee = aliased(User)
     mentor = aliased(User)
     query = (
-        select(Question.id, Question, mentee, mentor)
+        select(
+            Question.id,
+            Question.org_id,
+            Question.number,
+            Question.program_id,
+            Question.status,
+            Question.preview,
+            Question.asked_at,
+            Question.first_answer_at,
+            Question.response_minutes,
+            Question.closed_at,
+            Question.rating,
+            Question.reminded_at,
+            Question.escalated_at,
+            *_person(mentee),
+            *_person(mentor),
+        )
         .join(mentee, mentee.id == Question.mentee_id)
         .outerjoin(mentor, mentor.id == Question.mentor_id)
     )
@@ -352,23 +400,23 @@ async def questions(
     async for rows in _pages(session, query, Question.id, page):
         yield [
             QuestionRow(
-                id=q.id,
-                org_id=q.org_id,
-                number=q.number,
-                mentee=a.display_name,
-                mentor=b.display_name if b is not None else None,
-                program_id=q.program_id,
-                status=q.status,
-                preview=q.preview,
-                asked_at=q.asked_at,
-                first_answer_at=q.first_answer_at,
-                response_minutes=q.response_minutes,
-                closed_at=q.closed_at,
-                rating=q.rating,
-                reminded=q.reminded_at is not None,
-                escalated=q.escalated_at is not None,
+                id=q[0],
+                org_id=q[1],
+                number=q[2],
+                mentee=_name(q[13], q[14], q[15]) or "",
+                mentor=_name(q[16], q[17], q[18]),
+                program_id=q[3],
+                status=q[4],
+                preview=q[5],
+                asked_at=q[6],
+                first_answer_at=q[7],
+                response_minutes=q[8],
+                closed_at=q[9],
+                rating=q[10],
+                reminded=q[11] is not None,
+                escalated=q[12] is not None,
             )
-            for _, q, a, b in rows
+            for q in rows
         ]
 
 
@@ -398,7 +446,23 @@ async def answers(
     session: AsyncSession, org_ids: Sequence[int] | None, page: int = PAGE
 ) -> AsyncIterator[list[AnswerRow]]:
     query = (
-        select(SurveyAnswer.id, SurveyAnswer, SurveyAssignment, User)
+        select(
+            SurveyAnswer.id,
+            SurveyAssignment.org_id,
+            SurveyAssignment.survey,
+            SurveyAssignment.version,
+            SurveyAssignment.poll_id,
+            SurveyAssignment.period,
+            SurveyAssignment.program_id,
+            *_person(User),
+            SurveyAssignment.role,
+            SurveyAnswer.question_key,
+            SurveyAnswer.score,
+            SurveyAnswer.choices,
+            SurveyAnswer.text,
+            SurveyAnswer.skipped,
+            SurveyAnswer.answered_at,
+        )
         .join(SurveyAssignment, SurveyAssignment.id == SurveyAnswer.assignment_id)
         .join(User, User.id == SurveyAssignment.user_id)
     )
@@ -406,23 +470,17 @@ async def answers(
     async for rows in _pages(session, query, SurveyAnswer.id, page):
         yield [
             AnswerRow(
-                id=a.id,
-                org_id=s.org_id,
-                survey=s.survey,
-                version=s.version,
-                poll_id=s.poll_id,
-                period=s.period,
-                program_id=s.program_id,
-                respondent=u.display_name,
-                role=s.role,
-                question_key=a.question_key,
-                score=a.score,
-                choices=list(a.choices) if a.choices else None,
-                text=a.text,
-                skipped=a.skipped,
-                answered_at=a.answered_at,
+                *r[:7],
+                _name(r[7], r[8], r[9]) or "",
+                r[10],
+                r[11],
+                r[12],
+                list(r[13]) if r[13] else None,
+                r[14],
+                bool(r[15]),
+                r[16],
             )
-            for _, a, s, u in rows
+            for r in rows
         ]
 
 
