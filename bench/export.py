@@ -11,7 +11,7 @@ beside it: the same rows read with one hand-written SELECT per sheet through bar
 sqlite3 (the floor of reading them), with the ratio. Targets (issue 15): ≤ 2 s per
 school, stalls ≤ 50 ms. Asserts nothing.
 
-    python -m bench.export [--runs 10] [--page 100] [--schools 500] [--teachers 20000]
+    python -m bench.export [--runs 20] [--page 100] [--schools 500] [--teachers 20000]
                            [--questions 200000] [--thread] [--admin]
 
 --admin also times the admin's export of every school (one run; slow: it is the whole
@@ -167,7 +167,7 @@ async def run(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=10, help="schools timed")
+    parser.add_argument("--runs", type=int, default=20, help="schools timed")
     parser.add_argument("--page", type=int, default=export.PAGE, help="rows per keyset page")
     parser.add_argument("--schools", type=int, default=500)
     parser.add_argument("--teachers", type=int, default=20_000)
