@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from docx import Document
 
-from models.people import Profile
+from models.people import Profile, Role
 from models.practices import BestPractice
 from models.programs import Program, ProgramStatus
 from models.surveys import SurveyAnswer, SurveyAssignment
 from tests.conftest import ADMIN
-from tests.support.botclient import BotClient
+from tests.support.botclient import BotClient, Person
 from tests.support.documents import (
     OtherSchool,
     documents,
@@ -22,7 +22,7 @@ from tests.support.documents import (
     fill_plan,
     other_school,
 )
-from tests.support.seed import World
+from tests.support.seed import World, seed
 
 pytestmark = pytest.mark.usefixtures("no_errors")
 
@@ -217,3 +217,16 @@ async def test_annual_report_access_and_bad_year(client: BotClient, w: World) ->
     for member in (w.mentor_a, w.mentee):
         calls = await client.send(member.person, "/annual_report")
         assert documents(calls, member.person.id) == []
+
+
+async def test_program_doc_for_the_school_that_lent_the_mentor(client: BotClient, w: World) -> None:
+    """A program of school A with a mentor lent by school B: both curators get it."""
+    other = await other_school(client, w)
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        mentee = await s.member(w.org, Person(50, "New"), Role.MENTEE, name="Новая У")
+        program = await s.program(w.org, other.mentor, [mentee])
+    for curator in (w.curator.person, w.other_curator.person):
+        calls = await client.send(curator, f"/program_doc #{program}")
+        [(_, data)] = documents(calls, curator.id)
+        text, _ = docx_text(data)
+        assert "Чужой Наставник" in text and "Школа 2" in text and "Новая У" in text
