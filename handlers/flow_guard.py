@@ -40,6 +40,9 @@ FLOW_NAMES = {
     "ChangeForm": "flow-name-change",
     "PairRefuseForm": "flow-name-pair",
     "SurveyForm": "flow-name-survey",
+    "PollForm": "flow-name-poll",
+    "AnnounceForm": "flow-name-announce",
+    "PracticeForm": "flow-name-practice",
 }
 
 

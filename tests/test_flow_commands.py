@@ -7,6 +7,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
 import bot.states
+from handlers.flow_guard import FLOW_NAMES
 from tests.support.botclient import BotClient
 from tests.support.seed import World
 
@@ -31,3 +32,10 @@ async def test_a_command_in_any_flow_step_reaches_its_handler(client: BotClient,
         documents = [c for c in client.replies(calls) if c.name == "sendDocument"]
         assert documents, f"/mydata was swallowed in {state.state}: {client.replies(calls)}"
         await client.dp.storage.set_state(key, None)
+
+
+def test_every_flow_has_a_name_to_tell_a_stray_message() -> None:
+    """A message no step takes is answered by naming the flow (handlers/flow_guard.py):
+    a new flow must name itself, or people read a vague «диалог»."""
+    groups = {state.group.__name__ for state in every_state()}
+    assert groups <= set(FLOW_NAMES), sorted(groups - set(FLOW_NAMES))

@@ -49,3 +49,6 @@ flow-name-meet = arranging a meeting
 flow-name-plan = working on a plan
 flow-name-change = a change of a program
 flow-name-survey = a survey
+flow-name-poll = a quick poll
+flow-name-announce = an announcement
+flow-name-practice = a best-practice summary

@@ -49,3 +49,6 @@ flow-name-meet = назначение встречи
 flow-name-plan = работа с планом
 flow-name-change = изменение программы
 flow-name-survey = анкета
+flow-name-poll = опрос
+flow-name-announce = объявление
+flow-name-practice = описание лучшей практики
