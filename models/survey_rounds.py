@@ -10,7 +10,9 @@
   during the quarter asks its mentor for a report on each mentee (subject = the mentee)
   and each mentee for the quarter's questionnaire. Only the last ended quarter counts,
   and only within CATCH_UP_DAYS of its end: a bot that was down sends it once when it
-  comes back, never for quarters long gone. `organizations.quarter_check_at` says when
+  comes back, never for quarters long gone. A program that ends within FINAL_COVERS_DAYS
+  after the quarter's end (Q4 ends 26 May, the program 31 May) is skipped: its final
+  survey comes days later and covers it. `organizations.quarter_check_at` says when
   the tick next looks at a school, so that most ticks cost one indexed query.
 - **Final**: models/lifecycle.py end_program, when a program that ran ends (completed
   or terminated): the final questionnaire to each mentee, and to the mentor one per
@@ -46,6 +48,9 @@ from models.programs import Program, ProgramMentee, ProgramStatus
 CATCH_UP_DAYS = 30
 # A school is looked at again at the latest after this long (its calendar may change).
 RECHECK = timedelta(days=1)
+# A program that ends within this many days after a quarter's end gets no quarterly
+# round for it: its final survey, days later, asks the same and more.
+FINAL_COVERS_DAYS = 14
 # Schools looked at per tick: a quarter end of many schools is spread over a few ticks.
 ORGS_PER_TICK = 20
 # A need of 4 or 5 on the entry questionnaire's 1–5 scale is a high one.
@@ -109,17 +114,18 @@ async def quarter_catch_up(session: AsyncSession, now: datetime) -> int:
     ).all()
     if not due:
         return 0
-    by_quarter: dict[Quarter, list[tuple[int, str]]] = defaultdict(list)
+    # Grouped by quarter and zone: a quarter is over at the midnight of each school's zone.
+    by_quarter: dict[tuple[Quarter, str], list[int]] = defaultdict(list)
     checks = []
     for org_id, zone, calendar in due:
         today = today_in(zone, now)
         quarter = last_ended_quarter(calendar, today)
         if quarter is not None and (today - quarter.end).days <= CATCH_UP_DAYS:
-            by_quarter[quarter].append((org_id, zone))
+            by_quarter[(quarter, zone)].append(org_id)
         checks.append({"o_id": org_id, "o_at": next_check_at(calendar, zone, today, now)})
     made = 0
-    for quarter, orgs in by_quarter.items():
-        made += await _assign_quarter(session, quarter, orgs, now)
+    for (quarter, zone), org_ids in by_quarter.items():
+        made += await _assign_quarter(session, quarter, zone, org_ids, now)
     await session.execute(
         update(org_table)
         .where(org_table.c.id == bindparam("o_id"))
@@ -130,25 +136,23 @@ async def quarter_catch_up(session: AsyncSession, now: datetime) -> int:
 
 
 async def _assign_quarter(
-    session: AsyncSession, quarter: Quarter, orgs: list[tuple[int, str]], now: datetime
+    session: AsyncSession, quarter: Quarter, zone: str, org_ids: list[int], now: datetime
 ) -> int:
-    """One query for the pairs of these schools still without the quarter's survey."""
+    """One query for the pairs of these schools (all in `zone`) still without the
+    quarter's survey."""
     done = surveys.SurveyAssignment
-    # Accepted after the quarter was over (in the earliest zone among these schools):
-    # not a program of that quarter.
-    over = min(
-        datetime.combine(quarter.end + timedelta(days=1), time(0), ZoneInfo(zone))
-        for _, zone in orgs
-    )
+    # Accepted after the quarter was over in the schools' zone: not a program of it.
+    over = datetime.combine(quarter.end + timedelta(days=1), time(0), ZoneInfo(zone))
     rows = (
         await session.execute(
             select(Program.id, Program.org_id, Program.mentor_id, ProgramMentee.mentee_id)
             .join(ProgramMentee, ProgramMentee.program_id == Program.id)
             .where(
-                Program.org_id.in_([org_id for org_id, _ in orgs]),
+                Program.org_id.in_(org_ids),
                 Program.status == ProgramStatus.ACTIVE,
                 Program.starts_on <= quarter.end,
-                Program.ends_on >= quarter.start,
+                # Ending soon after the quarter: the final survey covers it.
+                Program.ends_on > quarter.end + timedelta(days=FINAL_COVERS_DAYS),
                 or_(Program.decided_at.is_(None), Program.decided_at < over),
                 ~exists().where(
                     done.program_id == Program.id,

@@ -353,3 +353,40 @@ def test_the_entry_block_cuts_a_long_free_text_and_reads_in_english() -> None:
     assert len(text) < 600 and text.endswith("…»")
     english = entry_text(Locales().get("en"), entry)
     assert "Entry questionnaire" in english and "Methodical" in english
+
+
+async def test_a_school_batched_with_an_eastern_one_keeps_its_own_midnight(
+    client: BotClient, w: World
+) -> None:
+    # School 2 is in Vladivostok; both are looked at in one tick after a downtime.
+    # Program B was accepted at 22:00 in Moscow on the quarter's last day: it ran in Q2.
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == w.other_org)
+            .values(timezone="Asia/Vladivostok")
+        )
+        await s.execute(
+            update(Program)
+            .where(Program.id == w.program_b)
+            .values(decided_at=datetime(2026, 12, 27, 19, 0, tzinfo=UTC))
+        )
+    assert await _catch_up(client, MSK_Q2_OVER + timedelta(hours=1)) == 6
+    assert w.program_b in {r.program_id for r in await _assignments(client)}
+
+
+async def test_no_quarterly_round_for_a_program_ending_soon_after_the_quarter(
+    client: BotClient, w: World
+) -> None:
+    # Program B ends 14 days after Q2 (27 Dec): its final survey covers the quarter.
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Program).where(Program.id == w.program_b).values(ends_on=date(2027, 1, 10))
+        )
+    assert await _catch_up(client, MSK_Q2_OVER) == 4
+    assert {r.program_id for r in await _assignments(client)} == {w.program_a}
+    # The usual end of the year: Q4 ends 26 May, the program 31 May: no Q4 round.
+    q4_over = datetime(2027, 5, 26, 21, 0, tzinfo=UTC)
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(update(Organization).values(quarter_check_at=None))
+    assert await _catch_up(client, q4_over) == 0
