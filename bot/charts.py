@@ -19,7 +19,7 @@ COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 @dataclass
 class ChartInput:
     """Everything the chart shows; `series` maps a characteristic's label to one value
-    (or None) per quarter."""
+    (or None) per quarter; `weeks` label the question bars («07.09»: the week's Monday)."""
 
     title_scores: str
     title_questions: str
@@ -67,8 +67,7 @@ def render_chart(data: ChartInput) -> bytes:
         positions = list(range(len(data.weeks)))
         bottom.bar(positions, data.questions, color="#1f77b4")
         step = max(1, len(positions) // 8)
-        labels = [w.split("-")[-1] for w in data.weeks]
-        bottom.set_xticks(positions[::step], labels[::step], fontsize=13)
+        bottom.set_xticks(positions[::step], data.weeks[::step], fontsize=13)
         bottom.tick_params(axis="y", labelsize=14)
         bottom.grid(axis="y", alpha=0.3)
     else:

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 from bot.charts import ChartInput
 from bot.i18n import Translator
 from models.dates import format_day
 from models.people import Role
-from models.reports import SILENT_DAYS, ChartData, Risk, Rollup, RollupLine, Scope, Summary
+from models.reports import (
+    SILENT_DAYS,
+    ChartData,
+    Risk,
+    RiskItem,
+    Rollup,
+    RollupLine,
+    Scope,
+    Summary,
+)
 from models.surveys import CHARACTERISTICS
 
 TAG = re.compile(r"<[^>]+>")
@@ -37,27 +47,44 @@ def period_text(t: Translator, scope: Scope) -> str:
     )
 
 
+def risk_item(t: Translator, item: RiskItem) -> str:
+    """One line of a risk list: who to call."""
+    if item.program is not None:
+        pair = t(
+            "report-risk-pair",
+            program=item.program,
+            mentor=item.name,
+            mentees=", ".join(item.mentees) or "—",
+        )
+        return t("report-risk-late", pair=pair, count=item.overdue) if item.overdue else pair
+    if item.roles or item.programs:
+        about = [t.plain(f"role-{role}") for role in item.roles]
+        about += [f"#{program}" for program in item.programs]
+        return t("report-risk-person", name=item.name, about=", ".join(about))
+    return t("report-risk-name", name=item.name)
+
+
 def _risk_lines(t: Translator, key: str, risk: Risk, **args: object) -> list[str]:
     if not risk.count:
         return []
     lines = [t(key, count=risk.count, **args)]
-    if risk.names:
-        lines.append(t("report-risk-names", names="; ".join(risk.names)))
-    if risk.count > len(risk.names) and risk.names:
-        lines.append(t("report-risk-more", count=risk.count - len(risk.names)))
+    lines.extend(t("report-risk-line", line=risk_item(t, item)) for item in risk.items)
+    if risk.count > len(risk.items):
+        lines.append(t("report-risk-more", count=risk.count - len(risk.items)))
     return lines
 
 
 def summary_text(t: Translator, scope_name: str, scope: Scope, s: Summary) -> str:
     lines = [t("report-title", scope=scope_name, period=period_text(t, scope)), ""]
-    lines.append(
-        t(
-            "report-participants",
-            mentors=s.participants.get(Role.MENTOR.value, 0),
-            mentees=s.participants.get(Role.MENTEE.value, 0),
-            curators=s.participants.get(Role.CURATOR.value, 0),
+    if scope.program_id is None:  # one program's people are in its card (/program)
+        lines.append(
+            t(
+                "report-participants",
+                mentors=s.participants.get(Role.MENTOR.value, 0),
+                mentees=s.participants.get(Role.MENTEE.value, 0),
+                curators=s.participants.get(Role.CURATOR.value, 0),
+            )
         )
-    )
     forms = sorted(set(s.pairs) | set(s.groups))
     if forms:
         lines.append(t("report-forms-title"))
@@ -159,6 +186,11 @@ def rollup_text(t: Translator, scope: Scope, r: Rollup) -> str:
     return "\n".join(lines)
 
 
+def format_week(monday: date) -> str:
+    """A week on the chart, by its Monday: «07.09»."""
+    return f"{monday:%d.%m}"
+
+
 def as_file_text(text: str) -> str:
     """A message's HTML as plain text for a .txt file."""
     return html.unescape(TAG.sub("", text))
@@ -174,6 +206,6 @@ def chart_input(t: Translator, data: ChartData) -> ChartInput:
             t.plain("report-characteristic", topic=topic): values
             for topic, values in data.averages.items()
         },
-        weeks=data.weeks,
+        weeks=[format_week(monday) for monday in data.weeks],
         questions=data.questions,
     )

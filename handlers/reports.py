@@ -6,9 +6,11 @@
   read in the first school's calendar).
 - The admin's `/report [period]` is the rollup: one line per organization plus totals.
 - A program outside the curator's schools (or none) gets «program not found», the same
-  answer either way: another school's program is never revealed.
+  answer either way: another school's program is never revealed. An inter-school program
+  of a mentor the curator's school lent is theirs to see, as in /program.
+- `/report #12 <anything>` is not understood (the shapes that work are listed).
 - A report longer than one message goes as a .txt file. The chart comes with it as a
-  photo, rendered off the event loop.
+  photo, rendered off the event loop; with nothing to draw, no chart.
 
 handlers/roles.py refuses the command to anyone who is not a curator or an admin
 (bot/menus.py BY_ROLE).
@@ -32,7 +34,7 @@ from bot.report_text import as_file_text, chart_input, rollup_text, summary_text
 from bot.texts import MESSAGE_LIMIT, utf16_len
 from handlers.flows import program_id_arg
 from models.people import Organization, Role, Roles
-from models.programs import Program
+from models.programs import Program, lent_by
 from models.reports import ALL, Scope, ScopeError, chart_series, rollup, scope_for, summary
 
 router = Router(name="reports")
@@ -62,8 +64,13 @@ async def report_command(
     curator_orgs = tuple(roles.orgs_with(Role.CURATOR))
     program_id = program_id_arg(args) if args.startswith("#") else None
     if args.startswith("#"):
-        program = await session.get(Program, program_id) if program_id is not None else None
-        if program is None or not (roles.is_admin or program.org_id in curator_orgs):
+        if program_id is None:  # «#12 2026/27-Q2», «#abc»: not a program number alone
+            await message.answer(t("report-bad-args", arg=args))
+            return
+        program = await session.get(Program, program_id)
+        if program is None or not (
+            roles.is_admin or await _curates(session, program, curator_orgs)
+        ):
             await message.answer(t("report-not-found"))
             return
         org = await session.get(Organization, program.org_id)
@@ -108,9 +115,22 @@ async def report_command(
     await _send_chart(message, session, scope, now, t)
 
 
+async def _curates(session: AsyncSession, program: Program, curator_orgs: tuple[int, ...]) -> bool:
+    """A curator's program: of their school, or an inter-school program of a mentor their
+    school lent (as /program shows it, models/program_card.py)."""
+    if program.org_id in curator_orgs:
+        return True
+    if not curator_orgs:
+        return False
+    lent = select(Program.id).where(Program.id == program.id, lent_by(list(curator_orgs)))
+    return await session.scalar(lent) is not None
+
+
 async def _send_chart(
     message: Message, session: AsyncSession, scope: Scope, now: datetime, t: Translator
 ) -> None:
     data = await chart_series(session, scope, now)
+    if data.empty:  # the text already says there is nothing yet
+        return
     png = await asyncio.get_running_loop().run_in_executor(None, render_chart, chart_input(t, data))
     await message.answer_photo(BufferedInputFile(png, filename="report.png"))

@@ -9,28 +9,36 @@ day) and the first few names of each risk list.
   argument.
 - `summary`: the one-screen report of a scope.
 - `rollup`: the admin's report, one line per organization plus totals.
-- `chart_series`: survey averages per characteristic per quarter, questions per ISO week.
+- `chart_series`: survey averages per characteristic per quarter, questions per week.
 - `annual`: the figures of the final analytic report (formatted by bot/, helper D).
 
 Conventions: a question counts in the period it was asked in (`asked_at`), `merged`
 questions never count; a meeting in the period it starts in; a plan occurrence in the
 period it is due in; a survey assignment in the period it names (`period`), or, when it
-names none, in the period it was created in.
+names none, in the period it was created in. A quarter's days run from its first day to
+the day before the next quarter starts (`quarter_span`: breaks and the summer count in the
+quarter that ended last, as `period_of` says). Averages are over finished questionnaires.
+An ended program's open plan items are not overdue. The rollup measures each school in its
+own time zone and calendar.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    Date,
+    Integer,
     String,
     and_,
     case,
     cast,
+    column,
     distinct,
     exists,
     func,
@@ -39,20 +47,23 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    values,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.audit import AuditEntry
 from models.calendar import (
     default_calendar,
     parse_period,
-    period_bounds,
     period_label,
     period_of,
+    school_quarters,
     school_year_of,
     today_in,
 )
+from models.db import UTCDateTime
 from models.meetings import Meeting, MeetingStatus
 from models.people import Membership, Organization, Profile, Role, User
 from models.plans import PlanItem, PlanOccurrence
@@ -61,7 +72,8 @@ from models.questions import Question, QuestionStatus
 from models.surveys import CHARACTERISTICS, AssignmentStatus, SurveyAnswer, SurveyAssignment
 
 SILENT_DAYS = 30  # an active pair with no question and no meeting this long is «silent»
-RISK_NAMES_MAX = 10  # names shown per risk list; the count is always the full one
+RISK_NAMES_MAX = 5  # lines shown per risk list (one screen); the count is always the full one
+GROUP_FORM = "group"  # «наставничество в группе»: its programs count as groups, whatever the size
 YOUNG_YEARS = 3  # a young specialist: at most this many years of experience
 CHART_QUARTERS = 8  # quarters on the chart's survey panel
 CHART_WEEKS_ALL = 26  # weeks on the chart's question panel for `all`
@@ -102,7 +114,30 @@ class Scope:
 
     @property
     def quarter(self) -> bool:
-        return self.label != ALL
+        """A school quarter ("2026/27-Q2"), not `all` nor a school year ("2026/27")."""
+        return parse_period(self.label) is not None
+
+
+def quarter_span(
+    calendar: dict[str, Any] | None, year: int, quarter: int
+) -> tuple[date, date] | None:
+    """The local days that count in a school quarter, as models/calendar.py `period_of`
+    assigns them (and so the surveys' periods): from the quarter's first day (the first
+    quarter: from the school year's first day, 1 August in `school_year_of`) to the day
+    before the next quarter starts (the last quarter: to the day before the next school
+    year). Breaks and the summer count in the quarter that ended last."""
+    quarters = school_quarters(calendar, date(year, 9, 1), date(year, 9, 1))
+    year_start = date(year, 8, 1)  # school_year_of: August starts the school year
+    for index, (_, number, start, _end) in enumerate(quarters):
+        if number != quarter:
+            continue
+        first = min(start, year_start) if index == 0 else start
+        if index + 1 < len(quarters):
+            last = quarters[index + 1][2] - timedelta(days=1)
+        else:
+            last = date(year + 1, 8, 1) - timedelta(days=1)
+        return first, max(first, last)
+    return None
 
 
 def quarter_scope(
@@ -113,7 +148,7 @@ def quarter_scope(
     quarter: int,
     program_id: int | None = None,
 ) -> Scope:
-    bounds = period_bounds(calendar, year, quarter)
+    bounds = quarter_span(calendar, year, quarter)
     if bounds is None:
         raise ScopeError("report-bad-period")
     return Scope(org_ids, program_id, bounds[0], bounds[1], period_label(year, quarter), zone)
@@ -149,11 +184,25 @@ def scope_for(
 
 
 @dataclass
+class RiskItem:
+    """One line of a risk list: who to call. Programs (silent, overdue): the program, its
+    mentor and mentees (and the overdue count); people (unreachable, unmatched): the name,
+    their roles in the scope's schools and their live programs."""
+
+    name: str
+    program: int | None = None
+    mentees: list[str] = field(default_factory=list)
+    overdue: int = 0
+    roles: list[str] = field(default_factory=list)
+    programs: list[int] = field(default_factory=list)
+
+
+@dataclass
 class Risk:
-    """One risk list: the full count and the first few names (or program numbers)."""
+    """One risk list: the full count and the first RISK_NAMES_MAX lines."""
 
     count: int = 0
-    names: list[str] = field(default_factory=list)
+    items: list[RiskItem] = field(default_factory=list)
 
 
 @dataclass
@@ -215,12 +264,18 @@ class Rollup:
 @dataclass
 class ChartData:
     """Plain data for bot/charts.py: averages per characteristic per quarter, questions
-    per ISO week ("2026-W48")."""
+    per week (each week named by its Monday)."""
 
     quarters: list[str]
     averages: dict[str, list[float | None]]  # characteristic → one value per quarter
-    weeks: list[str]
+    weeks: list[date]
     questions: list[int]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: no score and no question."""
+        has_scores = any(v is not None for series in self.averages.values() for v in series)
+        return not has_scores and not any(self.questions)
 
 
 @dataclass
@@ -275,12 +330,22 @@ def _assignments(scope: Scope) -> ColumnElement[bool]:
         _program(SurveyAssignment.program_id, scope),
         SurveyAssignment.status != AssignmentStatus.CANCELLED,
     )
-    if not scope.quarter:
+    if scope.quarter:
+        periods = SurveyAssignment.period == scope.label
+    elif scope.start is not None and scope.end is not None:
+        # a school year (or any span of days): the quarters that start in it
+        labels = [
+            period_label(year, quarter)
+            for year, quarter, first, _ in school_quarters(None, scope.start, scope.end)
+            if scope.start <= first <= scope.end
+        ]
+        periods = SurveyAssignment.period.in_(labels)
+    else:
         return where
     return and_(
         where,
         or_(
-            SurveyAssignment.period == scope.label,
+            periods,
             and_(
                 SurveyAssignment.period.is_(None),
                 _between(SurveyAssignment.created_at, scope.since, scope.until),
@@ -347,12 +412,49 @@ def _display(user_name: Any) -> Any:
 # The summary ----------------------------------------------------------------------------
 
 
-async def _participants(session: AsyncSession, scope: Scope) -> dict[str, int]:
+def _running(scope: Scope) -> ColumnElement[bool]:
+    """Programs that ran during the scope's period (started by its end, not ended before
+    its start)."""
+    assert scope.end is not None
+    return and_(
+        _orgs(Program.org_id, scope),
+        Program.status.in_((ProgramStatus.ACTIVE, ProgramStatus.ENDED)),
+        Program.starts_on <= scope.end,
+        or_(Program.ended_at.is_(None), _between(Program.ended_at, scope.since, None)),
+    )
+
+
+async def _participants(session: AsyncSession, scope: Scope, today: date) -> dict[str, int]:
+    """Today's members by role; for a period already over, the mentors and mentees of the
+    programs that ran in it (a later join, leave or /forget does not rewrite it)."""
     if scope.program_id is not None:
         mentees = await session.scalar(
             select(func.count()).where(ProgramMentee.program_id == scope.program_id)
         )
         return {Role.MENTOR.value: 1, Role.MENTEE.value: int(mentees or 0)}
+    if scope.end is not None and scope.end < today:
+        mentors = select(func.count(distinct(Program.mentor_id))).where(_running(scope))
+        mentees = (
+            select(func.count(distinct(ProgramMentee.mentee_id)))
+            .join(Program, Program.id == ProgramMentee.program_id)
+            .where(_running(scope))
+        )
+        curators = select(func.count(distinct(Membership.user_id))).where(
+            _orgs(Membership.org_id, scope),
+            Membership.role == Role.CURATOR,
+            Membership.removed_at.is_(None),
+        )
+        row = (
+            await session.execute(
+                select(
+                    mentors.scalar_subquery(),
+                    mentees.scalar_subquery(),
+                    curators.scalar_subquery(),
+                )
+            )
+        ).one()
+        counts = zip((Role.MENTOR, Role.MENTEE, Role.CURATOR), row, strict=True)
+        return {role.value: int(n or 0) for role, n in counts if n}
     rows = await session.execute(
         select(Membership.role, func.count(distinct(Membership.user_id)))
         .where(_orgs(Membership.org_id, scope), Membership.removed_at.is_(None))
@@ -365,7 +467,7 @@ async def _forms(
     session: AsyncSession, scope: Scope, status_filter: ColumnElement[bool]
 ) -> tuple[dict[str, int], dict[str, int]]:
     counts = _mentee_counts(scope)
-    is_group = case((func.coalesce(counts.c.n, 0) > 1, 1), else_=0)
+    is_group = case((or_(func.coalesce(counts.c.n, 0) > 1, Program.form == GROUP_FORM), 1), else_=0)
     rows = await session.execute(
         select(Program.form, is_group, func.count())
         .outerjoin(counts, counts.c.program_id == Program.id)
@@ -385,6 +487,7 @@ async def _averages(session: AsyncSession, scope: Scope) -> dict[str, float]:
         .join(SurveyAssignment, SurveyAssignment.id == SurveyAnswer.assignment_id)
         .where(
             _assignments(scope),
+            SurveyAssignment.status == AssignmentStatus.DONE,  # finished questionnaires only
             # `|| ''`: the scope's assignments drive the join, not the topic index
             SurveyAnswer.topic.concat("").in_(CHARACTERISTICS),
             SurveyAnswer.score.is_not(None),
@@ -394,17 +497,43 @@ async def _averages(session: AsyncSession, scope: Scope) -> dict[str, float]:
     return {str(topic): round(float(avg), 2) for topic, avg in rows.all() if avg is not None}
 
 
-async def _risk(session: AsyncSession, names: Any, count: Any) -> Risk:
-    """`names` selects rows whose columns, joined by spaces, name one risk."""
+async def _risk(
+    session: AsyncSession, lines: Any, count: Any, item: Callable[[Any], RiskItem]
+) -> Risk:
+    """`lines` selects the rows of the list (in order), `item` turns one into a RiskItem."""
     total = int(await session.scalar(count) or 0)
     if not total:
         return Risk()
-    rows = (await session.execute(names.limit(RISK_NAMES_MAX))).all()
-    return Risk(total, [" ".join(str(part) for part in row) for row in rows])
+    rows = (await session.execute(lines.limit(RISK_NAMES_MAX))).all()
+    return Risk(total, [item(row) for row in rows])
 
 
-def _program_name() -> tuple[Any, Any]:
-    return literal("#").concat(cast(Program.id, String)), _display(User.full_name)
+SEPARATOR = "\x1f"  # joins the names an aggregate returns (never in a name)
+
+
+def _split(joined: str | None) -> list[str]:
+    return sorted(part for part in (joined or "").split(SEPARATOR) if part)
+
+
+def _mentee_names() -> Any:
+    """The names of the mentees of the outer query's Program, joined (one string)."""
+    mentee = aliased(User)
+    return (
+        select(func.aggregate_strings(_display(mentee.full_name), SEPARATOR))
+        .select_from(ProgramMentee)
+        .join(mentee, mentee.id == ProgramMentee.mentee_id)
+        .where(ProgramMentee.program_id == Program.id)
+        .scalar_subquery()
+    )
+
+
+def _program_item(row: Any) -> RiskItem:
+    return RiskItem(row[1], program=row[0], mentees=_split(row[2]))
+
+
+def _person_item(row: Any) -> RiskItem:
+    programs = sorted({int(p) for p in _split(row[2])})
+    return RiskItem(row[0], roles=sorted(set(_split(row[1]))), programs=programs)
 
 
 async def _risks(
@@ -425,7 +554,12 @@ async def _risks(
         Meeting.program_id.in_(_scope_programs(scope)),
         Meeting.starts_at >= cutoff,
         Meeting.starts_at <= now,
-        Meeting.status != MeetingStatus.CANCELLED,
+        # held, or confirmed and not yet marked: a meeting that did not take place (or a
+        # proposal never confirmed) does not break the silence
+        or_(
+            Meeting.held.is_(True),
+            and_(Meeting.status == MeetingStatus.CONFIRMED, Meeting.held.is_(None)),
+        ),
     )
     silent_where = and_(
         active,
@@ -435,12 +569,13 @@ async def _risks(
     )
     silent = await _risk(
         session,
-        select(*_program_name())
+        select(Program.id, _display(User.full_name), _mentee_names())
         .select_from(Program)
         .join(User, User.id == Program.mentor_id)
         .where(silent_where)
         .order_by(Program.id),
         select(func.count()).select_from(Program).where(silent_where),
+        _program_item,
     )
     late = (
         select(PlanOccurrence.program_id, func.count().label("n"))
@@ -457,13 +592,16 @@ async def _risks(
     )
     overdue = await _risk(
         session,
-        select(*_program_name(), literal("×").concat(cast(late.c.n, String)))
+        select(Program.id, _display(User.full_name), _mentee_names(), late.c.n)
         .select_from(late)
         .join(Program, Program.id == late.c.program_id)
         .join(User, User.id == Program.mentor_id)
         .order_by(late.c.n.desc(), Program.id),
         select(func.count()).select_from(late),
+        lambda row: RiskItem(row[1], program=row[0], mentees=_split(row[2]), overdue=int(row[3])),
     )
+    # an unreachable person's roles in the scope's schools and their live programs there
+    live = aliased(Program)
     if scope.program_id is not None:
         people = (
             select(Program.mentor_id)
@@ -472,15 +610,51 @@ async def _risks(
                 select(ProgramMentee.mentee_id).where(ProgramMentee.program_id == scope.program_id)
             )
         )
+        roles: Any = case(
+            (
+                User.id.in_(select(Program.mentor_id).where(Program.id == scope.program_id)),
+                literal(Role.MENTOR.value),
+            ),
+            else_=literal(Role.MENTEE.value),
+        )
     else:
         people = select(Membership.user_id).where(
             _orgs(Membership.org_id, scope), Membership.removed_at.is_(None)
         )
+        roles = (
+            select(func.aggregate_strings(Membership.role, SEPARATOR))
+            .where(
+                Membership.user_id == User.id,
+                _orgs(Membership.org_id, scope),
+                Membership.removed_at.is_(None),
+            )
+            .scalar_subquery()
+        )
+    programs = (
+        select(func.aggregate_strings(cast(live.id, String), SEPARATOR))
+        .where(
+            _orgs(live.org_id, scope),
+            _program(live.id, scope),
+            live.status.in_(LIVE),
+            or_(
+                live.mentor_id == User.id,
+                exists(
+                    select(literal(1))
+                    .where(ProgramMentee.program_id == live.id, ProgramMentee.mentee_id == User.id)
+                    .correlate(live, User)  # two levels up: not correlated by itself
+                ),
+            ),
+        )
+        .scalar_subquery()
+    )
     gone = and_(User.id.in_(people), User.reachable.is_(False), User.forgotten_at.is_(None))
     unreachable = await _risk(
         session,
-        select(_display(User.full_name)).where(gone).order_by(User.full_name, User.id),
+        select(_display(User.full_name), roles, programs)
+        .where(gone)
+        .order_by(User.full_name, User.id),
         select(func.count()).select_from(User).where(gone),
+        _person_item,
     )
     if scope.program_id is not None:
         return silent, overdue, unreachable, Risk()
@@ -501,13 +675,14 @@ async def _risks(
         session,
         select(_display(User.full_name)).where(lonely).order_by(User.full_name, User.id),
         select(func.count()).select_from(User).where(lonely),
+        lambda row: RiskItem(row[0]),
     )
     return silent, overdue, unreachable, unmatched
 
 
 async def summary(session: AsyncSession, scope: Scope, now: datetime) -> Summary:
     today = today_in(scope.zone, now)
-    participants = await _participants(session, scope)
+    participants = await _participants(session, scope, today)
     pairs, groups = await _forms(session, scope, Program.status == ProgramStatus.ACTIVE)
     counted = _counted_questions(scope)
     q = (
@@ -545,6 +720,8 @@ async def summary(session: AsyncSession, scope: Scope, now: datetime) -> Summary
                                 and_(
                                     PlanOccurrence.done_at.is_(None),
                                     PlanOccurrence.due_on < today,
+                                    # an ended program's open items are no longer overdue
+                                    Program.status != ProgramStatus.ENDED,
                                 ),
                                 1,
                             ),
@@ -555,8 +732,10 @@ async def summary(session: AsyncSession, scope: Scope, now: datetime) -> Summary
                 ),
             )
             .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+            .join(Program, Program.id == PlanOccurrence.program_id)
             .where(
-                PlanOccurrence.program_id.in_(_scope_programs(scope)),
+                _orgs(Program.org_id, scope),
+                _program(Program.id, scope),
                 PlanItem.removed_at.is_(None),
                 PlanOccurrence.due_on.is_not(None),
                 _days(PlanOccurrence.due_on, scope),
@@ -604,19 +783,57 @@ async def summary(session: AsyncSession, scope: Scope, now: datetime) -> Summary
 # The admin's rollup ---------------------------------------------------------------------
 
 
+def school_scope(org_id: int, zone: str, calendar: dict[str, Any] | None, scope: Scope) -> Scope:
+    """One school's own scope for the rollup's period: its time zone, and for a quarter
+    that quarter's days in its own calendar (so its line equals its curator's report)."""
+    found = parse_period(scope.label) if scope.quarter else None
+    if found is None:
+        return Scope((org_id,), label=scope.label, zone=zone)
+    span = quarter_span(calendar, *found) or quarter_span(None, *found)
+    assert span is not None
+    return Scope((org_id,), None, span[0], span[1], scope.label, zone)
+
+
 async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
     """One line per organization of the scope plus totals: a handful of GROUP BY org_id
-    queries, whatever the number of schools."""
-    today = today_in(scope.zone, now)
-    lines: dict[int, RollupLine] = {}
-    for org_id, name in (
+    queries, whatever the number of schools. Each school is measured in its own time zone
+    and calendar: its bounds are computed here from the organization rows and joined in as
+    a VALUES table (org_id, since, until, first day, last day, today)."""
+    orgs = (
         await session.execute(
-            select(Organization.id, Organization.name)
+            select(Organization.id, Organization.name, Organization.timezone, Organization.calendar)
             .where(_orgs(Organization.id, scope))
             .order_by(Organization.name, Organization.id)
         )
-    ).all():
-        lines[org_id] = RollupLine(org_id, name)
+    ).all()
+    lines = {org_id: RollupLine(org_id, name) for org_id, name, _, _ in orgs}
+    if not lines:
+        return Rollup(scope.label, [], RollupLine(None, ""), None)
+    rows = []
+    past: list[int] = []
+    for org_id, _, zone, calendar in orgs:
+        own = school_scope(org_id, zone, calendar, scope)
+        today = today_in(zone, now)
+        rows.append((org_id, own.since, own.until, own.start, own.end, today))
+        if own.end is not None and own.end < today:
+            past.append(org_id)
+    b = (
+        values(
+            column("org_id", Integer),
+            column("since_at", UTCDateTime()),
+            column("until_at", UTCDateTime()),
+            column("first_day", Date()),
+            column("last_day", Date()),
+            column("today_day", Date()),
+            name="bounds",
+        )
+        .data(rows)
+        .cte("bounds")
+    )
+    dated = scope.quarter
+
+    def within(instant: Any) -> list[ColumnElement[bool]]:
+        return [instant >= b.c.since_at, instant < b.c.until_at] if dated else []
 
     def line(org_id: int) -> RollupLine:
         return lines.setdefault(org_id, RollupLine(org_id, f"#{org_id}"))
@@ -633,6 +850,33 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
         )
     ).all():
         line(org_id).mentors, line(org_id).mentees = int(mentors), int(mentees)
+    if past:  # a period already over: the people of the programs that ran in it
+        for org_id in past:
+            line(org_id).mentors = line(org_id).mentees = 0
+        running = and_(
+            Program.org_id == b.c.org_id,
+            Program.org_id.in_(past),
+            Program.status.in_((ProgramStatus.ACTIVE, ProgramStatus.ENDED)),
+            Program.starts_on <= b.c.last_day,
+            or_(Program.ended_at.is_(None), Program.ended_at >= b.c.since_at),
+        )
+        for org_id, n in (
+            await session.execute(
+                select(Program.org_id, func.count(distinct(Program.mentor_id)))
+                .where(running)
+                .group_by(Program.org_id)
+            )
+        ).all():
+            line(org_id).mentors = int(n)
+        for org_id, n in (
+            await session.execute(
+                select(Program.org_id, func.count(distinct(ProgramMentee.mentee_id)))
+                .join(ProgramMentee, ProgramMentee.program_id == Program.id)
+                .where(running)
+                .group_by(Program.org_id)
+            )
+        ).all():
+            line(org_id).mentees = int(n)
     for org_id, n in (
         await session.execute(
             select(Program.org_id, func.count())
@@ -641,7 +885,11 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
         )
     ).all():
         line(org_id).programs = int(n)
-    counted = _counted_questions(scope)
+    counted = and_(
+        Question.org_id == b.c.org_id,
+        Question.status != QuestionStatus.MERGED,
+        *within(Question.asked_at),
+    )
     for org_id, asked, answered, breaches in (
         await session.execute(
             select(
@@ -659,32 +907,38 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
     for org_id, held in (
         await session.execute(
             select(Meeting.org_id, func.count())
-            .where(
-                _orgs(Meeting.org_id, scope),
-                Meeting.held.is_(True),
-                _between(Meeting.starts_at, scope.since, scope.until),
-            )
+            .where(Meeting.org_id == b.c.org_id, Meeting.held.is_(True), *within(Meeting.starts_at))
             .group_by(Meeting.org_id)
         )
     ).all():
         line(org_id).meetings_held = int(held)
+    days = [PlanOccurrence.due_on >= b.c.first_day, PlanOccurrence.due_on <= b.c.last_day]
     for org_id, n in (
         await session.execute(
             select(Program.org_id, func.count())
             .select_from(PlanOccurrence)
             .join(Program, Program.id == PlanOccurrence.program_id)
             .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
+            .join(b, b.c.org_id == Program.org_id)
             .where(
-                _orgs(Program.org_id, scope),
                 PlanItem.removed_at.is_(None),
                 PlanOccurrence.done_at.is_(None),
-                PlanOccurrence.due_on < today,
-                _days(PlanOccurrence.due_on, scope),
+                Program.status != ProgramStatus.ENDED,
+                PlanOccurrence.due_on < b.c.today_day,
+                *(days if dated else []),
             )
             .group_by(Program.org_id)
         )
     ).all():
         line(org_id).plan_overdue = int(n)
+    periods: list[ColumnElement[bool]] = []
+    if dated:
+        periods.append(
+            or_(
+                SurveyAssignment.period == scope.label,
+                and_(SurveyAssignment.period.is_(None), *within(SurveyAssignment.created_at)),
+            )
+        )
     for org_id, done, total in (
         await session.execute(
             select(
@@ -695,7 +949,11 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
                 ),
                 func.count(),
             )
-            .where(_assignments(scope))
+            .where(
+                SurveyAssignment.org_id == b.c.org_id,
+                SurveyAssignment.status != AssignmentStatus.CANCELLED,
+                *periods,
+            )
             .group_by(SurveyAssignment.org_id)
         )
     ).all():
@@ -722,20 +980,19 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
 # The chart's data -----------------------------------------------------------------------
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 async def chart_series(session: AsyncSession, scope: Scope, now: datetime) -> ChartData:
     """Survey averages per characteristic per quarter (the last CHART_QUARTERS quarters
-    that have any, up to the scope's), and questions per ISO week of the scope's period
-    (for `all`: the last CHART_WEEKS_ALL weeks)."""
+    that have any, up to the scope's; finished questionnaires only), and questions per
+    week of the scope's period (for `all`: the last CHART_WEEKS_ALL weeks)."""
     where = and_(
         _orgs(SurveyAssignment.org_id, scope),
         _program(SurveyAssignment.program_id, scope),
         SurveyAssignment.period.is_not(None),
-        SurveyAssignment.status != AssignmentStatus.CANCELLED,
+        SurveyAssignment.status == AssignmentStatus.DONE,
         SurveyAnswer.topic.in_(CHARACTERISTICS),
         SurveyAnswer.score.is_not(None),
     )
@@ -772,16 +1029,16 @@ async def chart_series(session: AsyncSession, scope: Scope, now: datetime) -> Ch
         Question.asked_at >= since,
         Question.asked_at < until,
     )
-    per_week: dict[str, int] = defaultdict(int)
+    per_week: dict[date, int] = defaultdict(int)
     for asked_on, n in (
         await session.execute(select(day, func.count()).where(counted).group_by(day))
     ).all():
         value = asked_on if isinstance(asked_on, date) else date.fromisoformat(str(asked_on))
-        per_week[iso_week(value)] += int(n)
-    weeks: list[str] = []
-    cursor = first - timedelta(days=first.weekday())
+        per_week[monday_of(value)] += int(n)
+    weeks: list[date] = []
+    cursor = monday_of(first)
     while cursor <= last:
-        weeks.append(iso_week(cursor))
+        weeks.append(cursor)
         cursor += timedelta(weeks=1)
     return ChartData(quarters, averages, weeks, [per_week.get(w, 0) for w in weeks])
 
@@ -801,11 +1058,9 @@ async def annual(session: AsyncSession, scope: Scope, now: datetime) -> Annual:
     """The final analytic report's figures: people for the statistical forms (now),
     program outcomes in the scope's period (programs ended in it; extended: programs
     whose end was moved later in it), the four characteristics and the activity.
-    A year scope's label is not a quarter: surveys count by their creation date."""
-    plain = Scope(scope.org_ids, scope.program_id, scope.start, scope.end, ALL, scope.zone)
-    dated = plain if scope.start is not None else scope
-    base = await summary(session, dated, now)
-    base.label = scope.label
+    Surveys count by the quarters of the year they name (or, naming none, by their
+    creation date)."""
+    base = await summary(session, scope, now)
     young = await session.scalar(
         select(func.count(distinct(Membership.user_id)))
         .join(Profile, Profile.user_id == Membership.user_id)

@@ -25,7 +25,7 @@ def test_chart_is_a_png_with_both_panels_drawn() -> None:
             **LABELS,
             quarters=["2026/27-Q1", "2026/27-Q2"],
             series={"удовлетворённость": [3.5, 4.5], "знания": [None, 3.0]},
-            weeks=["2026-W45", "2026-W46", "2026-W47"],
+            weeks=["02.11", "09.11", "16.11"],
             questions=[0, 2, 5],
         )
     )

@@ -15,7 +15,16 @@ from sqlalchemy import text
 
 from models.migrate import downgrade, upgrade
 from models.people import Role, add_role
-from models.reports import Scope, ScopeError, annual, chart_series, rollup, scope_for, summary
+from models.reports import (
+    RiskItem,
+    Scope,
+    ScopeError,
+    annual,
+    chart_series,
+    rollup,
+    scope_for,
+    summary,
+)
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient
 from tests.support.reports import ReportData, add_report_data
@@ -52,10 +61,15 @@ async def test_quarter_figures_equal_hand_counts(
     assert s.surveys == {"quarterly_mentor": (1, 2), "quarterly_mentee": (2, 3)}
     assert (s.survey_done, s.survey_all) == (3, 5)
     assert s.averages == {"satisfaction": 4.5, "knowledge": 3.0}
-    assert s.silent.count == 1 and s.silent.names == [f"#{w.program_b} Наставник Б"]
-    assert s.overdue.count == 1 and s.overdue.names == [f"#{w.program_a} Наставник А ×2"]
-    assert s.unreachable.names == ["Третий У"]
-    assert s.unmatched.names == ["Без Наставника"]
+    assert s.silent.count == 1
+    assert s.silent.items == [RiskItem("Наставник Б", program=w.program_b, mentees=["Третий У"])]
+    assert s.overdue.count == 1
+    assert s.overdue.items == [
+        RiskItem("Наставник А", program=w.program_a, mentees=["Второй У", "Молодой У"], overdue=2)
+    ]
+    # mentee3 is in program B only (programs C and D, where they were too, have ended)
+    assert s.unreachable.items == [RiskItem("Третий У", roles=["mentee"], programs=[w.program_b])]
+    assert s.unmatched.items == [RiskItem("Без Наставника")]
 
 
 async def test_response_minutes_are_set_at_the_first_answer(
@@ -108,7 +122,8 @@ async def test_chart_series(client: BotClient, w: World, data: ReportData) -> No
     assert chart.quarters == ["2026/27-Q1", "2026/27-Q2"]
     assert chart.averages["satisfaction"] == [1.0, 4.5]
     assert chart.averages["behaviour"] == [None, None]
-    assert chart.weeks[0] == "2026-W45" and chart.weeks[-1] == "2026-W48"
+    # weeks named by their Monday: 02.11 (Q2 starts on Thursday 05.11) to 23.11 (today)
+    assert chart.weeks[0] == date(2026, 11, 2) and chart.weeks[-1] == date(2026, 11, 23)
     # q1 (W46), q2 (W46), q3 and q4 (W47)
     assert chart.questions == [0, 2, 2, 0]
 
@@ -137,7 +152,7 @@ async def test_curator_gets_the_report_and_the_chart(
     assert [c.name for c in calls] == ["sendMessage", "sendPhoto"]
     report = calls[0].text
     assert "2026/27-Q2" in report and "Школа 1" in report
-    assert "задано 4, отвечено 3" in report
+    assert "задано 4, из них отвечено 3" in report
     assert "3,0 раб. ч" in report
     assert "Школа 2" not in report
     assert calls[1].method.photo.data.startswith(b"\x89PNG")
@@ -167,7 +182,7 @@ async def test_a_curator_of_two_schools_sees_both_together(
         await add_role(s.session, w.curator.user_id, w.other_org, Role.CURATOR, NOW)
     text = BotClient.replies(await client.send(w.curator.person, "/report"))[0].text
     assert "2 школы: Школа 1, Школа 2" in text
-    assert "задано 5, отвечено 3" in text
+    assert "задано 5, из них отвечено 3" in text
 
 
 async def test_bad_period_is_refused_with_the_expected_shape(client: BotClient, w: World) -> None:
@@ -192,7 +207,8 @@ async def test_admin_gets_the_rollup(client: BotClient, w: World, data: ReportDa
 async def test_a_long_report_goes_as_a_file(client: BotClient, w: World) -> None:
     await add_report_data(client, w, schools=120)
     calls = BotClient.replies(await client.send(ADMIN, "/report all"))
-    assert [c.name for c in calls] == ["sendDocument", "sendPhoto"]
+    # no question and no score anywhere: the text says so, and no empty chart comes
+    assert [c.name for c in calls] == ["sendDocument"]
     body = calls[0].method.document.data.decode("utf-8")
     assert "Школа 1" in body and "Школа доп 119" in body and "<b>" not in body
 

@@ -9,6 +9,12 @@ report-bad-period =
     /report all — all time
     /report #12 — one program
 report-not-found = Program not found.
+report-bad-args =
+    I did not understand “{ $arg }”. These work:
+    /report — the current quarter
+    /report 2026/27-Q2 — a quarter of the school year (Q1–Q4)
+    /report all — all time
+    /report #12 — one program (all time)
 report-no-school = Reports are for a school's curator. You are not a curator of any school yet.
 report-period-all = all time
 report-period-quarter = { $label } ({ $start } — { $end })
@@ -31,7 +37,7 @@ report-form-groups = { $count } { $count ->
        *[other] groups
     }
 report-forms-none = 🤝 No active programs.
-report-questions = ❓ <b>Questions:</b> { $asked } asked, { $answered } answered
+report-questions = ❓ <b>Questions:</b> { $asked } asked, of them { $answered } answered
 report-median = ⏱ Median first response: { $hours } working h
 report-median-none = ⏱ Median first response: —
 report-sla = ⚠️ Answer-time breaches: { $breaches } (escalated to the curator: { $escalations })
@@ -64,7 +70,11 @@ report-risk-silent = Silent pairs (no questions or meetings for { $days } days):
 report-risk-overdue = Programs with overdue items: { $count }
 report-risk-unreachable = Unreachable in the bot: { $count }
 report-risk-unmatched = Mentees with no mentor: { $count }
-report-risk-names = — { $names }
+report-risk-line = • { $line }
+report-risk-pair = #{ $program } { $mentor } — { $mentees }
+report-risk-late = { $pair }: { $count } overdue
+report-risk-person = { $name } ({ $about })
+report-risk-name = { $name }
 report-risk-more = …and { $count } more
 report-file-caption = The report does not fit one message, so here it is as a file.
 report-chart-scores = Average scores per quarter (1–5)

@@ -9,6 +9,12 @@ report-bad-period =
     /report all — за всё время
     /report #12 — по одной программе
 report-not-found = Программа не найдена.
+report-bad-args =
+    Не понял «{ $arg }». Можно так:
+    /report — текущая четверть
+    /report 2026/27-Q2 — четверть учебного года (Q1–Q4)
+    /report all — за всё время
+    /report #12 — по одной программе (за всё время)
 report-no-school = Отчёт доступен куратору школы. Вы пока не куратор ни одной школы.
 report-period-all = за всё время
 report-period-quarter = { $label } ({ $start } — { $end })
@@ -26,7 +32,7 @@ report-form-line = • { pair-form-label }: { $parts }
 report-form-pairs = пар { $count }
 report-form-groups = групп { $count }
 report-forms-none = 🤝 Действующих программ нет.
-report-questions = ❓ <b>Вопросы:</b> задано { $asked }, отвечено { $answered }
+report-questions = ❓ <b>Вопросы:</b> задано { $asked }, из них отвечено { $answered }
 report-median = ⏱ Медиана первого ответа: { $hours } раб. ч
 report-median-none = ⏱ Медиана первого ответа: —
 report-sla = ⚠️ Нарушений срока ответа: { $breaches } (передано куратору: { $escalations })
@@ -59,7 +65,11 @@ report-risk-silent = Молчащие пары (ни вопросов, ни вс
 report-risk-overdue = Программы с просроченными мероприятиями: { $count }
 report-risk-unreachable = Недоступны в боте: { $count }
 report-risk-unmatched = Наставляемые без наставника: { $count }
-report-risk-names = — { $names }
+report-risk-line = • { $line }
+report-risk-pair = #{ $program } { $mentor } — { $mentees }
+report-risk-late = { $pair }: просрочено { $count }
+report-risk-person = { $name } ({ $about })
+report-risk-name = { $name }
 report-risk-more = …и ещё { $count }
 report-file-caption = Отчёт не поместился в одно сообщение — он в файле.
 report-chart-scores = Средние оценки по четвертям (1–5)
