@@ -18,6 +18,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from aiogram.types import User as TgUser
+from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, make_clock
@@ -25,6 +26,7 @@ from bot.config import Settings
 from bot.i18n import Locales
 from bot.menus import set_default_menus
 from bot.middlewares import DbSessionMiddleware, FloodMiddleware, I18nMiddleware, UserMiddleware
+from bot.middlewares.flow_timeout import FlowTimeoutMiddleware
 from bot.polling import Poller, check_bot
 from bot.replies import CollectRepliesMiddleware
 from bot.sender import OutboxSender, RateLimiter, RateLimitMiddleware
@@ -90,6 +92,7 @@ def build_dispatcher(
     dp.update.outer_middleware(db)
     dp.update.outer_middleware(UserMiddleware(settings.admin_ids))
     dp.update.outer_middleware(I18nMiddleware(locales))
+    dp.message.outer_middleware(FlowTimeoutMiddleware(settings.flow_timeout))
     dp.include_routers(*get_routers())
     dp.errors.register(_on_error)
     dp["settings"] = settings
@@ -105,7 +108,23 @@ async def _on_error(
     event_from_user: TgUser | None = None,
 ) -> None:
     """Tells the person something went wrong, in the language the i18n middleware picked
-    (their stored choice when known); before it ran, by Telegram's language."""
+    (their stored choice when known); before it ran, by Telegram's language. A button whose
+    forged id the database cannot take (above 2^31 on PostgreSQL) is only not valid: the
+    presser gets the «button outdated» alert, as for any other forged button."""
+    query = event.update.callback_query
+    if query is not None and _bad_value(event.exception):
+        log.warning(
+            "update %s: a button's data out of range: %r", event.update.update_id, query.data
+        )
+        if lang is None:
+            lang = locales.pick(None, event_from_user.language_code if event_from_user else None)
+        try:
+            await event.update.bot.answer_callback_query(  # type: ignore[union-attr]
+                query.id, locales.get(lang).plain("button-outdated"), show_alert=True
+            )
+        except Exception:
+            log.warning("could not answer the button of update %s", event.update.update_id)
+        return
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
     chat_id = None
     source = event.update.message or (
@@ -122,6 +141,20 @@ async def _on_error(
         await event.update.bot.send_message(chat_id, t("error-generic"))  # type: ignore[union-attr]
     except Exception:
         log.warning("could not tell chat %s about the error", chat_id)
+
+
+def _bad_value(error: BaseException | None) -> bool:
+    """A value the database refused as out of its type's range (SQLSTATE class 22, or the
+    driver's check before sending), anywhere in the exception's chain."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (OverflowError, DataError)):
+            return True
+        if str(getattr(error, "sqlstate", "") or "").startswith("22"):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def sla_catch_up(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> CatchUp:

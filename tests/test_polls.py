@@ -237,3 +237,15 @@ async def test_forget_erases_the_questions_and_stops_asking(client: BotClient, w
     assert [q.text for q in found.questions] == [polls.ERASED] * 3
     assert found.questions[0].scale == {4: 1}  # the counts stay
     assert statuses == {"cancelled"} and not waiting
+
+
+async def test_forged_ids_out_of_the_databases_range_say_the_button_is_not_valid(
+    client: BotClient, w: World
+) -> None:
+    cur = w.curator.person
+    huge = 99_999_999_999  # above 2^31: PostgreSQL refuses it as an integer
+    for data in (f"bcr:{huge}", f"bpm:{huge}", f"sri:{huge}:legal", f"plo:{huge}"):
+        calls = await client.press(cur, data)
+        answers = client.callback_answers(calls)
+        assert answers and answers[0].show_alert, data
+        assert not any("Что-то пошло не так" in (c.text or "") for c in calls), data
