@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import ColumnElement, String, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import surveys
@@ -113,31 +113,39 @@ async def create(
     return poll, len(specs)
 
 
+def _counted() -> ColumnElement[bool]:
+    """The recipients a poll counts: every one whose questionnaire is not cancelled, and
+    one cancelled after answering (a /forget keeps the counts): so «answered n of N» of a
+    question never has n above N."""
+    return or_(
+        SurveyAssignment.status != surveys.AssignmentStatus.CANCELLED,
+        exists().where(
+            SurveyAnswer.assignment_id == SurveyAssignment.id, SurveyAnswer.skipped.is_(False)
+        ),
+    )
+
+
 async def recent(session: AsyncSession, org_ids: list[int] | None) -> list[tuple[Poll, int, int]]:
-    """The latest polls of these schools (None: all): (poll, assigned, finished)."""
-    done = func.sum(case((SurveyAssignment.status == surveys.AssignmentStatus.DONE, 1), else_=0))
-    counts = (
-        select(
-            SurveyAssignment.poll_id,
-            func.count(SurveyAssignment.id).label("n"),
-            done.label("done"),
-        )
-        .where(
-            SurveyAssignment.poll_id.is_not(None),
-            SurveyAssignment.status != surveys.AssignmentStatus.CANCELLED,
-        )
-        .group_by(SurveyAssignment.poll_id)
-        .subquery()
-    )
-    query = (
-        select(Poll, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.done, 0))
-        .outerjoin(counts, counts.c.poll_id == Poll.id)
-        .order_by(Poll.id.desc())
-        .limit(RECENT)
-    )
+    """The latest polls of these schools (None: all): (poll, assigned, finished). The polls
+    are picked first; only their assignments are counted."""
+    query = select(Poll).order_by(Poll.id.desc()).limit(RECENT)
     if org_ids is not None:
         query = query.where(Poll.org_id.in_(org_ids))
-    return [(p, int(n), int(d)) for p, n, d in (await session.execute(query)).all()]
+    found = list(await session.scalars(query))
+    if not found:
+        return []
+    done = func.sum(case((SurveyAssignment.status == surveys.AssignmentStatus.DONE, 1), else_=0))
+    counts = {
+        poll_id: (int(n), int(d or 0))
+        for poll_id, n, d in (
+            await session.execute(
+                select(SurveyAssignment.poll_id, func.count(SurveyAssignment.id), done)
+                .where(SurveyAssignment.poll_id.in_([p.id for p in found]), _counted())
+                .group_by(SurveyAssignment.poll_id)
+            )
+        ).all()
+    }
+    return [(p, *counts.get(p.id, (0, 0))) for p in found]
 
 
 @dataclass
@@ -179,7 +187,7 @@ async def results(session: AsyncSession, poll_id: int) -> Results | None:
                 func.coalesce(
                     func.sum(case((a.status == surveys.AssignmentStatus.DONE, 1), else_=0)), 0
                 ),
-            ).where(a.poll_id == poll_id, a.status != surveys.AssignmentStatus.CANCELLED)
+            ).where(a.poll_id == poll_id, _counted())
         )
     ).one()
     answers = (

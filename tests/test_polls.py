@@ -6,9 +6,11 @@ clear answer; mentors and mentees are refused; /forget erases the questions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from handlers import polls as poll_handlers
 from models import polls
@@ -249,3 +251,49 @@ async def test_forged_ids_out_of_the_databases_range_say_the_button_is_not_valid
         answers = client.callback_answers(calls)
         assert answers and answers[0].show_alert, data
         assert not any("Что-то пошло не так" in (c.text or "") for c in calls), data
+
+
+async def test_answers_of_a_cancelled_questionnaire_never_exceed_the_total(
+    client: BotClient, w: World
+) -> None:
+    poll_id = await make_poll(client, w)
+    now = client.clock.now()
+    async with client.sessionmaker() as s, s.begin():
+        by_user = {
+            a.user_id: a
+            for a in await s.scalars(
+                select(sv.SurveyAssignment).where(sv.SurveyAssignment.poll_id == poll_id)
+            )
+        }
+        a1, a2, a3 = (by_user[m.user_id] for m in (w.mentee, w.mentee2, w.mentee3))
+        await sv.answer(s, a1.id, 0, now, score=5)
+        await sv.answer(s, a2.id, 0, now, score=3)
+        # one answered and was then cancelled, one was cancelled without answering
+        a1.status = a3.status = sv.AssignmentStatus.CANCELLED
+    async with client.sessionmaker() as s:
+        found = await polls.results(s, poll_id)
+        [(_, total, _)] = await polls.recent(s, [w.org])
+    assert found is not None and found.recipients == 2 and total == 2
+    assert found.questions[0].answered == 2
+    cur = w.curator.person
+    calls = await client.send(cur, "/poll")
+    await client.press(cur, client.button_data(calls, "Результаты"))
+    assert "Ответили: 2 из 2" in client.last_text(cur.id)
+
+
+async def test_the_recent_list_counts_only_the_polls_it_shows(client: BotClient, w: World) -> None:
+    poll_id = await make_poll(client, w)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        async with client.sessionmaker() as s:
+            [(poll, total, done)] = await polls.recent(s, [w.org])
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert (poll.id, total, done) == (poll_id, 3, 0)
+    counting = [q for q in statements if "count(" in q.lower() and "survey_assignments" in q]
+    assert counting and all("poll_id IN" in q for q in counting), counting
