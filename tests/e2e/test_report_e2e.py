@@ -43,7 +43,7 @@ def test_report_and_chart_reach_the_curator(fake: FakeTelegram, bot_process: Bot
 
     curator.send("/report")
     report = curator.wait_for("Отчёт: Школа №7").text
-    assert "2026/27-Q2" in report and "задано 1, отвечено 0" in report
+    assert "2026/27-Q2" in report and "задано 1, из них отвечено 0" in report
     curator.wait_for(predicate=lambda m: m.kind == "photo")
 
     mentee.send("/report")
