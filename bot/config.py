@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(default=30, ge=1)
     tasks_concurrency_limit: int = Field(default=64, ge=1)
     flood_messages_per_second: int = Field(default=5, ge=1)
+    # A flow (a form, a reply being written) left this long is dropped at the next message.
+    flow_timeout_minutes: int = Field(default=30, ge=1, le=1440)
     redis_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -85,6 +87,10 @@ class Settings(BaseSettings):
         if not parse_offsets(value):
             raise ValueError("expected offsets like 24h,1h")
         return value
+
+    @property
+    def flow_timeout(self) -> timedelta:
+        return timedelta(minutes=self.flow_timeout_minutes)
 
     @property
     def meeting_offsets(self) -> tuple[timedelta, ...]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -120,6 +121,25 @@ class DbStorage(BaseStorage):
                 return change.state
         state, _ = await self._committed(name, session)
         return state
+
+    async def changed_at(self, key: StorageKey) -> datetime | None:
+        """When the key's state or data last changed (None: no state). From the copy, no
+        statement; the flow time limit (bot/middlewares/flow_timeout.py) reads it."""
+        name = self._keys.build(key)
+        session = CURRENT_SESSION.get()
+        if session is not None:
+            change = fsm_pending_change(session, name)
+            if change is not None:
+                return change.at
+        copy = self._copy
+        if copy is not None:
+            await self._committed(name, session)  # loads the copy on first use
+            return copy.at.get(name)
+        stmt = select(FsmState.updated_at).where(FsmState.key == name)
+        if session is not None:
+            return await session.scalar(stmt)
+        async with self._sessionmaker() as own, own.begin():
+            return await own.scalar(stmt)
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._change(key, data=data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiogram.types import Message
+from sqlalchemy import select
 
 from bot.delivery import Sent
 from bot.i18n import Translator
@@ -19,6 +20,7 @@ from bot.keyboards.surveys import label, question_markup, skip_keyboard
 from models import surveys as sv
 from models.outbox import OutboxMessage
 from models.people import User
+from models.programs import Program
 
 if TYPE_CHECKING:
     from bot.notices import Delivery
@@ -28,13 +30,24 @@ if TYPE_CHECKING:
 MARKER = "📋"
 
 
-def title_of(t: Translator, definition: sv.Definition, about: str | None = None) -> str:
-    """A survey's name in the reader's language (a mentor's report names its mentee)."""
+# Whom a survey is about, for its title: ("subject", the mentee a mentor's report is
+# about) or ("mentor", the mentor of a mentee's program).
+About = tuple[str, str]
+SUBJECT, MENTOR = "subject", "mentor"
+
+
+def title_of(t: Translator, definition: sv.Definition, about: About | None = None) -> str:
+    """A survey's name in the reader's language: a mentor's report names its mentee, a
+    mentee's questionnaire the mentor (a mentee in two programs gets two, told apart)."""
     if definition.key == sv.POLL:
         title = t.plain("survey-poll-title")
     else:
         title = label(definition.title, t.language)
-    return t.plain("survey-title-about", title=title, name=about) if about else title
+    if about is None:
+        return title
+    kind, name = about
+    key = "survey-title-mentor" if kind == MENTOR else "survey-title-about"
+    return t.plain(key, title=title, name=name)
 
 
 def question_text(
@@ -42,7 +55,7 @@ def question_text(
     definition: sv.Definition,
     position: int,
     *,
-    about: str | None = None,
+    about: About | None = None,
     reminder: bool = False,
 ) -> str:
     question = definition.questions[position]
@@ -56,15 +69,24 @@ def question_text(
     )
     if question.type == sv.QuestionType.TEXT:
         text += "\n\n" + t("survey-text-hint", limit=sv.TEXT_MAX)
-    return t("survey-reminder", body=text) if reminder else text
+    # The question is HTML already: it goes under the reminder line, not through t().
+    return t("survey-reminder") + "\n\n" + text if reminder else text
 
 
-async def about_of(session: Any, assignment: sv.SurveyAssignment) -> str | None:
-    """Whom a mentor's report is about, by name."""
-    if assignment.subject_id is None:
+async def about_of(session: Any, assignment: sv.SurveyAssignment) -> About | None:
+    """Whom a survey is about, by name: the mentee of a mentor's report, the mentor of
+    a mentee's program."""
+    if assignment.subject_id is not None:
+        subject = await session.get(User, assignment.subject_id)
+        return (SUBJECT, subject.display_name) if subject is not None else None
+    if assignment.role != "mentee" or assignment.program_id is None:
         return None
-    subject = await session.get(User, assignment.subject_id)
-    return subject.display_name if subject is not None else None
+    mentor = await session.scalar(
+        select(User)
+        .join(Program, Program.mentor_id == User.id)
+        .where(Program.id == assignment.program_id)
+    )
+    return (MENTOR, mentor.display_name) if mentor is not None else None
 
 
 async def render(d: Delivery) -> list[Sent]:
@@ -100,13 +122,30 @@ async def render(d: Delivery) -> list[Sent]:
     return sent
 
 
-def asks(text: str, t: Translator, definition: sv.Definition, position: int) -> bool:
-    """Whether a question message's text (as Telegram gives it back) asks question
-    `position` of this definition."""
+def asks(
+    text: str,
+    t: Translator,
+    definition: sv.Definition,
+    position: int,
+    about: About | None = None,
+) -> bool:
+    """Whether a question message's text (as Telegram gives it back, without markup)
+    asks question `position` of this definition, in the survey this title names (a
+    mentor's report names its mentee, so two reports at the same question differ)."""
     if position >= len(definition):
         return False
+    heading = t.plain(
+        "survey-question",
+        marker=MARKER,
+        title=title_of(t, definition, about),
+        number=position + 1,
+        total=len(definition),
+        text="",
+    )
+    first = heading.splitlines()[0].replace("<b>", "").replace("</b>", "").strip()
     question = label(definition.questions[position].text, t.language)
-    return f"{position + 1}/{len(definition)}" in text and question in text
+    lines = [line.strip() for line in text.splitlines()]
+    return first in lines and question in text
 
 
 def prompts(row: OutboxMessage, sent: list[Sent]) -> list[tuple[int, int, int]]:

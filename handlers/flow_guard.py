@@ -21,29 +21,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.i18n import Translator
+from bot.middlewares.flow_timeout import FLOW_NAMES, flow_name
 from models import questions as qs
+
+__all__ = ["FLOW_NAMES", "router"]
 
 router = Router(name="flow-guard")
 
-# The flow a state belongs to, by its group, as a locale key naming it.
-FLOW_NAMES = {
-    "Onboarding": "flow-name-consent",
-    "ProfileForm": "flow-name-profile",
-    "SettingsForm": "flow-name-settings",
-    "AnswerForm": "flow-name-answer",
-    "FollowUpForm": "flow-name-answer",
-    "WriteFirstForm": "flow-name-answer",
-    "NoteForm": "flow-name-program",
-    "PairForm": "flow-name-pair",
-    "MeetForm": "flow-name-meet",
-    "PlanForm": "flow-name-plan",
-    "ChangeForm": "flow-name-change",
-    "PairRefuseForm": "flow-name-pair",
-    "SurveyForm": "flow-name-survey",
-    "PollForm": "flow-name-poll",
-    "AnnounceForm": "flow-name-announce",
-    "PracticeForm": "flow-name-practice",
-}
+# The FSM data key holding the album (media group) answered last: an album gets one
+# answer, not one per photo.
+ALBUM = "flow_guard_album"
 
 
 class InFlow(Filter):
@@ -62,7 +49,12 @@ class InFlow(Filter):
 
 
 @router.message(InFlow())
-async def outside_the_step(message: Message, flow_state: str, t: Translator) -> None:
-    key = FLOW_NAMES.get(flow_state.split(":", 1)[0])
-    flow = t.plain(key) if key is not None else t.plain("flow-name-generic")
-    await message.answer(t("flow-unhandled", flow=flow))
+async def outside_the_step(
+    message: Message, flow_state: str, state: FSMContext, t: Translator
+) -> None:
+    group = message.media_group_id
+    if group is not None:
+        if (await state.get_data()).get(ALBUM) == group:
+            return
+        await state.update_data({ALBUM: group})
+    await message.answer(t("flow-unhandled", flow=flow_name(t, flow_state)))

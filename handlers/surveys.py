@@ -44,14 +44,19 @@ from models.people import User
 router = Router(name="surveys")
 
 # The free-text state ends by itself after this: a message sent later is not an answer.
+# At an optional question the window is short: a message typed minutes later is more
+# likely a question to the mentor than an answer nobody has to give.
 SURVEY_TTL = timedelta(minutes=30)
+OPTIONAL_TTL = timedelta(minutes=5)
 LISTED = 20  # pending surveys shown by /surveys
 
 
 class PromptReply(Filter):
     """A reply to one of our survey questions: gives `assignment`, the person's pending
     survey asked by that message, or None when the question is no longer the current
-    one. A reply to anything else (a question's copy above all) costs no query."""
+    one (`ambiguous` when several surveys wait at the question that message asks). A reply
+    to anything else (a question's copy above all) costs no query; a reply to a question
+    of a survey that is no longer pending goes on as any other message."""
 
     async def __call__(self, message: Message, **data: Any) -> bool | dict[str, Any]:
         reply = message.reply_to_message
@@ -65,14 +70,22 @@ class PromptReply(Filter):
             return {"assignment": assignment}
         if await qs.question_by_message(session, message.chat.id, reply.message_id):
             return False  # a question's copy that happens to carry the marker
+        pending = await sv.pending_of(session, user.id)
+        if not pending:
+            return False  # the survey is over: the reply is no answer, maybe a question
         # An earlier copy of the question still waiting (before a reminder or «Continue»
-        # asked it again): the reply answers it all the same.
+        # asked it again): the reply answers it all the same, if its title and question
+        # name exactly one pending survey (a mentor's reports name their mentees).
         t: Translator = data["t"]
-        for pending in await sv.pending_of(session, user.id):
-            definition = await sv.definition_of(session, pending)
-            if messages.asks(reply.text or "", t, definition, pending.position):
-                return {"assignment": pending}
-        return {"assignment": None}
+        matches = []
+        for candidate in pending:
+            definition = await sv.definition_of(session, candidate)
+            about = await messages.about_of(session, candidate)
+            if messages.asks(reply.text or "", t, definition, candidate.position, about):
+                matches.append(candidate)
+        if len(matches) == 1:
+            return {"assignment": matches[0], "ambiguous": False}
+        return {"assignment": None, "ambiguous": len(matches) > 1}
 
 
 async def _after(
@@ -84,13 +97,18 @@ async def _after(
     say: Any,
 ) -> None:
     """Where the person is after an answer: done, at a free-text question (the next
-    message answers it), or at a button question (no state)."""
+    message answers it), or at a button question (no state). Another flow under way
+    (a mentor writing an answer to a mentee) keeps its state: the free-text question
+    then takes only a reply to it."""
     if assignment.status == sv.AssignmentStatus.DONE:
         await _leave(state)
         await say(t("survey-done"))
         return
     definition = await sv.definition_of(session, assignment)
     question = definition.questions[assignment.position]
+    current = await state.get_state()
+    if current is not None and current != SurveyForm.text.state:
+        return
     if question.type == sv.QuestionType.TEXT:
         await state.set_state(SurveyForm.text)
         await state.update_data(
@@ -139,9 +157,10 @@ async def reply_to_prompt(
     state: FSMContext,
     clock: Clock,
     t: Translator,
+    ambiguous: bool = False,
 ) -> None:
     if assignment is None:
-        await message.answer(t("survey-outdated"))
+        await message.answer(t("survey-reply-latest" if ambiguous else "survey-outdated"))
         return
     found = await sv.waiting_at(session, assignment.id, assignment.position)
     if found is None:
@@ -163,17 +182,30 @@ async def typed_answer(
     clock: Clock,
     t: Translator,
 ) -> None:
-    """The message after a button answer, at a free-text question. Anything but text, a
-    reply to a question's message, or a message after SURVEY_TTL leaves the survey's
-    state and goes on as usual (a mentee's becomes a question)."""
+    """The message after a button answer, at a free-text question. A sticker gets a hint
+    and the question waits; anything else but text, a reply to a question's message, or
+    a message after SURVEY_TTL (OPTIONAL_TTL at an optional question) leaves the
+    survey's state and goes on as usual (a mentee's becomes a question)."""
     data = await state.get_data()
     since = data.get("survey_since")
     assignment_id, position = data.get("survey"), data.get("survey_pos")
-    expired = not since or clock.now() - datetime.fromisoformat(since) > SURVEY_TTL
     found = None
-    if not expired and isinstance(assignment_id, int) and isinstance(position, int):
+    if since and isinstance(assignment_id, int) and isinstance(position, int):
         found = await sv.waiting_at(session, assignment_id, position)
+    if found is not None:
+        question = found[1].questions[position]
+        ttl = OPTIONAL_TTL if question.optional else SURVEY_TTL
+        if clock.now() - datetime.fromisoformat(since) > ttl:
+            found = None
     replied = message.reply_to_message
+    if (
+        found is not None
+        and user is not None
+        and found[0].user_id == user.id
+        and (message.sticker is not None or message.dice is not None)
+    ):
+        await message.answer(t("survey-text-only"))
+        return
     if (
         found is None
         or user is None

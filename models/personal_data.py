@@ -422,6 +422,41 @@ async def _erase_authored(session: AsyncSession, user_id: int, now: datetime) ->
     )
 
 
+async def _forget_reports_about(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """A mentor's reports about the person (subject_id): the pending ones are no longer
+    asked or reminded, and the free texts about them go (scores stay counted)."""
+    pending = select(SurveyAssignment.id).where(
+        SurveyAssignment.subject_id == user_id,
+        SurveyAssignment.status == AssignmentStatus.PENDING,
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ref_kind == SURVEY_REF,
+            OutboxMessage.ref_id.in_(pending),
+            OutboxMessage.status.in_(WAITING),
+        )
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(SurveyAssignment)
+        .where(
+            SurveyAssignment.subject_id == user_id,
+            SurveyAssignment.status == AssignmentStatus.PENDING,
+        )
+        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    about = select(SurveyAssignment.id).where(SurveyAssignment.subject_id == user_id)
+    await session.execute(
+        update(SurveyAnswer)
+        .where(SurveyAnswer.assignment_id.in_(about))
+        .values(text=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _erased_question(question: dict[str, Any]) -> dict[str, Any]:
     blank = {"ru": ERASED_QUESTION, "en": ERASED_QUESTION}
     erased = {**question, "text": blank}
@@ -452,6 +487,7 @@ async def forget_person(session: AsyncSession, user: User, now: datetime) -> Non
         .where(SurveyAssignment.user_id == user.id)
         .values(prompt_message_id=None)
     )
+    await _forget_reports_about(session, user.id, now)
     if tg_id is not None:
         await forget_fsm_states(session, tg_id)
     await session.execute(

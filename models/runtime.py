@@ -154,6 +154,8 @@ class FsmCopy:
 
     def __init__(self) -> None:
         self.rows: dict[str, FsmValue] = {}
+        # When each row last changed (fsm_states.updated_at): how long a flow has waited.
+        self.at: dict[str, datetime] = {}
         self.loaded = False
         self._lock = asyncio.Lock()
         # Keys committed while the table was being read: what the commit set wins.
@@ -166,13 +168,16 @@ class FsmCopy:
         async with self._lock:
             if self.loaded:
                 return
-            result = await session.execute(select(FsmState.key, FsmState.state, FsmState.data))
-            for key, state, data in result.all():
+            result = await session.execute(
+                select(FsmState.key, FsmState.state, FsmState.data, FsmState.updated_at)
+            )
+            for key, state, data, at in result.all():
                 value = fsm_value(state, data)
                 if key in self._touched or any(m in key for m in self._forgotten):
                     continue
                 if value is not None:
                     self.rows[key] = value
+                    self.at[key] = at
             self.loaded = True
             self._touched.clear()
             self._forgotten.clear()
@@ -181,14 +186,17 @@ class FsmCopy:
         for marker in forgotten:
             for key in [k for k in self.rows if marker in k]:
                 del self.rows[key]
+                self.at.pop(key, None)
             if not self.loaded:
                 self._forgotten.append(marker)
         for key, change in pending.items():
             value = change.value
             if value is None:
                 self.rows.pop(key, None)
-            else:
+                self.at.pop(key, None)
+            elif self.rows.get(key) != value:  # unchanged rows are not written either
                 self.rows[key] = value
+                self.at[key] = change.at
             if not self.loaded:
                 self._touched.add(key)
 

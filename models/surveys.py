@@ -507,7 +507,7 @@ async def answer(
             prompt_message_id=None,
             status=AssignmentStatus.DONE if last else AssignmentStatus.PENDING,
             finished_at=now if last else None,
-            next_remind_at=None if last else SurveyAssignment.next_remind_at,
+            next_remind_at=None if last else _put_off(assignment.next_remind_at, now),
         )
         .execution_options(synchronize_session=False)
     )
@@ -532,6 +532,12 @@ async def answer(
                 dedupe_key=f"survey:{assignment_id}:{position + 1}",
             )
     return assignment
+
+
+def _put_off(due: datetime | None, now: datetime) -> datetime | None:
+    """A person who just answered is not reminded soon after: the next reminder (if one
+    is still to come) waits REMIND_AFTER from this answer."""
+    return None if due is None else max(due, now + REMIND_AFTER)
 
 
 async def _store(
@@ -570,29 +576,6 @@ async def pending_of(session: AsyncSession, user_id: int) -> list[SurveyAssignme
             .order_by(SurveyAssignment.id)
         )
     )
-
-
-async def cancel_for_program(session: AsyncSession, program_id: int, now: datetime) -> int:
-    """Surveys about a program nobody needs any more (it was withdrawn or forgotten)."""
-    ids = list(
-        await session.scalars(
-            select(SurveyAssignment.id).where(
-                SurveyAssignment.program_id == program_id,
-                SurveyAssignment.status == AssignmentStatus.PENDING,
-            )
-        )
-    )
-    if not ids:
-        return 0
-    await session.execute(
-        update(SurveyAssignment)
-        .where(SurveyAssignment.id.in_(ids))
-        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    for assignment_id in ids:
-        await cancel_by_ref(session, REF, assignment_id, NOTICES)
-    return len(ids)
 
 
 # Delivery and answering helpers ------------------------------------------------------------

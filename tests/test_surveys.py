@@ -340,16 +340,24 @@ async def test_a_reply_to_an_earlier_copy_answers_and_to_an_answered_one_says_so
     edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
     await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
     earlier = last_question(client, who.id)
+    # A reply to a question already answered, while the survey waits, is no answer and
+    # no question.
+    await reply_to(client, who, second, "Ещё про помощь")
+    assert client.last_text(who.id) == "Этот вопрос уже неактуален."
+    assert await questions(client) == []
     # The question is asked again (as a reminder would): the first copy still takes a reply.
     calls = await client.send(who, "/surveys")
     await client.press(who, client.button_data(calls, "Продолжить"))
     assert last_question(client, who.id).result_id != earlier.result_id
     await reply_to(client, who, earlier, "Ответ на первую копию")
     assert (await answers(client, made))["comment"].text == "Ответ на первую копию"
-    # A reply to a question already answered is no answer and no question.
-    await reply_to(client, who, second, "Ещё про помощь")
-    assert client.last_text(who.id) == "Этот вопрос уже неактуален."
-    assert await questions(client) == []
+    # The survey is over: a reply to one of its questions is no answer, it goes on as any
+    # message (a mentee's becomes a question to the mentor).
+    calls = await reply_to(client, who, second, "А как заполнить журнал?")
+    assert "неактуален" not in client.last_text(who.id)
+    asked = await questions(client)
+    assert len(asked) == 1 and asked[0].preview == "А как заполнить журнал?"
+    assert to(calls, w.mentor_b)
 
 
 async def test_questions_and_replies_to_their_copies_cost_no_survey_query(

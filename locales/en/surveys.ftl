@@ -5,15 +5,13 @@ cmd-surveys = Surveys waiting for your answer
 survey-question = { $marker } <b>{ $title }</b> · Question { $number }/{ $total }
 
     { $text }
-survey-reminder =
-    🔔 Reminder: a survey is waiting for your answer.
-
-    { $body }
-survey-text-hint = An answer of at most { $limit } characters.
+survey-reminder = 🔔 Reminder: a survey is waiting for your answer.
+survey-text-hint = Answer in at most { $limit } characters.
 survey-optional = This question is optional.
 survey-placeholder = Your answer
 survey-poll-title = Poll
 survey-title-about = { $title }: { $name }
+survey-title-mentor = { $title }: mentor { $name }
 
 survey-btn-done = Done
 survey-btn-skip = Skip
@@ -21,6 +19,7 @@ survey-btn-continue = Continue: { $title }
 
 survey-done = Thank you! The survey is complete.
 survey-outdated = This question is no longer current.
+survey-reply-latest = This question is waiting in several surveys: please reply to the latest message with it.
 survey-use-buttons = This question is answered with the buttons under it.
 survey-text-only = Please answer this question with text.
 
@@ -37,7 +36,8 @@ surveys-more = …and { $count } more.
 
 ## Messages that no step of a flow takes (handlers/flow_guard.py)
 
-flow-unhandled = You are in the middle of { $flow }: answer the question above or send /cancel to leave.
+flow-unhandled = First finish the step “{ $flow }”: answer the question above or send /cancel.
+flow-timed-out = The dialogue “{ $flow }” was interrupted: more than { $minutes } minutes have passed.
 flow-name-generic = a dialogue
 flow-name-consent = the consent step
 flow-name-profile = filling in your profile

@@ -5,15 +5,13 @@ cmd-surveys = Анкеты, которые ждут ответа
 survey-question = { $marker } <b>{ $title }</b> · Вопрос { $number }/{ $total }
 
     { $text }
-survey-reminder =
-    🔔 Напоминание: анкета ждёт ответа.
-
-    { $body }
+survey-reminder = 🔔 Напоминание: анкета ждёт ответа.
 survey-text-hint = Ответ — не больше { $limit } символов.
 survey-optional = Этот вопрос необязательный.
 survey-placeholder = Ваш ответ
 survey-poll-title = Опрос
 survey-title-about = { $title }: { $name }
+survey-title-mentor = { $title }: наставник { $name }
 
 survey-btn-done = Готово
 survey-btn-skip = Пропустить
@@ -21,6 +19,7 @@ survey-btn-continue = Продолжить: { $title }
 
 survey-done = Спасибо! Анкета заполнена.
 survey-outdated = Этот вопрос уже неактуален.
+survey-reply-latest = Этот вопрос ждёт ответа в нескольких анкетах: ответьте на последнее сообщение с ним.
 survey-use-buttons = На этот вопрос отвечают кнопками под ним.
 survey-text-only = Ответьте на этот вопрос текстом.
 
@@ -37,7 +36,8 @@ surveys-more = …и ещё { $count }.
 
 ## Messages that no step of a flow takes (handlers/flow_guard.py)
 
-flow-unhandled = Сейчас идёт { $flow }: ответьте на вопрос выше или отправьте /cancel, чтобы выйти.
+flow-unhandled = Сначала завершите шаг «{ $flow }»: ответьте на вопрос выше или отправьте /cancel.
+flow-timed-out = Диалог «{ $flow }» прерван: прошло больше { $minutes } минут.
 flow-name-generic = диалог
 flow-name-consent = согласие на обработку данных
 flow-name-profile = заполнение профиля
