@@ -48,20 +48,22 @@ def period_text(t: Translator, scope: Scope) -> str:
 
 
 def risk_item(t: Translator, item: RiskItem) -> str:
-    """One line of a risk list: who to call."""
+    """One line of a risk list, who to call, as plain text (escaped once, by the line)."""
     if item.program is not None:
-        pair = t(
+        pair = t.plain(
             "report-risk-pair",
             program=item.program,
             mentor=item.name,
             mentees=", ".join(item.mentees) or "—",
         )
-        return t("report-risk-late", pair=pair, count=item.overdue) if item.overdue else pair
+        if item.overdue:
+            return t.plain("report-risk-late", pair=pair, count=item.overdue)
+        return pair
     if item.roles or item.programs:
         about = [t.plain(f"role-{role}") for role in item.roles]
         about += [f"#{program}" for program in item.programs]
-        return t("report-risk-person", name=item.name, about=", ".join(about))
-    return t("report-risk-name", name=item.name)
+        return t.plain("report-risk-person", name=item.name, about=", ".join(about))
+    return t.plain("report-risk-name", name=item.name)
 
 
 def _risk_lines(t: Translator, key: str, risk: Risk, **args: object) -> list[str]:

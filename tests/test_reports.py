@@ -469,18 +469,21 @@ async def _summary_at(client: BotClient, w: World, arg: str, now: datetime):
 async def test_risk_lists_say_who_to_call_and_fit_one_screen(
     client: BotClient, w: World, data: ReportData
 ) -> None:
+    async with seed(client.sessionmaker, NOW) as s:
+        await s.member(w.org, Person(59, "Em"), Role.MENTEE, name="Эм & Ко")
     text = BotClient.replies(await client.send(w.curator.person, "/report"))[0].text
     assert f"• #{w.program_b} Наставник Б — Третий У" in text
     assert f"• #{w.program_a} Наставник А — Второй У, Молодой У: просрочено 2" in text
     assert f"• Третий У (наставляемый, #{w.program_b})" in text
     assert "• Без Наставника" in text
+    assert "• Эм &amp; Ко" in text  # a name is escaped once
     async with seed(client.sessionmaker, NOW) as s:
         for n in range(8):
             await s.member(w.org, Person(60 + n, f"L{n}"), Role.MENTEE, name=f"Один {n}")
     text = BotClient.replies(await client.send(w.curator.person, "/report"))[0].text
-    assert "Наставляемые без наставника: 9" in text
+    assert "Наставляемые без наставника: 10" in text
     assert text.count("• Один ") + text.count("• Без Наставника") == 5
-    assert "…и ещё 4" in text
+    assert "…и ещё 5" in text
 
 
 async def test_report_of_a_program_with_more_arguments_is_not_understood(
