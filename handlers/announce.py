@@ -23,7 +23,7 @@ from bot.keyboards import broadcast as kb
 from bot.links import format_local
 from bot.states import AnnounceForm
 from handlers.flows import drop_buttons, end_flow, say
-from handlers.polls import managed_ids, start_new
+from handlers.polls import managed_ids, names_text, reach, start_new, unreachable_lines
 from models import announcements as ann
 from models.calendar import WorkSchedule
 from models.people import (
@@ -39,7 +39,6 @@ from models.people import (
 router = Router(name="announce")
 
 PREVIEW = 60  # characters of an announcement in the list
-NAMES_SHOWN = 50  # unreachable people named in the status
 
 
 def _short(text: str | None, limit: int) -> str | None:
@@ -174,17 +173,17 @@ async def text_typed(
         await message.answer(t(error.key, **error.params))
         return
     people = await audience_of(session, org.id, audience, exclude=user.id)
-    count = sum(1 for p in people if p.chat_id is not None)
+    count, unreachable = reach(people)
     audience_text = t.plain("bc-audience-to", audience=audience)
     if count == 0:
-        await end_flow(
-            message, state, t("announce-err-no-recipients", org=org.name, audience=audience_text)
-        )
+        lines = [t("announce-err-no-recipients", org=org.name, audience=audience_text)]
+        await end_flow(message, state, "\n".join(lines + unreachable_lines(t, unreachable)))
         return
     await state.update_data(text=text)
     await state.set_state(AnnounceForm.confirm)
+    preview = t("announce-preview", org=org.name, audience=audience_text, count=count, text=text)
     await message.answer(
-        t("announce-preview", org=org.name, audience=audience_text, count=count, text=text),
+        "\n\n".join([preview, *unreachable_lines(t, unreachable), t("announce-preview-footer")]),
         reply_markup=kb.confirm_keyboard(t, kb.ANNOUNCE),
     )
 
@@ -227,7 +226,7 @@ async def confirm_pressed(
     except ann.AnnouncementError as error:
         await say(query, t(error.key, **error.params))
         return
-    lines = [t("announce-sent", id=row.id, count=count, unreachable=unreachable)]
+    lines = [t("announce-sent", id=row.id, count=count), *unreachable_lines(t, unreachable)]
     due = WorkSchedule.of(org).quiet_ends_at(now)
     if due > now:
         lines.append(t("announce-sent-later", time=format_local(due, org.timezone)))
@@ -265,8 +264,5 @@ async def status_pressed(
     if status.withdrawn:
         lines.append(t("announce-status-withdrawn", count=status.withdrawn))
     if status.names:
-        names = ", ".join(t.name(n) for n in status.names[:NAMES_SHOWN])
-        if len(status.names) > NAMES_SHOWN:
-            names += f", … (+{len(status.names) - NAMES_SHOWN})"
-        lines.append(t("announce-status-names", names=names))
+        lines.append(t("announce-status-names", names=names_text(t, status.names)))
     await say(query, "\n".join(lines))

@@ -32,6 +32,7 @@ from models import polls
 from models.people import (
     AUDIENCES,
     Organization,
+    Recipient,
     Roles,
     User,
     audience_of,
@@ -44,6 +45,26 @@ router = Router(name="polls")
 
 TEXTS_SHOWN = 10  # free-text answers listed in the message; more go in a file
 TEXT_SHOWN = 300  # characters of each listed answer
+NAMES_SHOWN = 50  # unreachable people named in a preview, a confirmation or a status
+
+
+def reach(people: list[Recipient]) -> tuple[int, list[str]]:
+    """Of the recipients with a chat: how many the bot can reach, and the names of those
+    who blocked it."""
+    with_chat = [p for p in people if p.chat_id is not None]
+    return sum(1 for p in with_chat if p.reachable), [p.name for p in with_chat if not p.reachable]
+
+
+def names_text(t: Translator, names: list[str]) -> str:
+    shown = ", ".join(t.name(n) for n in names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        shown += f", … (+{len(names) - NAMES_SHOWN})"
+    return shown
+
+
+def unreachable_lines(t: Translator, names: list[str]) -> list[str]:
+    """«Unreachable (blocked the bot): N — names», when there are any."""
+    return [t("bc-unreachable", count=len(names), names=names_text(t, names))] if names else []
 
 
 def managed_ids(roles: Roles, orgs: list[tuple[int, str]]) -> list[int] | None:
@@ -334,13 +355,15 @@ async def more_pressed(
     await drop_buttons(query)
     audience = str(data.get("audience"))
     people = await audience_of(session, org.id, audience, exclude=user.id if user else None)
-    count = sum(1 for p in people if p.chat_id is not None)
+    count, unreachable = reach(people)
     audience_text = t.plain("bc-audience-to", audience=audience)
     if count == 0:
         await state.clear()
-        await say(query, t("poll-err-no-recipients", org=org.name, audience=audience_text))
+        lines = [t("poll-err-no-recipients", org=org.name, audience=audience_text)]
+        await say(query, "\n".join(lines + unreachable_lines(t, unreachable)))
         return
     lines = [t("poll-preview-header", org=org.name, audience=audience_text, count=count)]
+    lines.extend(unreachable_lines(t, unreachable))
     for n, item in enumerate(questions, start=1):
         lines.append(t("poll-preview-question", n=n, text=item["text"]["ru"], kind=item["type"]))
         for option in item.get("options", []):
@@ -377,7 +400,7 @@ async def confirm_pressed(
         await say(query, t("poll-cancelled"))
         return
     try:
-        poll, count = await polls.create(
+        poll, people = await polls.create(
             session,
             org.id,
             user.id if user else None,
@@ -388,7 +411,9 @@ async def confirm_pressed(
     except polls.PollError as error:
         await say(query, t(error.key, **error.params))
         return
-    await say(query, t("poll-sent", id=poll.id, count=count))
+    count, unreachable = reach(people)
+    lines = [t("poll-sent", id=poll.id, count=count), *unreachable_lines(t, unreachable)]
+    await say(query, "\n".join(lines))
 
 
 # Results -----------------------------------------------------------------------------

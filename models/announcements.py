@@ -59,9 +59,10 @@ async def create(
     audience: str,
     text: str,
     now: datetime,
-) -> tuple[Announcement, int, int]:
+) -> tuple[Announcement, int, list[str]]:
     """The announcement and one notice per recipient with a chat, due when the school's
-    quiet hours end, written in one statement; (announcement, to send, unreachable).
+    quiet hours end, written in one statement; (announcement, to send, the names of the
+    unreachable).
     People the bot cannot reach get a row born cancelled, so the status names them."""
     if audience not in AUDIENCES:
         raise AnnouncementError("announce-err-audience")
@@ -102,7 +103,7 @@ async def create(
     if rows:
         await session.execute(insert(OutboxMessage.__table__), rows)
     sent = sum(1 for p in people if p.reachable)
-    return row, sent, len(people) - sent
+    return row, sent, [p.name for p in people if not p.reachable]
 
 
 async def recent(session: AsyncSession, org_ids: list[int] | None) -> list[Announcement]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import surveys
 from models.calendar import period_label, period_of, today_in
 from models.errors import RuleError
-from models.people import AUDIENCES, Organization, audience_of
+from models.people import AUDIENCES, Organization, Recipient, audience_of
 from models.surveys import Poll, SurveyAnswer, SurveyAssignment
 
 MAX_QUESTIONS = 3
@@ -91,7 +91,7 @@ async def create(
     audience: str,
     questions: list[dict[str, Any]],
     now: datetime,
-) -> tuple[Poll, int]:
+) -> tuple[Poll, list[Recipient]]:
     """The poll and one assignment per recipient (not the author); (poll, recipients)."""
     if audience not in AUDIENCES:
         raise PollError("poll-err-audience")
@@ -110,7 +110,7 @@ async def create(
         for p in people
     ]
     await surveys.assign_many(session, specs, now)
-    return poll, len(specs)
+    return poll, people
 
 
 def _counted() -> ColumnElement[bool]:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.i18n import Locales
 from models import announcements as ann
 from models.outbox import OutboxMessage
 from models.people import User
@@ -116,7 +117,11 @@ async def test_bad_input(client: BotClient, w: World) -> None:
     assert not [n for n in await client.notices() if n.kind == ann.NOTICE]
     # a stale confirm does nothing but say so
     calls = await client.press(cur, "bcc:ann:1")
-    assert client.callback_answers(calls)
+    answers = client.callback_answers(calls)
+    assert answers and answers[0].show_alert and "больше не действует" in str(answers[0].text)
+    async with client.sessionmaker() as s:
+        assert await s.scalar(select(ann.Announcement.id)) is None
+    assert not [n for n in await client.notices() if n.kind == ann.NOTICE]
 
 
 async def test_mentor_and_mentee_refused_and_forged_buttons(client: BotClient, w: World) -> None:
@@ -150,3 +155,32 @@ async def test_forget_erases_the_text_and_status_still_works(client: BotClient, 
         waiting = await s.scalars(select(OutboxMessage).where(OutboxMessage.ref_kind == ann.REF))
         assert {m.status for m in waiting} == {"cancelled"}
     assert not [c for c in await client.tick() if c.text and "Секретный" in c.text]
+
+
+async def test_the_preview_and_the_confirmation_name_who_blocked_the_bot(
+    client: BotClient, w: World
+) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(update(User).where(User.id == w.mentor_b.user_id).values(reachable=False))
+    cur = w.curator.person
+    calls = await client.send(cur, "/announce")
+    await client.press(cur, client.button_data(calls, "Наставники"))
+    calls = await client.send(cur, "Методсовет")
+    preview = client.last_text(cur.id)
+    assert "адресатов: 1)" in preview and preview.endswith("Отправить?")
+    assert "Недоступны (заблокировали бота): 1 — Наставник Б" in preview
+    await client.press(cur, client.button_data(calls, "✅"))
+    sent = client.last_text(cur.id)
+    assert "отправляется 1 адресату." in sent
+    assert "Недоступны (заблокировали бота): 1 — Наставник Б" in sent
+
+
+def test_english_texts_plural_and_quotes() -> None:
+    en = Locales().get("en")
+    assert "going out to 1 recipient." in en("announce-sent", id=1, count=1)
+    assert "going out to 2 recipients." in en("announce-sent", id=1, count=2)
+    text = en("announce-err-no-recipients", org="School", audience="mentors")
+    assert "“School”" in text and "«" not in text
+    ru = Locales().get("ru")
+    assert "отправляется 21 адресату." in ru("announce-sent", id=1, count=21)
+    assert "отправляется 5 адресатам." in ru("announce-sent", id=1, count=5)

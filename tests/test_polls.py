@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
+from bot.i18n import Locales
 from handlers import polls as poll_handlers
 from models import polls
 from models import surveys as sv
@@ -297,3 +298,30 @@ async def test_the_recent_list_counts_only_the_polls_it_shows(client: BotClient,
     assert (poll.id, total, done) == (poll_id, 3, 0)
     counting = [q for q in statements if "count(" in q.lower() and "survey_assignments" in q]
     assert counting and all("poll_id IN" in q for q in counting), counting
+
+
+async def test_the_poll_preview_and_confirmation_name_who_blocked_the_bot(
+    client: BotClient, w: World
+) -> None:
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(update(User).where(User.id == w.mentor_b.user_id).values(reachable=False))
+    cur = w.curator.person
+    await _start(client, cur, "Наставники")
+    calls = await client.send(cur, "Как дела?")
+    calls = await client.press(cur, client.button_data(calls, "Шкала"))
+    calls = await client.press(cur, client.button_data(calls, "▶️"))
+    preview = client.last_text(cur.id)
+    assert "адресатов: 1)" in preview
+    assert "Недоступны (заблокировали бота): 1 — Наставник Б" in preview
+    await client.press(cur, client.button_data(calls, "✅"))
+    sent = client.last_text(cur.id)
+    assert "отправляется 1 адресату." in sent
+    assert "Недоступны (заблокировали бота): 1 — Наставник Б" in sent
+
+
+def test_english_poll_texts_plural_and_quotes() -> None:
+    en = Locales().get("en")
+    assert "going out to 1 recipient." in en("poll-sent", id=1, count=1)
+    assert "going out to 3 recipients." in en("poll-sent", id=1, count=3)
+    text = en("poll-err-no-recipients", org="School", audience="mentors")
+    assert "“School”" in text and "«" not in text

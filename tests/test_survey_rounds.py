@@ -112,7 +112,7 @@ async def test_the_entry_survey_at_acceptance_shows_in_the_plan_and_offers_items
     await _answer_entry(client, entry.id)
     calls = await client.send(mentor.person, "/plan")
     block = next(c for c in calls if "Входная анкета" in c.text)
-    assert "Нормативно-правовое (5)" in block.text and "Методическое (4)" in block.text
+    assert "Нормативно-правовое (5 из 5)" in block.text and "Методическое (4 из 5)" in block.text
     assert "Предметно" not in block.text
     assert "Методическая, Работа с родителями" in block.text
     assert "Боюсь открытых уроков" in block.text

@@ -7,12 +7,11 @@ announce-preview =
     <b>Announcement</b> — { $org }, { $audience } (recipients: { $count })
 
     { $text }
-
-    Send it?
-announce-sent = Announcement #{ $id } is going out to { $count } recipients.{ $unreachable ->
-        [0] {""}
-       *[other] {" "}Unreachable (blocked the bot): { $unreachable }.
-    } Status: /announce.
+announce-preview-footer = Send it?
+announce-sent = Announcement #{ $id } is going out to { $count } { $count ->
+        [one] recipient
+       *[other] recipients
+    }. Status: /announce.
 announce-sent-later = Quiet hours now: sending starts at { $time }.
 announce-cancelled = Announcement cancelled, nothing was sent.
 announce-list-header = <b>Recent announcements</b>:
@@ -37,4 +36,4 @@ announce-err-empty = The text is empty. Type the announcement in words.
 announce-err-long = Too long: { $length } characters, the limit is { $limit }. Please shorten it.
 announce-err-need-text = A text message is needed. Type it, or /cancel.
 announce-err-audience = Pick the recipients with a button.
-announce-err-no-recipients = Nobody to send to in «{ $org }»: { $audience } — no member has a chat with the bot.
+announce-err-no-recipients = Nobody to send to in “{ $org }”: { $audience } — no member has a chat with the bot.

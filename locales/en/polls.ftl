@@ -16,6 +16,7 @@ bc-audience-to = { $audience ->
     }
 bc-btn-confirm = ✅ Send
 bc-btn-cancel = ✖️ Cancel
+bc-unreachable = Unreachable (blocked the bot): { $count } — { $names }.
 poll-pick-audience = Quick poll. Who should get it?
 poll-ask-text = Question { $n } of { $max }: type the question (up to { $limit } characters).
 poll-ask-kind = How is this question answered?
@@ -36,7 +37,10 @@ poll-preview-question = { $n }. { $text } — { $kind ->
     }
 poll-preview-option = • { $text }
 poll-preview-footer = Send the poll?
-poll-sent = Poll #{ $id } is going out to { $count } recipients. The questions arrive outside quiet hours. Results: /poll.
+poll-sent = Poll #{ $id } is going out to { $count } { $count ->
+        [one] recipient
+       *[other] recipients
+    }. The questions arrive outside quiet hours. Results: /poll.
 poll-cancelled = Poll cancelled, nothing was sent.
 poll-list-header = <b>Recent polls</b>:
 poll-list-line = #{ $id } of { $date } — { $org }, { $audience }: { $done } of { $total } answered in full
@@ -66,4 +70,4 @@ poll-err-kind = No such question type: a 1–5 scale, a choice of options or fre
 poll-err-none = The poll has no questions.
 poll-err-too-many = A poll has at most { $most } questions. Send it, or /cancel.
 poll-err-audience = Pick the recipients with a button.
-poll-err-no-recipients = Nobody to send to in «{ $org }»: { $audience } — no member has a chat with the bot.
+poll-err-no-recipients = Nobody to send to in “{ $org }”: { $audience } — no member has a chat with the bot.

@@ -1,7 +1,7 @@
 # The entry questionnaire in the plan view (handlers/survey_rounds.py).
 rounds-entry-head = 📝 <b>Entry questionnaire</b>: { $name }
 rounds-entry-needs = High need for help: { $needs }
-rounds-entry-need = { $direction } ({ $score })
+rounds-entry-need = { $direction } ({ $score } of 5)
 rounds-entry-no-needs = No high need for help marked.
 rounds-entry-help = Help wanted: { $help }
 rounds-entry-worries = Worries: “{ $text }”

@@ -7,12 +7,11 @@ announce-preview =
     <b>Объявление</b> — { $org }, { $audience } (адресатов: { $count })
 
     { $text }
-
-    Отправить?
-announce-sent = Объявление №{ $id } отправляется { $count } адресатам.{ $unreachable ->
-        [0] {""}
-       *[other] {" "}Недоступны (заблокировали бота): { $unreachable }.
-    } Статус — по команде /announce.
+announce-preview-footer = Отправить?
+announce-sent = Объявление №{ $id } отправляется { $count } { $count ->
+        [one] адресату
+       *[other] адресатам
+    }. Статус — по команде /announce.
 announce-sent-later = Сейчас тихие часы: отправка начнётся в { $time }.
 announce-cancelled = Объявление отменено, ничего не отправлено.
 announce-list-header = <b>Последние объявления</b>:

@@ -16,6 +16,7 @@ bc-audience-to = { $audience ->
     }
 bc-btn-confirm = ✅ Отправить
 bc-btn-cancel = ✖️ Отмена
+bc-unreachable = Недоступны (заблокировали бота): { $count } — { $names }.
 poll-pick-audience = Быстрый опрос. Кому его отправить?
 poll-ask-text = Вопрос { $n } из { $max }: напишите текст вопроса (до { $limit } символов).
 poll-ask-kind = Как отвечать на этот вопрос?
@@ -36,7 +37,10 @@ poll-preview-question = { $n }. { $text } — { $kind ->
     }
 poll-preview-option = • { $text }
 poll-preview-footer = Отправить опрос?
-poll-sent = Опрос №{ $id } отправляется { $count } адресатам. Вопросы придут вне тихих часов. Результаты — по команде /poll.
+poll-sent = Опрос №{ $id } отправляется { $count } { $count ->
+        [one] адресату
+       *[other] адресатам
+    }. Вопросы придут вне тихих часов. Результаты — по команде /poll.
 poll-cancelled = Опрос отменён, ничего не отправлено.
 poll-list-header = <b>Последние опросы</b>:
 poll-list-line = №{ $id } от { $date } — { $org }, { $audience }: ответили полностью { $done } из { $total }

@@ -1,7 +1,7 @@
 # The entry questionnaire in the plan view (handlers/survey_rounds.py).
 rounds-entry-head = 📝 <b>Входная анкета</b>: { $name }
 rounds-entry-needs = Высокая потребность в помощи: { $needs }
-rounds-entry-need = { $direction } ({ $score })
+rounds-entry-need = { $direction } ({ $score } из 5)
 rounds-entry-no-needs = Высокой потребности в помощи не отмечено.
 rounds-entry-help = Нужна помощь: { $help }
 rounds-entry-worries = Беспокоит: «{ $text }»
