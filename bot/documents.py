@@ -14,9 +14,14 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
 
 TEXT_MAX = 20000
+FONT = "Times New Roman"
+A4 = (Cm(21.0), Cm(29.7))  # width, height (portrait)
+MARGIN = Cm(2)
 
 
 @dataclass
@@ -64,15 +69,19 @@ class Doc:
 def build(doc: Doc) -> bytes:
     """The .docx of a document. A pure function of plain data, for a worker thread."""
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+    _styles(document)
     section = document.sections[0]
+    # A4 (python-docx's template is US Letter); the program's 9-column plan: landscape.
+    width, height = A4
     if doc.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
+        width, height = height, width
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
+        setattr(section, side, MARGIN)
+    usable = int(width - 2 * MARGIN)
     title = document.add_heading(_clean(doc.title), level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if doc.subtitle:
@@ -92,7 +101,7 @@ def build(doc: Doc) -> bytes:
             for item in block.items:
                 document.add_paragraph(_clean(item), style="List Bullet")
         elif isinstance(block, Table):
-            _table(document, block)
+            _table(document, block, usable)
         elif isinstance(block, Picture):
             document.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
     out = io.BytesIO()
@@ -100,7 +109,40 @@ def build(doc: Doc) -> bytes:
     return out.getvalue()
 
 
-def _table(document: object, block: Table) -> None:
+def _styles(document: object) -> None:
+    """Body and headings in black Times New Roman (the template's headings are blue
+    Calibri Light), as an official document is typed."""
+    styles = document.styles  # type: ignore[attr-defined]
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    _east_asian(normal, FONT)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = styles[name]
+        style.font.name = FONT
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _east_asian(style, FONT)
+    styles["Title"].font.size = Pt(16)
+    styles["Heading 1"].font.size = Pt(14)
+    styles["Heading 2"].font.size = Pt(13)
+
+
+def _east_asian(style: object, font: str) -> None:
+    """The theme's font also for the other scripts (w:rFonts' ascii/hAnsi/cs/eastAsia),
+    so Word does not fall back to the heading theme font."""
+    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+
+
+def _table(document: object, block: Table, usable: int) -> None:
     table = document.add_table(rows=1, cols=len(block.headers))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
@@ -114,10 +156,21 @@ def _table(document: object, block: Table) -> None:
             cell.text = ""
             run = cell.paragraphs[0].add_run(_clean(text))
             run.font.size = Pt(10)
-    if block.widths_cm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, block.widths_cm, strict=False):
-                cell.width = Cm(width)
+    _widths(table, block.widths_cm or [1.0] * len(block.headers), usable)
+
+
+def _widths(table: object, weights: list[float], usable: int) -> None:
+    """Column widths in proportion to `weights`, scaled to fill the page's usable width,
+    written to the grid and to every cell (Word reads the cells, LibreOffice the grid),
+    with autofit off so that long texts wrap instead of widening the table."""
+    total = sum(weights) or 1.0
+    widths = [int(usable * w / total) for w in weights]
+    table.autofit = False  # type: ignore[attr-defined]
+    for column, width in zip(table.columns, widths, strict=False):  # type: ignore[attr-defined]
+        column.width = width
+    for row in table.rows:  # type: ignore[attr-defined]
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
 
 
 def _clean(text: str | None) -> str:

@@ -10,17 +10,25 @@ the update's transaction and its write gate, so other updates are not held up:
 
 Access is checked again when the file is made: a curator who lost the role in the
 meantime gets a refusal instead of the file.
+
+A file that cannot be made (a bug, a broken row) is not retried: the person is told so
+and the row is finished (`_guarded`); a file over Telegram's 50 MB upload limit for bots
+is not sent either: the person is told to ask for one school at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
+import traceback
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +46,7 @@ from models.people import Organization, Roles, load_roles
 from models.plans import PlanLine, PlanOccurrence
 from models.practices import PracticeRow, bank
 from models.program_card import Viewer, viewer_roles
-from models.surveys import CHARACTERISTICS
+from models.surveys import CHARACTERISTICS, DefinitionError, poll_definition
 
 if TYPE_CHECKING:
     from bot.notices import Delivery
@@ -48,6 +56,12 @@ PROGRAM_DOC = "program-doc-file"  # args: {"program": id, "admin": bool}
 ANNUAL = "annual-report-file"  # args: as EXPORT, and "year" (2026: the year 2026/27)
 KINDS = (EXPORT, PROGRAM_DOC, ANNUAL)
 REF = "document"  # outbox ref kind; ref_id is the person who asked
+# The command each file answers (what to type again after a failure).
+COMMANDS = {EXPORT: "export", PROGRAM_DOC: "program_doc", ANNUAL: "annual_report"}
+# Telegram's limit on a file a bot uploads (sendDocument): 50 MB.
+MAX_UPLOAD = 50 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 async def _in_worker(build: Callable[[Any], bytes], data: Any) -> bytes:
@@ -60,6 +74,19 @@ async def _refuse(d: Delivery, key: str, **args: Any) -> list[Sent]:
 
 
 async def _send_file(d: Delivery, data: bytes, filename: str, caption: str) -> list[Sent]:
+    if len(data) > MAX_UPLOAD:
+        # Telegram would refuse it ("Request Entity Too Large", seen as a network error
+        # and retried until the row expires): say what to do instead.
+        log.warning(
+            "outbox row %s (%s): the file is %d bytes, over the upload limit",
+            d.row.id,
+            d.row.kind,
+            len(data),
+        )
+        key = (
+            "file-too-large-all" if d.row.kind == EXPORT and d.args.get("all") else "file-too-large"
+        )
+        return await _refuse(d, key, command=COMMANDS.get(d.row.kind, "export"))
     message = await d.bot.send_document(
         d.row.chat_id,
         BufferedInputFile(data, filename=filename),
@@ -69,11 +96,43 @@ async def _send_file(d: Delivery, data: bytes, filename: str, caption: str) -> l
     return [Sent(message.message_id, False, False)]
 
 
+def _guarded(
+    render: Callable[[Delivery], Awaitable[list[Sent]]],
+) -> Callable[[Delivery], Awaitable[list[Sent]]]:
+    """A renderer whose failure to make the file is answered, not retried: building it
+    again would fail again (and hold the worker each time) while the person saw only
+    «⏳ Готовлю файл…». Telegram's own errors go to the sender as before (a network error
+    is worth another try). The log names the row and where it failed, never the error's
+    text (it may quote personal data: a name in a row, a query's parameters)."""
+
+    @functools.wraps(render)
+    async def guarded(d: Delivery) -> list[Sent]:
+        try:
+            return await render(d)
+        except TelegramAPIError:
+            raise
+        except Exception as exc:
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error(
+                "outbox row %s (%s): the file could not be made: %s\n%s",
+                d.row.id,
+                d.row.kind,
+                type(exc).__name__,
+                where,
+            )
+            return await _refuse(d, "file-failed", command=COMMANDS.get(d.row.kind, "export"))
+
+    return guarded
+
+
 async def scope_now(session: AsyncSession, user_id: int | None, args: dict[str, Any]) -> Any:
-    """The schools the file may cover now: None for all (the admin), else the schools of
-    the request where the person is still a curator (empty: none any more)."""
+    """The schools the file may cover now: None for all (the admin), the school the admin
+    named, else the schools of the request where the person is still a curator (empty:
+    none any more)."""
     if args.get("all"):
         return None
+    if args.get("admin"):
+        return sorted(int(org) for org in args.get("orgs", []))
     if user_id is None:
         return []
     asked = {int(org) for org in args.get("orgs", [])}
@@ -108,6 +167,19 @@ def _converters(cells: wb.Cells, surveys: wb.Surveys) -> dict[str, Callable[[Any
     }
 
 
+async def _polls(session: AsyncSession, org_ids: list[int] | None) -> dict[int, Any]:
+    """The scope's quick polls as definitions (their question texts and options), read
+    once for the answers sheet; a poll whose stored questions no longer load is left out
+    (its answers show the keys)."""
+    found = {}
+    for poll in await export.polls(session, org_ids):
+        try:
+            found[poll.id] = poll_definition(poll)
+        except DefinitionError:
+            continue
+    return found
+
+
 async def make_export(session: AsyncSession, t: Translator, org_ids: list[int] | None) -> bytes:
     """The workbook. Pages are read on the loop (models/export.py: short keyset pages,
     the loop's turn after each), turned into cells, and handed to one worker thread
@@ -116,7 +188,7 @@ async def make_export(session: AsyncSession, t: Translator, org_ids: list[int] |
     region."""
     with_school = org_ids is None or len(org_ids) > 1
     cells = wb.Cells(t, await export.schools(session, org_ids), with_school)
-    convert = _converters(cells, wb.Surveys(t))
+    convert = _converters(cells, wb.Surveys(t, await _polls(session, org_ids)))
     readers = _readers()
     loop = asyncio.get_running_loop()
     writer = wb.Writer()
@@ -131,19 +203,24 @@ async def make_export(session: AsyncSession, t: Translator, org_ids: list[int] |
     try:
         for key in wb.SHEETS:
             sheet = wb.new_sheet(key, t, with_school)
-            await submit(writer.sheet, sheet.title, sheet.headers, sheet.widths)
+            await submit(writer.sheet, sheet.title, sheet.headers, sheet.widths, sheet.wrapped)
             async for page in readers[key](session, org_ids):
                 await submit(writer.rows, [convert[key](r) for r in page])
                 await asyncio.sleep(0)  # the cells of a page are a step of their own
         while pending:
             await pending.popleft()
         return await loop.run_in_executor(pool, writer.finish)
-    finally:
+    except BaseException:
         for future in pending:
             future.cancel()
+        # After whatever page the thread is writing: the sheets' streams closed.
+        await asyncio.shield(loop.run_in_executor(pool, writer.abort))
+        raise
+    finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+@_guarded
 async def render_export(d: Delivery) -> list[Sent]:
     async with d.sessionmaker() as session:
         org_ids = await scope_now(session, d.row.user_id, d.args)
@@ -169,17 +246,17 @@ def _mark(t: Translator, occ: PlanOccurrence, today: date, zone: str) -> str:
     if occ.done_at is not None:
         done = format_day(today_in(zone, occ.done_at))
         if occ.note:
-            return t.plain("plan-occ-done-note", done=done, note=occ.note)
-        return t.plain("plan-occ-done", done=done)
+            return t.plain("doc-mark-done-note", done=done, note=occ.note)
+        return t.plain("doc-mark-done", done=done)
     if occ.due_on is None:
-        return t.plain("plan-occ-as-needed")
+        return t.plain("doc-mark-as-needed")
     if occ.due_on < today:
-        return t.plain("plan-occ-overdue", due=format_day(occ.due_on))
+        return t.plain("doc-mark-overdue", due=format_day(occ.due_on))
     if occ.window_start is not None and occ.window_start != occ.due_on:
         return t.plain(
-            "plan-occ-window", start=format_day(occ.window_start), due=format_day(occ.due_on)
+            "doc-mark-window", start=format_day(occ.window_start), due=format_day(occ.due_on)
         )
-    return t.plain("plan-occ-due", due=format_day(occ.due_on))
+    return t.plain("doc-mark-due", due=format_day(occ.due_on))
 
 
 def _marks(t: Translator, line: PlanLine, today: date, zone: str) -> str:
@@ -242,7 +319,8 @@ def program_doc(t: Translator, data: export.ProgramDocument, now: datetime) -> d
         value = getattr(program, name)
         blocks.append(docs.Para(value or empty, label=t.plain("card-field", field=name)))
     if data.meetings_ahead:
-        schedule = "; ".join(format_local(m.starts_at, zone) for m in data.meetings_ahead)
+        planned = ", ".join(format_local(m.starts_at, zone) for m in data.meetings_ahead)
+        schedule = t.plain("doc-schedule-planned", meetings=planned)
     else:
         schedule = t.plain("doc-schedule-situational")
     schedule += " " + t.plain("doc-meetings-held", count=data.meetings_held)
@@ -286,7 +364,7 @@ def program_doc(t: Translator, data: export.ProgramDocument, now: datetime) -> d
             ]
         )
     if rows:
-        blocks.append(docs.Table(headers, rows, [0.8, 5.0, 3.0, 3.0, 3.0, 3.0, 3.2, 3.2, 3.2]))
+        blocks.append(docs.Table(headers, rows, [0.8, 4.2, 2.8, 2.8, 2.8, 2.8, 3.0, 3.0, 3.0]))
     else:
         blocks.append(docs.Para(t.plain("doc-plan-empty")))
     return docs.Doc(
@@ -310,6 +388,7 @@ PLAN_COLUMNS = (
 )
 
 
+@_guarded
 async def render_program_doc(d: Delivery) -> list[Sent]:
     program_id = int(d.args.get("program", 0))
     async with d.sessionmaker() as session:
@@ -459,6 +538,13 @@ def annual_doc(
     )
 
 
+def _ran_in(practice: PracticeRow, scope: reports.Scope) -> bool:
+    """A best practice belongs to the years its program ran in."""
+    assert scope.start is not None and scope.end is not None
+    return practice.starts_on <= scope.end and practice.ends_on >= scope.start
+
+
+@_guarded
 async def render_annual(d: Delivery) -> list[Sent]:
     now = d.row.created_at
     async with d.sessionmaker() as session:
@@ -475,7 +561,7 @@ async def render_annual(d: Delivery) -> list[Sent]:
         # The chart: every quarter of the year, and the year's weeks up to today.
         year_long = reports.Scope(ids, None, scope.start, scope.end, reports.ALL, scope.zone)
         series = await reports.chart_series(session, year_long, now)
-        practices = await bank(session, org_ids)
+        practices = [p for p in await bank(session, org_ids) if _ran_in(p, scope)]
     chart = await _in_worker(render_chart, chart_input(d.t, series))
     doc = annual_doc(d.t, scope, schools, org_ids is None, data, practices, chart)
     content = await _in_worker(docs.build, doc)

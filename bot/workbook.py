@@ -11,7 +11,9 @@ dd.mm.yyyy HH:MM, so that a curator may sort and filter by them.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -25,7 +27,8 @@ from openpyxl.utils import get_column_letter
 
 from bot.i18n import Translator
 from models import export
-from models.surveys import DEFINITIONS, POLL
+from models.calendar import parse_period
+from models.surveys import DEFINITIONS, POLL, Definition
 
 DAY_FORMAT = "DD.MM.YYYY"
 MOMENT_FORMAT = "DD.MM.YYYY HH:MM"
@@ -64,6 +67,8 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
         ("activity", 48),
         ("direction", 30),
         ("activity_form", 30),
+        ("risks", 32),
+        ("prevention", 32),
         ("expected", 36),
         ("criteria", 36),
         ("due", 12),
@@ -110,6 +115,31 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     ),
 }
 SHEETS = tuple(COLUMNS)
+# Columns of long free text: their cells wrap (WriteOnlyCell with wrap_text), so a
+# paragraph reads in its column instead of running across the row.
+WRAPPED = frozenset(
+    {
+        "directions",
+        "difficulties",
+        "mentees",
+        "end_reason",
+        "activity",
+        "direction",
+        "activity_form",
+        "risks",
+        "prevention",
+        "expected",
+        "criteria",
+        "mark_note",
+        "place",
+        "topic",
+        "preview",
+        "survey",
+        "question",
+        "choices",
+        "text",
+    }
+)
 
 
 @dataclass
@@ -117,6 +147,7 @@ class Sheet:
     title: str
     headers: list[str]
     widths: list[int]
+    wrapped: list[bool] = field(default_factory=list)  # per column: wrap long text
     # str | int | float | date | datetime (naive, local) | None
     rows: list[list[Any]] = field(default_factory=list)
 
@@ -127,6 +158,7 @@ def new_sheet(key: str, t: Translator, with_school: bool) -> Sheet:
         title=t.plain("export-sheet", sheet=key)[:31],
         headers=[t.plain("export-column", col=name) for name, _ in columns],
         widths=[width for _, width in columns],
+        wrapped=[name in WRAPPED for name, _ in columns],
     )
 
 
@@ -239,6 +271,8 @@ def plan_row(c: Cells, p: export.PlanRow) -> list[Any]:
         p.title,
         c.direction(p.direction),
         p.activity_form,
+        p.risks,
+        p.prevention,
         p.expected_result,
         p.criteria,
         p.due_on,
@@ -282,12 +316,25 @@ def question_row(c: Cells, q: export.QuestionRow) -> list[Any]:
     ]
 
 
-class Surveys:
-    """Survey titles, question texts and option labels in the reader's language."""
+# The chat's instruction at the end of a free-text question («Напишите ответом на это
+# сообщение.»): meaningless in a sheet.
+REPLY_HINT = re.compile(
+    r"\s*(Напишите (?:их )?ответом на это сообщение|Write (?:it|them) as a reply to this message)"
+    r"\.?\s*$"
+)
 
-    def __init__(self, t: Translator) -> None:
+
+class Surveys:
+    """Survey titles, question texts and option labels in the reader's language: the
+    built-in definitions, and the scope's quick polls (`polls`: poll id → its questions,
+    bot/files.py reads them once)."""
+
+    def __init__(self, t: Translator, polls: dict[int, Definition] | None = None) -> None:
         self.t = t
         self.language = t.language
+        self.polls = polls or {}
+        self._questions: dict[tuple[str, int, int | None, str], tuple[str, dict[str, str]]] = {}
+        self._periods: dict[str, str] = {}
 
     def _text(self, texts: dict[str, str]) -> str:
         return texts.get(self.language) or texts.get("ru") or next(iter(texts.values()), "")
@@ -298,13 +345,45 @@ class Surveys:
         definition = DEFINITIONS.get((a.survey, a.version))
         return self._text(definition.title) if definition else a.survey
 
+    def _definition(self, a: export.AnswerRow) -> Definition | None:
+        if a.poll_id is not None:
+            return self.polls.get(a.poll_id)
+        return DEFINITIONS.get((a.survey, a.version))
+
     def question(self, a: export.AnswerRow) -> tuple[str, dict[str, str]]:
-        definition = DEFINITIONS.get((a.survey, a.version))
+        """The question's text (without the chat's reply instruction) and its options'
+        labels by key; the key itself when the definition is unknown."""
+        cache_key = (a.survey, a.version, a.poll_id, a.question_key)
+        found = self._questions.get(cache_key)
+        if found is not None:
+            return found
+        found = (a.question_key, {})
+        definition = self._definition(a)
         if definition is not None:
             for q in definition.questions:
                 if q.key == a.question_key:
-                    return self._text(q.text), {o.key: self._text(o.text) for o in q.options}
-        return a.question_key, {}
+                    text = REPLY_HINT.sub("", self._text(q.text))
+                    found = (text, {o.key: self._text(o.text) for o in q.options})
+                    break
+        self._questions[cache_key] = found
+        return found
+
+    def period(self, code: str | None) -> str | None:
+        """«2 четверть 2026/27» for "2026/27-Q2"; anything else as it is."""
+        if not code:
+            return code
+        label = self._periods.get(code)
+        if label is None:
+            parsed = parse_period(code)
+            if parsed is None:
+                label = code
+            else:
+                year, quarter = parsed
+                label = self.t.plain(
+                    "export-period", quarter=quarter, year=f"{year}/{str(year + 1)[-2:]}"
+                )
+            self._periods[code] = label
+        return label
 
 
 def answer_row(c: Cells, s: Surveys, a: export.AnswerRow) -> list[Any]:
@@ -316,7 +395,7 @@ def answer_row(c: Cells, s: Surveys, a: export.AnswerRow) -> list[Any]:
     return [
         *c.lead(a.org_id),
         s.title(a),
-        a.period,
+        s.period(a.period),
         a.program_id,
         c.name(a.respondent),
         c.plain(f"role-{a.role}", a.role),
@@ -341,9 +420,20 @@ class Writer:
         self.ws: Any = None
         self.bold = Font(bold=True)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.wrapped: list[bool] = []
+        self.width = 0
+        self.count = 0  # rows of the current sheet, its header too
 
-    def sheet(self, title: str, headers: list[str], widths: list[int]) -> None:
-        """A new sheet: the columns' widths, a bold and frozen header row."""
+    def sheet(
+        self,
+        title: str,
+        headers: list[str],
+        widths: list[int],
+        wrapped: list[bool] | None = None,
+    ) -> None:
+        """A new sheet: the columns' widths, a bold and frozen header row with a filter
+        (sort and filter by school, by program...); cells of `wrapped` columns wrap."""
+        self._close_sheet()
         ws = self.book.create_sheet(title)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
@@ -356,13 +446,38 @@ class Writer:
             header.append(cell)
         ws.append(header)
         self.ws = ws
+        self.wrapped = list(wrapped or [])
+        self.width = len(headers)
+        self.count = 1
 
     def rows(self, rows: list[list[Any]]) -> None:
-        ws = self.ws
+        ws, wrapped = self.ws, self.wrapped
         for row in rows:
-            ws.append([_cell(ws, value) for value in row])
+            cells = []
+            for index, value in enumerate(row):
+                cell = _cell(ws, value)
+                if index < len(wrapped) and wrapped[index] and isinstance(cell, str):
+                    cell = WriteOnlyCell(ws, value=cell)
+                    cell.alignment = self.wrap
+                cells.append(cell)
+            ws.append(cells)
+        self.count += len(rows)
+
+    def _close_sheet(self) -> None:
+        """The filter over the sheet's header and rows (known once they are written)."""
+        if self.ws is not None and self.width:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.count}"
+
+    def abort(self) -> None:
+        """A workbook given up half way (the export failed): its sheets' streams closed,
+        so that nothing is left half-written for the garbage collector to complain of."""
+        for ws in self.book.worksheets:
+            with contextlib.suppress(Exception):
+                if not ws.closed:
+                    ws.close()
 
     def finish(self) -> bytes:
+        self._close_sheet()
         out = io.BytesIO()
         self.book.save(out)
         return out.getvalue()
@@ -372,7 +487,7 @@ def build(sheets: list[Sheet]) -> bytes:
     """The .xlsx of these sheets at once (a pure function of plain data)."""
     writer = Writer()
     for sheet in sheets:
-        writer.sheet(sheet.title, sheet.headers, sheet.widths)
+        writer.sheet(sheet.title, sheet.headers, sheet.widths, sheet.wrapped)
         writer.rows(sheet.rows)
     return writer.finish()
 

@@ -23,23 +23,33 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.documents import ExportCb, export_keyboard
 from handlers.flows import program_id_arg
+from models import export
+from models.calendar import school_year_of, today_in
 from models.outbox import enqueue
-from models.people import Role, Roles, User
+from models.people import Organization, Role, Roles, User
 from models.program_card import Viewer, viewer_roles
 from models.programs import Program
 
 router = Router(name="documents")
 
-# A file not made within this time (the bot was down) is not worth sending any more.
+# A file not made within this time (the bot was down) is not worth sending any more;
+# «export-preparing» says so («if no file comes within an hour, ask again»).
 EXPIRES = timedelta(hours=1)
+# A new request of these kinds replaces the person's earlier one still waiting: pressing
+# five old warnings makes one region export, not five at once. (/program_doc is not
+# among them: its requests name different programs.)
+REPLACED = (files.EXPORT, files.ANNUAL)
 
 
-def _scope(roles: Roles) -> dict[str, Any] | None:
+def _scope(roles: Roles, org_id: int | None = None) -> dict[str, Any] | None:
     """What a file of the person may cover: every school (admin), their schools as a
-    curator; None: nothing."""
+    curator; with `org_id` (`/export #<school>`) that one school, if theirs (the admin:
+    any); None: nothing."""
     if roles.is_admin:
-        return {"all": True}
+        return {"all": True} if org_id is None else {"orgs": [org_id], "admin": True}
     curated = roles.orgs_with(Role.CURATOR)
+    if org_id is not None:
+        curated = [org for org in curated if org == org_id]
     return {"orgs": curated} if curated else None
 
 
@@ -54,6 +64,8 @@ async def _request(
     dedupe_key: str,
 ) -> None:
     now = clock.now()
+    if kind in REPLACED and user is not None:
+        await export.replace_pending(session, files.REF, user.id, kind, dedupe_key)
     await enqueue(
         session,
         chat_id=chat_id,
@@ -72,14 +84,31 @@ async def _request(
 
 
 @router.message(Command("export"))
-async def export_command(message: Message, roles: Roles, t: Translator, state: FSMContext) -> None:
+async def export_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+    state: FSMContext,
+) -> None:
     await state.clear()
     if _scope(roles) is None:
         await message.answer(t("export-not-allowed"))
         return
+    args = (command.args or "").strip()
+    org_id = program_id_arg(args) if args else None
+    if args and org_id is None:
+        await message.answer(t("export-usage"))
+        return
+    if org_id is not None and (
+        _scope(roles, org_id) is None or await session.get(Organization, org_id) is None
+    ):
+        await message.answer(t("export-school-not-found", org=org_id))
+        return
     await message.answer(
-        t("export-warning-all" if roles.is_admin else "export-warning"),
-        reply_markup=export_keyboard(t),
+        t("export-warning-all" if roles.is_admin and org_id is None else "export-warning"),
+        reply_markup=export_keyboard(t, org_id or 0),
     )
 
 
@@ -93,7 +122,7 @@ async def export_pressed(
     t: Translator,
     clock: Clock,
 ) -> None:
-    scope = _scope(roles)
+    scope = _scope(roles, callback_data.org or None)
     if scope is None:
         await query.answer(t.plain("export-not-allowed"), show_alert=True)
         return
@@ -182,6 +211,15 @@ def year_arg(text: str) -> int | None:
     return year if 2000 <= year <= 2100 else None
 
 
+async def _this_year(session: AsyncSession, scope: dict[str, Any], clock: Clock) -> int:
+    """The school year it is now (at the first school of the scope; the admin: Moscow),
+    as bot/files.py render_annual reckons it."""
+    orgs = scope.get("orgs") or []
+    org = await session.get(Organization, orgs[0]) if orgs else None
+    zone = org.timezone if org is not None else "Europe/Moscow"
+    return school_year_of(today_in(zone, clock.now()))
+
+
 @router.message(Command("annual_report"))
 async def annual_report_command(
     message: Message,
@@ -202,6 +240,9 @@ async def annual_report_command(
     year = year_arg(args) if args else None
     if args and year is None:
         await message.answer(t("doc-annual-usage"))
+        return
+    if year is not None and year > await _this_year(session, scope, clock):
+        await message.answer(t("doc-annual-future", year=f"{year}/{str(year + 1)[-2:]}"))
         return
     assert message.from_user is not None
     await _request(

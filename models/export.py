@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.meetings import Meeting, MeetingStatus
+from models.outbox import OutboxMessage, OutboxStatus
 from models.people import NAMELESS, Membership, Organization, Profile, Role, User
 from models.plans import PlanItem, PlanLine, PlanOccurrence, plan_of
 from models.programs import Program, ProgramMentee
 from models.questions import Question
-from models.surveys import SurveyAnswer, SurveyAssignment
+from models.surveys import Poll, SurveyAnswer, SurveyAssignment
 
 PAGE = 100  # rows per step: a page of the widest sheet reads in about 5 ms
 
@@ -104,6 +105,27 @@ def _name(user_id: int | None, full: str | None, tg: str | None) -> str | None:
         if name and name.strip():
             return name
     return f"{NAMELESS}{user_id}"
+
+
+async def replace_pending(
+    session: AsyncSession, ref_kind: str, user_id: int, kind: str, dedupe_key: str
+) -> int:
+    """Cancel the person's file requests of this kind still waiting (one UPDATE), except
+    the row `dedupe_key` names (the same press again keeps it). Rows being sent now are
+    left to finish."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ref_kind == ref_kind,
+            OutboxMessage.ref_id == user_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.dedupe_key != dedupe_key,
+        )
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 # Participants ------------------------------------------------------------------------
@@ -272,6 +294,8 @@ class PlanRow:
     done_at: datetime | None
     done_by: str | None
     note: str | None
+    risks: str | None = None
+    prevention: str | None = None
 
 
 async def plan(
@@ -295,6 +319,8 @@ async def plan(
             PlanOccurrence.done_at,
             PlanOccurrence.note,
             *_person(doer),
+            PlanItem.risks,
+            PlanItem.prevention,
         )
         .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
         .join(Program, Program.id == PlanOccurrence.program_id)
@@ -303,7 +329,7 @@ async def plan(
     )
     query = _where(query, _in(Program.org_id, org_ids))
     async for rows in _pages(session, query, PlanOccurrence.id, page):
-        yield [PlanRow(*r[:12], _name(r[13], r[14], r[15]), r[12]) for r in rows]
+        yield [PlanRow(*r[:12], _name(r[13], r[14], r[15]), r[12], r[16], r[17]) for r in rows]
 
 
 # Meetings ------------------------------------------------------------------------------
@@ -482,6 +508,13 @@ async def answers(
             )
             for r in rows
         ]
+
+
+async def polls(session: AsyncSession, org_ids: Sequence[int] | None) -> list[Poll]:
+    """The quick polls of the schools (their questions as the curator typed them), for
+    the answers sheet: a few per school, read once."""
+    found = await session.scalars(_where(select(Poll), _in(Poll.org_id, org_ids)).order_by(Poll.id))
+    return list(found.all())
 
 
 async def count_rows(session: AsyncSession, org_ids: Sequence[int] | None) -> int:

@@ -11,11 +11,12 @@ from bot.i18n import Translator
 
 class ExportCb(CallbackData, prefix="xp"):
     go: bool
+    org: int = 0  # `/export #<school>`: that school only (0: the person's whole scope)
 
 
-def export_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def export_keyboard(t: Translator, org: int = 0) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("export-btn-go"), callback_data=ExportCb(go=True))
-    builder.button(text=t.plain("export-btn-cancel"), callback_data=ExportCb(go=False))
+    builder.button(text=t.plain("export-btn-go"), callback_data=ExportCb(go=True, org=org))
+    builder.button(text=t.plain("export-btn-cancel"), callback_data=ExportCb(go=False, org=org))
     builder.adjust(2)
     return builder.as_markup()

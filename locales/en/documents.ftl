@@ -16,7 +16,9 @@ export-warning-all =
 export-btn-go = Export
 export-btn-cancel = Cancel
 export-cancelled = Export cancelled.
-export-preparing = ⏳ Preparing the file: it comes in the next message.
+export-preparing = ⏳ Preparing the file: it usually comes within a few minutes. If there is no file within an hour, type /export again.
+export-usage = Export: /export — all your schools; /export #number — one school (the numbers are in the admin's /orgs).
+export-school-not-found = School #{ $org } is not among your organizations.
 export-outdated = This message is out of date. Type /export again.
 export-caption = 📊 Export as of { $date }. The file holds personal data: keep it safe and do not forward it.
 export-sheet = { $sheet ->
@@ -53,6 +55,8 @@ export-column = { $col ->
         [direction] Direction
         [activity_form] Kind, form of activity
         [expected] Expected result
+        [risks] Possible risks
+        [prevention] Prevention
         [criteria] Criteria
         [due] Deadline
         [done] Done
@@ -110,6 +114,11 @@ export-question-status = { $status ->
     }
 export-poll = Quick poll #{ $poll }
 export-skipped = (skipped)
+export-period = term { $quarter } of { $year }
+
+file-failed = The file could not be prepared. Try /{ $command } again later.
+file-too-large = The file is over 50 MB: Telegram does not accept files this large from bots.
+file-too-large-all = The file is over 50 MB: export one school at a time — /export #school number (the numbers are in /orgs).
 
 doc-program-usage = Give the program's number: /program_doc #12
 doc-program-not-found = Program #{ $program } is not among your school's programs.
@@ -130,7 +139,14 @@ doc-content = { $count ->
 doc-dates = Term of the program
 doc-schedule = Meeting schedule
 doc-schedule-situational = situational mentoring: meetings as needed.
+doc-schedule-planned = Meetings planned: { $meetings }.
 doc-meetings-held = Meetings held: { $count }.
+doc-mark-done = done { $done }
+doc-mark-done-note = done { $done }: “{ $note }”
+doc-mark-as-needed = as questions arise
+doc-mark-overdue = overdue, was due { $due }
+doc-mark-window = from { $start } to { $due }
+doc-mark-due = by { $due }
 doc-mode = Mode of work
 doc-participants = Participants
 doc-mentor = Mentor
@@ -153,6 +169,7 @@ doc-plan-column = { $col ->
 
 doc-annual-not-allowed = The final report is for a school's curator and the coordinator.
 doc-annual-usage = Give the school year like this: /annual_report 2025/26, or nothing for the current one.
+doc-annual-future = The school year { $year } has not started yet. The report is for the current or a past year.
 doc-annual-caption = 📄 Final analytic report for the { $year } school year
 doc-annual-title = Final analytic report on the mentoring programs for the { $year } school year
 doc-annual-subtitle = { $schools }; from { $start } to { $end }

@@ -16,7 +16,9 @@ export-warning-all =
 export-btn-go = Выгрузить
 export-btn-cancel = Отмена
 export-cancelled = Выгрузка отменена.
-export-preparing = ⏳ Готовлю файл — он придёт следующим сообщением.
+export-preparing = ⏳ Готовлю файл — обычно он приходит через несколько минут. Если файла нет через час, наберите /export ещё раз.
+export-usage = Выгрузка: /export — все ваши школы; /export #номер — одна школа (номера — в /orgs у координатора).
+export-school-not-found = Школа #{ $org } не найдена среди ваших организаций.
 export-outdated = Это сообщение устарело. Наберите /export ещё раз.
 export-caption = 📊 Выгрузка на { $date }. Файл содержит персональные данные: храните его в защищённом месте и не пересылайте.
 export-sheet = { $sheet ->
@@ -53,6 +55,8 @@ export-column = { $col ->
         [direction] Направление
         [activity_form] Вид, форма деятельности
         [expected] Ожидаемый результат
+        [risks] Возможные риски
+        [prevention] Способы предотвращения
         [criteria] Критерии оценивания
         [due] Срок
         [done] Выполнено
@@ -110,6 +114,11 @@ export-question-status = { $status ->
     }
 export-poll = Быстрый опрос №{ $poll }
 export-skipped = (пропущено)
+export-period = { $quarter } четверть { $year }
+
+file-failed = Не удалось подготовить файл. Повторите /{ $command } позже.
+file-too-large = Файл больше 50 МБ — Telegram не принимает от ботов файлы такого размера.
+file-too-large-all = Файл больше 50 МБ: выгрузите по школам — /export #номер школы (номера школ — в /orgs).
 
 doc-program-usage = Укажите номер программы: /program_doc #12
 doc-program-not-found = Программа #{ $program } не найдена среди программ вашей школы.
@@ -130,7 +139,14 @@ doc-content = { $count ->
 doc-dates = Сроки реализации программы
 doc-schedule = Расписание встреч
 doc-schedule-situational = ситуационное наставничество: встречи по мере необходимости.
+doc-schedule-planned = Запланированы встречи: { $meetings }.
 doc-meetings-held = Проведено встреч: { $count }.
+doc-mark-done = выполнено { $done }
+doc-mark-done-note = выполнено { $done }: «{ $note }»
+doc-mark-as-needed = по мере необходимости
+doc-mark-overdue = просрочено, срок был { $due }
+doc-mark-window = с { $start } до { $due }
+doc-mark-due = до { $due }
 doc-mode = Режим работы
 doc-participants = Участники
 doc-mentor = Наставник
@@ -153,6 +169,7 @@ doc-plan-column = { $col ->
 
 doc-annual-not-allowed = Итоговый отчёт доступен куратору своей школы и координатору.
 doc-annual-usage = Укажите учебный год так: /annual_report 2025/26 — или без года, за текущий.
+doc-annual-future = { $year } учебный год ещё не начался. Отчёт можно получить за текущий или прошедший год.
 doc-annual-caption = 📄 Итоговый аналитический отчёт за { $year } учебный год
 doc-annual-title = Итоговый аналитический отчёт о реализации программ наставничества за { $year } учебный год
 doc-annual-subtitle = { $schools }; период с { $start } по { $end }

@@ -12,6 +12,7 @@ from aiogram.methods import SendDocument
 from models.people import Role
 from models.plans import PlanItem, PlanOccurrence
 from models.questions import Question
+from models.surveys import Poll, SurveyAnswer, SurveyAssignment
 from tests.support.botclient import BotClient, Call, Person
 from tests.support.seed import Member, World, seed
 
@@ -108,3 +109,78 @@ def docx_text(data: bytes) -> tuple[str, list[list[list[str]]]]:
     text = "\n".join(p.text for p in document.paragraphs)
     tables = [[[cell.text for cell in row.cells] for row in t.rows] for t in document.tables]
     return text, tables
+
+
+# One answer: (question key, score, choices, text).
+Answer = tuple[str, int | None, list[str] | None, str | None]
+
+
+async def answered(
+    client: BotClient,
+    org: int,
+    user_id: int,
+    survey: str,
+    answers: list[Answer],
+    *,
+    role: str = "mentee",
+    program_id: int | None = None,
+    period: str | None = "2026/27-Q2",
+    poll_id: int | None = None,
+) -> None:
+    """A finished assignment with these answers."""
+    now = client.clock.now()
+    async with client.sessionmaker() as session, session.begin():
+        assignment = SurveyAssignment(
+            org_id=org,
+            user_id=user_id,
+            role=role,
+            survey=survey,
+            version=1,
+            program_id=program_id,
+            poll_id=poll_id,
+            period=period,
+            status="done",
+            dedupe_key=f"test:{survey}:{poll_id}:{user_id}",
+            created_at=now,
+            finished_at=now,
+        )
+        session.add(assignment)
+        await session.flush()
+        for key, score, choices, text in answers:
+            session.add(
+                SurveyAnswer(
+                    assignment_id=assignment.id,
+                    question_key=key,
+                    score=score,
+                    choices=choices,
+                    text=text,
+                    answered_at=now,
+                )
+            )
+
+
+async def poll(client: BotClient, org: int, author_id: int) -> int:
+    """A quick poll of three questions: a scale, a choice, a free text."""
+    async with client.sessionmaker() as session, session.begin():
+        row = Poll(
+            org_id=org,
+            author_id=author_id,
+            audience="all",
+            questions=[
+                {"key": "q1", "type": "scale", "text": "Насколько полезен семинар?"},
+                {
+                    "key": "q2",
+                    "type": "single",
+                    "text": "Когда удобнее встречаться?",
+                    "options": [
+                        {"key": "o1", "text": "Утром"},
+                        {"key": "o2", "text": "После уроков"},
+                    ],
+                },
+                {"key": "q3", "type": "text", "text": "Какую тему разобрать?"},
+            ],
+            created_at=client.clock.now(),
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
