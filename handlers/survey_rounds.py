@@ -1,11 +1,14 @@
 """The entry questionnaire in the plan view (models/survey_rounds.py).
 
 When a mentee of the program has answered the entry questionnaire, /plan shows the mentor
-and the curator a short «Входная анкета» block per mentee: the directions of high need,
-the help asked for and the free text. While the plan is being drafted (no mentee has
-confirmed «ознакомлен» yet), the mentor gets a button «Добавить в план: <direction>» per
-high-need direction that no plan item covers, which adds an item of it «as questions
-arise». Every press re-checks that the presser is the mentor of the active program.
+and the curator (of the program's school; not the lending school's) a short «Входная
+анкета» block per mentee: the directions of high need, the help asked for and the free
+text; one not finished says how far it got («заполнено 3 из 10»). While the plan is being
+drafted (no mentee has confirmed «ознакомлен» yet), the blocks are shown in full and the
+mentor gets a button «Добавить в план: <direction>» per high-need direction that no plan
+item covers, which adds an item of it «as questions arise». Afterwards /plan shows one
+line per mentee with a button that opens the block. Every press re-checks in the
+database that the presser may act on (or read) the program.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.keyboards.plan import open_keyboard
-from bot.keyboards.survey_rounds import EntryItemCb, offered_keyboard
+from bot.keyboards.survey_rounds import (
+    EntryItemCb,
+    EntryShowCb,
+    entries_keyboard,
+    offered_keyboard,
+)
 from bot.texts import pack_lines
 from models import changes, surveys
 from models.errors import RuleError
-from models.people import Direction, User
-from models.program_card import Viewer
+from models.people import Direction, Roles, User
+from models.program_card import Viewer, viewer_roles
 from models.programs import Program, ProgramStatus
 from models.survey_rounds import (
     EntryAnswers,
@@ -34,8 +42,9 @@ from models.survey_rounds import (
 
 router = Router(name="survey_rounds")
 
-# Who sees the block: not the mentee (their own answers), everyone who runs the program.
-READERS = {Viewer.MENTOR, Viewer.CURATOR, Viewer.LENDER, Viewer.ADMIN}
+# Who sees the block: not the mentee (their own answers), and not the lending school's
+# curator (the mentee is not theirs): the mentor, the school's curator, the admin.
+READERS = {Viewer.MENTOR, Viewer.CURATOR, Viewer.ADMIN}
 # The block is short: a long free text is cut to this many characters (/mydata has it all).
 WORRIES_SHOWN = 300
 
@@ -52,15 +61,24 @@ def _help_labels(t: Translator, entry: EntryAnswers) -> str:
     return ", ".join(labels)
 
 
+def _questions(entry: EntryAnswers) -> int:
+    definition = surveys.DEFINITIONS.get((surveys.ENTRY, entry.version)) or surveys.latest(
+        surveys.ENTRY
+    )
+    return len(definition.questions)
+
+
 def entry_text(t: Translator, entry: EntryAnswers) -> str:
     lines = [t("rounds-entry-head", name=entry.name)]
+    if not entry.finished:
+        lines.append(t("rounds-entry-partial", answered=entry.answered, total=_questions(entry)))
     if entry.needs:
         needs = ", ".join(
             t.plain("rounds-entry-need", direction=t.plain(f"direction-{d}"), score=score)
             for d, score in entry.needs
         )
         lines.append(t("rounds-entry-needs", needs=needs))
-    else:
+    elif entry.finished:
         lines.append(t("rounds-entry-no-needs"))
     if entry.help:
         lines.append(t("rounds-entry-help", help=_help_labels(t, entry)))
@@ -85,12 +103,24 @@ async def entry_block(
     answers = await entry_answers(session, program.id)
     if not answers:
         return
+    if await changes.plan_locked(session, program.id):
+        # The plan is confirmed: one line per mentee, the block a button away.
+        lines = [
+            t("rounds-entry-line", name=entry.name)
+            if entry.finished
+            else t(
+                "rounds-entry-line-partial",
+                name=entry.name,
+                answered=entry.answered,
+                total=_questions(entry),
+            )
+            for entry in answers
+        ]
+        markup = entries_keyboard(t, program.id, [(e.mentee_id, e.name) for e in answers])
+        await target.answer("\n".join([t("rounds-entry-folded"), *lines]), reply_markup=markup)
+        return
     markup = None
-    if (
-        Viewer.MENTOR in viewers
-        and program.status == ProgramStatus.ACTIVE
-        and not await changes.plan_locked(session, program.id)
-    ):
+    if Viewer.MENTOR in viewers and program.status == ProgramStatus.ACTIVE:
         directions = offered(answers, await covered_directions(session, program.id))
         markup = offered_keyboard(t, program.id, directions)
     blocks = [entry_text(t, entry) for entry in answers]
@@ -101,6 +131,36 @@ async def entry_block(
     for index, (text, _) in enumerate(packed):
         last = index == len(packed) - 1
         await target.answer(text.strip(), reply_markup=markup if last else None)
+
+
+@router.callback_query(EntryShowCb.filter())
+async def open_entry(
+    query: CallbackQuery,
+    callback_data: EntryShowCb,
+    session: AsyncSession,
+    user: User | None,
+    roles: Roles,
+    t: Translator,
+) -> None:
+    """One mentee's entry questionnaire, to a reader of the program's blocks."""
+    program = await session.get(Program, callback_data.program_id)
+    viewers = (
+        await viewer_roles(session, program, user.id if user else None, roles) if program else set()
+    )
+    if program is None or not viewers & READERS:
+        await query.answer(t.plain("not-allowed"), show_alert=True)
+        return
+    found = [
+        e
+        for e in await entry_answers(session, program.id)
+        if e.mentee_id == callback_data.mentee_id
+    ]
+    if not found:
+        await query.answer(t.plain("button-outdated"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(entry_text(t, found[0]))
 
 
 @router.callback_query(EntryItemCb.filter())

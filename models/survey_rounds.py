@@ -204,6 +204,9 @@ class EntryAnswers:
     needs: list[tuple[str, int]] = field(default_factory=list)
     help: list[str] = field(default_factory=list)  # option keys of the help question
     worries: str | None = None
+    # Questions answered (or skipped) so far; finished: the whole questionnaire was answered.
+    answered: int = 0
+    finished: bool = True
 
 
 def _direction_of(topic: str | None) -> str | None:
@@ -221,6 +224,7 @@ async def entry_answers(session: AsyncSession, program_id: int) -> list[EntryAns
             select(
                 a.user_id,
                 a.version,
+                a.status,
                 User.full_name,
                 User.tg_name,
                 ans.question_key,
@@ -245,13 +249,15 @@ async def entry_answers(session: AsyncSession, program_id: int) -> list[EntryAns
         )
     ).all()
     found: dict[int, EntryAnswers] = {}
-    for user_id, version, full_name, tg_name, key, topic, score, choices, text in rows:
+    for user_id, version, status, full_name, tg_name, key, topic, score, choices, text in rows:
         entry = found.get(user_id)
         if entry is None:
             name = next(
                 (n for n in (full_name, tg_name) if n and n.strip()), f"{NAMELESS}{user_id}"
             )
             entry = found[user_id] = EntryAnswers(user_id, name, version)
+            entry.finished = status == surveys.AssignmentStatus.DONE
+        entry.answered += 1
         direction = _direction_of(topic)
         if direction is not None and score is not None and score >= HIGH_NEED:
             entry.needs.append((direction, score))

@@ -15,7 +15,7 @@ from models import lifecycle, pairing
 from models import surveys as sv
 from models.calendar import default_calendar
 from models.outbox import OutboxMessage, OutboxStatus
-from models.people import Organization, Role, User
+from models.people import Membership, Organization, Role, User
 from models.personal_data import end_programs_of
 from models.plans import DeadlineKind, PlanItem
 from models.programs import Program, ProgramMentee, ProgramStatus
@@ -147,6 +147,67 @@ async def test_the_entry_survey_at_acceptance_shows_in_the_plan_and_offers_items
     calls = await client.press(mentee.person, method)
     async with client.sessionmaker() as s:
         assert len(list(await s.scalars(select(PlanItem)))) == 1
+
+
+async def test_an_unfinished_entry_survey_says_how_far_and_a_confirmed_plan_folds_it(
+    client: BotClient,
+) -> None:
+    _, curator, mentor, mentee, program_id = await _proposed(client)
+    async with client.sessionmaker() as s, s.begin():
+        assert await pairing.accept_program(s, program_id, mentor.user_id, client.clock.now())
+    (entry,) = await _assignments(client, sv.ENTRY)
+    total = len(sv.latest(sv.ENTRY).questions)
+    async with client.sessionmaker() as s, s.begin():
+        await sv.answer(s, entry.id, 0, client.clock.now(), score=2)
+    calls = await client.send(mentor.person, "/plan")
+    block = next(c for c in calls if "Входная анкета" in c.text)
+    assert f"заполнена не до конца: 1 из {total}" in block.text
+    assert "не отмечено" not in block.text
+
+    # Once the mentee confirmed «ознакомлен»: one line per mentee, the block a button away.
+    await _answer_entry(client, entry.id)
+    async with client.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(ProgramMentee)
+            .where(ProgramMentee.program_id == program_id)
+            .values(acknowledged_at=client.clock.now())
+        )
+    calls = await client.send(mentor.person, "/plan")
+    assert not any("Входная анкета" in c.text for c in calls)
+    folded = next(c for c in calls if "Входные анкеты" in c.text)
+    assert "• Молодой У" in folded.text and "Боюсь" not in folded.text
+    data = client.button_data([folded], "📝 Анкета: Молодой У")
+    for reader in (mentor, curator):
+        await client.press(reader.person, data)
+        shown = client.last_text(reader.person.id)
+        assert "Входная анкета" in shown and "Боюсь открытых уроков" in shown
+    # The mentee (their own answers) and a stranger get no block from a forged press.
+    for other in (mentee.person, Person(99, "Stranger")):
+        answers = client.callback_answers(await client.press(other, data))
+        assert answers and answers[0].show_alert
+
+
+async def test_the_lending_schools_curator_does_not_read_the_entry_survey(
+    client: BotClient,
+) -> None:
+    org, _, mentor, _, program_id = await _proposed(client)
+    async with client.sessionmaker() as s, s.begin():
+        assert await pairing.accept_program(s, program_id, mentor.user_id, client.clock.now())
+    (entry,) = await _assignments(client, sv.ENTRY)
+    await _answer_entry(client, entry.id)
+    # The mentor now works for another school that lends them to this one.
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        lender_org = await s.org("Районная школа")
+        lender = await s.member(lender_org, Person(50, "Lend"), Role.CURATOR, name="Куратор Р")
+        await s.member(lender_org, mentor.person, Role.MENTOR, name="Наставник А")
+        await s.session.execute(
+            update(Membership)
+            .where(Membership.org_id == org, Membership.user_id == mentor.user_id)
+            .values(removed_at=client.clock.now())
+        )
+    calls = await client.send(lender.person, f"/plan #{program_id}")
+    assert any(f"№{program_id}" in c.text for c in calls)  # the plan itself is readable
+    assert not any("Входная анкета" in c.text or "Беспокоит" in c.text for c in calls)
 
 
 # Quarterly ---------------------------------------------------------------------------

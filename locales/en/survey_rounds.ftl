@@ -2,6 +2,11 @@
 rounds-entry-head = 📝 <b>Entry questionnaire</b>: { $name }
 rounds-entry-needs = High need for help: { $needs }
 rounds-entry-need = { $direction } ({ $score } of 5)
+rounds-entry-partial = The questionnaire is not finished: { $answered } of { $total } answered.
+rounds-entry-folded = 📝 <b>Entry questionnaires</b> (the plan is confirmed; open one with its button):
+rounds-entry-line = • { $name }
+rounds-entry-line-partial = • { $name } — { $answered } of { $total } answered
+rounds-btn-open = 📝 Questionnaire: { $name }
 rounds-entry-no-needs = No high need for help marked.
 rounds-entry-help = Help wanted: { $help }
 rounds-entry-worries = Worries: “{ $text }”
