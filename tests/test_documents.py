@@ -8,7 +8,10 @@ from datetime import timedelta
 
 import pytest
 from docx import Document
+from docx.shared import Cm, RGBColor
 
+from bot import files
+from models.meetings import Meeting
 from models.people import Profile, Role
 from models.practices import BestPractice
 from models.programs import Program, ProgramStatus
@@ -230,3 +233,98 @@ async def test_program_doc_for_the_school_that_lent_the_mentor(client: BotClient
         [(_, data)] = documents(calls, curator.id)
         text, _ = docx_text(data)
         assert "Чужой Наставник" in text and "Школа 2" in text and "Новая У" in text
+
+
+def _cm(length: int | None) -> float:
+    return round((length or 0) / Cm(1), 1)
+
+
+async def test_program_doc_fits_an_a4_page_and_reads_as_a_document(
+    client: BotClient, w: World
+) -> None:
+    """A4 landscape (not US Letter); the 9-column plan spans the usable width, its widths
+    in the grid and in every cell, autofit off; marks without the chat's emoji; the
+    meetings in sentences of their own; headings in black Times New Roman."""
+    now = client.clock.now()
+    await fill_plan(client, w.program_a, now + timedelta(hours=1))
+    async with client.sessionmaker() as session, session.begin():
+        session.add(
+            Meeting(
+                program_id=w.program_a,
+                org_id=w.org,
+                starts_at=now + timedelta(days=2, hours=2),
+                mode="offline",
+                status="confirmed",
+                created_at=now,
+            )
+        )
+    calls = await client.send(w.curator.person, f"/program_doc #{w.program_a}")
+    [(_, data)] = documents(calls, w.curator.person.id)
+    document = Document(io.BytesIO(data))
+    section = document.sections[0]
+    assert (_cm(section.page_width), _cm(section.page_height)) == (29.7, 21.0)
+    usable = section.page_width - section.left_margin - section.right_margin
+    [plan] = document.tables
+    assert not plan.autofit
+    grid = [column.width for column in plan.columns]
+    assert len(grid) == 9 and abs(sum(grid) - usable) < Cm(0.05)
+    for row in plan.rows:
+        assert [cell.width for cell in row.cells] == grid
+    marks = [row.cells[8].text for row in plan.rows[1:]]
+    assert marks == ["выполнено 23.11.2026", "по мере необходимости"]
+    text, _ = docx_text(data)
+    assert "Запланированы встречи: 25.11.2026 14:00. Проведено встреч: 0." in text
+    for style in ("Title", "Heading 1"):
+        font = document.styles[style].font
+        assert font.name == "Times New Roman" and font.color.rgb == RGBColor(0, 0, 0)
+
+
+async def test_annual_report_is_a4_portrait(client: BotClient, w: World) -> None:
+    calls = await client.send(w.curator.person, "/annual_report")
+    [(_, data)] = documents(calls, w.curator.person.id)
+    section = Document(io.BytesIO(data)).sections[0]
+    assert (_cm(section.page_width), _cm(section.page_height)) == (21.0, 29.7)
+
+
+async def test_annual_report_of_a_past_year(client: BotClient, w: World) -> None:
+    """2025/26, before any program of this school started: no participants, outcomes,
+    scores or practices of 2026/27 in it; a year not begun is refused."""
+    other = await other_school(client, w)
+    await _year(client, w, other)
+    calls = await client.send(w.curator.person, "/annual_report 2025/26")
+    [(name, data)] = documents(calls, w.curator.person.id)
+    assert name == "annual-report-2025-26.docx"
+    text, tables = docx_text(data)
+    assert "2025/26" in text and "с 01.09.2025 по 31.08.2026" in text
+    counts = {}
+    for table in tables:
+        counts.update({row[0]: row[1] for row in table[1:] if len(row) == 2})
+    assert counts["Наставники"] == "0" and counts["Наставляемые"] == "0"
+    assert counts["Завершены (план выполнен)"] == "0"
+    assert "Оценок по анкетам пока нет" in text
+    assert "Совместные уроки и взаимопосещения" not in text
+    assert "Лучшие практики пока не отмечены" in text
+    calls = await client.send(w.curator.person, "/annual_report 2027/28")
+    assert documents(calls, w.curator.person.id) == []
+    assert "2027/28 учебный год ещё не начался" in client.last_text(w.curator.person.id)
+
+
+@pytest.mark.parametrize("command", ["program_doc", "annual_report"])
+async def test_a_document_that_cannot_be_made_is_answered(
+    client: BotClient,
+    w: World,
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(doc: object) -> bytes:
+        raise RuntimeError("no room")
+
+    monkeypatch.setattr(files.docs, "build", broken)
+    text = f"/{command} #{w.program_a}" if command == "program_doc" else f"/{command}"
+    calls = await client.send(w.curator.person, text)
+    assert documents(calls, w.curator.person.id) == []
+    said = [c.text for c in calls if c.text]
+    assert f"Не удалось подготовить файл. Повторите /{command} позже." in said
+    assert [r.levelname for r in caplog.records].count("ERROR") == 1
+    caplog.clear()  # the error was meant (no_errors)
