@@ -32,13 +32,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Date,
-    Integer,
     String,
     and_,
     case,
     cast,
-    column,
     distinct,
     exists,
     func,
@@ -47,7 +44,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    values,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -63,7 +59,6 @@ from models.calendar import (
     school_year_of,
     today_in,
 )
-from models.db import UTCDateTime
 from models.meetings import Meeting, MeetingStatus
 from models.people import Membership, Organization, Profile, Role, User
 from models.plans import PlanItem, PlanOccurrence
@@ -794,11 +789,32 @@ def school_scope(org_id: int, zone: str, calendar: dict[str, Any] | None, scope:
     return Scope((org_id,), None, span[0], span[1], scope.label, zone)
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """One school's period for the rollup: instants, local days and its today."""
+
+    since: datetime | None
+    until: datetime | None
+    first: date | None
+    last: date | None
+    today: date
+
+
+def _any(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """OR of `conditions` as a balanced tree (SQLite limits an expression's depth: a flat
+    OR of a thousand terms is a thousand deep)."""
+    if len(conditions) <= 8:
+        return or_(*conditions).self_group()
+    middle = len(conditions) // 2
+    return or_(_any(conditions[:middle]), _any(conditions[middle:])).self_group()
+
+
 async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
     """One line per organization of the scope plus totals: a handful of GROUP BY org_id
     queries, whatever the number of schools. Each school is measured in its own time zone
-    and calendar: its bounds are computed here from the organization rows and joined in as
-    a VALUES table (org_id, since, until, first day, last day, today)."""
+    and calendar: the bounds are computed here from the organization rows; schools with
+    the same bounds (the same zone and calendar) share one condition, `org_id IN (…) AND
+    <its bounds>`, and a figure's condition is the OR of them."""
     orgs = (
         await session.execute(
             select(Organization.id, Organization.name, Organization.timezone, Organization.calendar)
@@ -809,31 +825,24 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
     lines = {org_id: RollupLine(org_id, name) for org_id, name, _, _ in orgs}
     if not lines:
         return Rollup(scope.label, [], RollupLine(None, ""), None)
-    rows = []
-    past: list[int] = []
+    groups: dict[_Bounds, list[int]] = defaultdict(list)
     for org_id, _, zone, calendar in orgs:
         own = school_scope(org_id, zone, calendar, scope)
-        today = today_in(zone, now)
-        rows.append((org_id, own.since, own.until, own.start, own.end, today))
-        if own.end is not None and own.end < today:
-            past.append(org_id)
-    b = (
-        values(
-            column("org_id", Integer),
-            column("since_at", UTCDateTime()),
-            column("until_at", UTCDateTime()),
-            column("first_day", Date()),
-            column("last_day", Date()),
-            column("today_day", Date()),
-            name="bounds",
-        )
-        .data(rows)
-        .cte("bounds")
-    )
-    dated = scope.quarter
+        bounds = _Bounds(own.since, own.until, own.start, own.end, today_in(zone, now))
+        groups[bounds].append(org_id)
 
-    def within(instant: Any) -> list[ColumnElement[bool]]:
-        return [instant >= b.c.since_at, instant < b.c.until_at] if dated else []
+    def per_school(
+        org_id: Any, condition: Callable[[_Bounds], list[ColumnElement[bool]]]
+    ) -> ColumnElement[bool]:
+        return _any([and_(org_id.in_(ids), *condition(b)) for b, ids in groups.items()])
+
+    def within(instant: Any) -> Callable[[_Bounds], list[ColumnElement[bool]]]:
+        def condition(b: _Bounds) -> list[ColumnElement[bool]]:
+            if b.since is None or b.until is None:
+                return []
+            return [instant >= b.since, instant < b.until]
+
+        return condition
 
     def line(org_id: int) -> RollupLine:
         return lines.setdefault(org_id, RollupLine(org_id, f"#{org_id}"))
@@ -850,15 +859,23 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
         )
     ).all():
         line(org_id).mentors, line(org_id).mentees = int(mentors), int(mentees)
+    past = {b: ids for b, ids in groups.items() if b.last is not None and b.last < b.today}
     if past:  # a period already over: the people of the programs that ran in it
-        for org_id in past:
-            line(org_id).mentors = line(org_id).mentees = 0
+        for ids in past.values():
+            for org_id in ids:
+                line(org_id).mentors = line(org_id).mentees = 0
         running = and_(
-            Program.org_id == b.c.org_id,
-            Program.org_id.in_(past),
             Program.status.in_((ProgramStatus.ACTIVE, ProgramStatus.ENDED)),
-            Program.starts_on <= b.c.last_day,
-            or_(Program.ended_at.is_(None), Program.ended_at >= b.c.since_at),
+            _any(
+                [
+                    and_(
+                        Program.org_id.in_(ids),
+                        Program.starts_on <= b.last,
+                        or_(Program.ended_at.is_(None), Program.ended_at >= b.since),
+                    )
+                    for b, ids in past.items()
+                ]
+            ),
         )
         for org_id, n in (
             await session.execute(
@@ -885,21 +902,31 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
         )
     ).all():
         line(org_id).programs = int(n)
+    # `org_id + 0`: one sequential pass over the questions, the rows outside every
+    # school's period skipped first (SQLite would otherwise read every question through
+    # the org_id index, several times slower)
+    school = Question.org_id + 0
+    window: list[ColumnElement[bool]] = []
+    if all(b.since is not None and b.until is not None for b in groups):
+        window = [
+            Question.asked_at >= min(b.since for b in groups if b.since is not None),
+            Question.asked_at < max(b.until for b in groups if b.until is not None),
+        ]
     counted = and_(
-        Question.org_id == b.c.org_id,
         Question.status != QuestionStatus.MERGED,
-        *within(Question.asked_at),
+        *window,
+        per_school(school, within(Question.asked_at)),
     )
     for org_id, asked, answered, breaches in (
         await session.execute(
             select(
-                Question.org_id,
+                school,
                 func.count(),
                 func.count(Question.first_answer_at),
                 func.count(Question.reminded_at),
             )
             .where(counted)
-            .group_by(Question.org_id)
+            .group_by(school)
         )
     ).all():
         row = line(org_id)
@@ -907,38 +934,41 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
     for org_id, held in (
         await session.execute(
             select(Meeting.org_id, func.count())
-            .where(Meeting.org_id == b.c.org_id, Meeting.held.is_(True), *within(Meeting.starts_at))
+            .where(Meeting.held.is_(True), per_school(Meeting.org_id, within(Meeting.starts_at)))
             .group_by(Meeting.org_id)
         )
     ).all():
         line(org_id).meetings_held = int(held)
-    days = [PlanOccurrence.due_on >= b.c.first_day, PlanOccurrence.due_on <= b.c.last_day]
+
+    def due(b: _Bounds) -> list[ColumnElement[bool]]:
+        days = [PlanOccurrence.due_on < b.today]
+        if b.first is not None and b.last is not None:
+            days += [PlanOccurrence.due_on >= b.first, PlanOccurrence.due_on <= b.last]
+        return days
+
     for org_id, n in (
         await session.execute(
             select(Program.org_id, func.count())
             .select_from(PlanOccurrence)
             .join(Program, Program.id == PlanOccurrence.program_id)
             .join(PlanItem, PlanItem.id == PlanOccurrence.item_id)
-            .join(b, b.c.org_id == Program.org_id)
             .where(
                 PlanItem.removed_at.is_(None),
                 PlanOccurrence.done_at.is_(None),
                 Program.status != ProgramStatus.ENDED,
-                PlanOccurrence.due_on < b.c.today_day,
-                *(days if dated else []),
+                per_school(Program.org_id, due),
             )
             .group_by(Program.org_id)
         )
     ).all():
         line(org_id).plan_overdue = int(n)
-    periods: list[ColumnElement[bool]] = []
-    if dated:
-        periods.append(
-            or_(
-                SurveyAssignment.period == scope.label,
-                and_(SurveyAssignment.period.is_(None), *within(SurveyAssignment.created_at)),
-            )
-        )
+
+    def named(b: _Bounds) -> list[ColumnElement[bool]]:
+        if not scope.quarter:
+            return []
+        unnamed = and_(SurveyAssignment.period.is_(None), *within(SurveyAssignment.created_at)(b))
+        return [or_(SurveyAssignment.period == scope.label, unnamed)]
+
     for org_id, done, total in (
         await session.execute(
             select(
@@ -950,9 +980,8 @@ async def rollup(session: AsyncSession, now: datetime, scope: Scope) -> Rollup:
                 func.count(),
             )
             .where(
-                SurveyAssignment.org_id == b.c.org_id,
                 SurveyAssignment.status != AssignmentStatus.CANCELLED,
-                *periods,
+                per_school(SurveyAssignment.org_id, named),
             )
             .group_by(SurveyAssignment.org_id)
         )

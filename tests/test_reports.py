@@ -577,3 +577,23 @@ async def test_a_program_report_has_no_participants_by_role(
 ) -> None:
     text = BotClient.replies(await client.send(w.curator.person, f"/report #{w.program_a}"))[0]
     assert "кураторов" not in text.text and "Участники" not in text.text
+
+
+async def test_rollup_of_schools_in_many_zones(client: BotClient, w: World) -> None:
+    zones = [f"Etc/GMT-{n}" for n in range(1, 13)]  # UTC+1 … UTC+12: twelve bounds
+    asked = datetime(2026, 11, 10, 6, tzinfo=UTC)
+    async with seed(client.sessionmaker, NOW) as s:
+        ids = []
+        for n, zone in enumerate(zones):
+            org = Organization(name=f"Зона {n:02d}", timezone=zone, calendar={}, created_at=NOW)
+            s.session.add(org)
+            await s.session.flush()
+            ids.append(org.id)
+            question = _question(w, f"z{n}", asked, n + 1)
+            question.org_id, question.program_id = org.id, None
+            s.session.add(question)
+    async with client.sessionmaker() as session:
+        result = await rollup(session, NOW, scope_for(None, None, "2026/27-Q2", NOW))
+    by_id = {line.org_id: line for line in result.lines}
+    assert [by_id[org_id].asked for org_id in ids] == [1] * len(zones)
+    assert result.total.asked == len(zones)
