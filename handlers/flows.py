@@ -99,9 +99,21 @@ async def pick_program(
     ]
     if len(rows) > PICK_PAGE:
         rows.sort(key=lambda row: str(row[0]).casefold())
+    await pick_in_pages(message, pick_text, rows, state, t)
+
+
+async def pick_in_pages(
+    event: Message | CallbackQuery,
+    text: str,
+    rows: list[list[str]],
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    """A «which one?» list (programs, schools: rows of [label, callback data]) in pages of
+    PICK_PAGE with ◀️ ▶️ (pick_page_pressed); its buttons wait in the FSM data."""
     await state.update_data(pick=rows)
     page, _ = pick_page(t, rows, 0)
-    await message.answer(pick_text, reply_markup=page)
+    await say(event, text, page)
 
 
 async def pick_page_pressed(

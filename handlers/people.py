@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.i18n import Locales, Translator
 from bot.keyboards.builders import (
     invites_keyboard,
-    org_pick_keyboard,
+    org_pick_rows,
     people_keyboard,
     remove_role_keyboard,
 )
@@ -29,6 +30,7 @@ from bot.links import format_local, invite_link
 from bot.lists import send_lines
 from bot.menus import refresh_menu
 from handlers.access import ManagedInvite, ManagedOrg
+from handlers.flows import pick_in_pages
 from handlers.settings import show_settings
 from models.changes import hand_over_mentor
 from models.invites import Invite, create_invite, list_invites, revoke_invite
@@ -51,7 +53,13 @@ MAX_USES_CAP = 1000
 
 
 async def _pick_org(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator, command: str, arg: str
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+    state: FSMContext,
+    command: str,
+    arg: str,
 ) -> int | None:
     """The organization a curator command applies to; asks when there are several."""
     orgs = await curator_orgs(session, roles)
@@ -60,7 +68,7 @@ async def _pick_org(
         return None
     if len(orgs) == 1:
         return orgs[0][0]
-    await message.answer(t("pick-org"), reply_markup=org_pick_keyboard(command, arg, orgs))
+    await pick_in_pages(message, t("pick-org"), org_pick_rows(command, arg, orgs), state, t)
     return None
 
 
@@ -88,6 +96,7 @@ async def invite(
     clock: Clock,
     settings: Settings,
     bot_username: str,
+    state: FSMContext,
 ) -> None:
     parsed = parse_invite_args(command.args or "")
     if parsed is None:
@@ -95,7 +104,7 @@ async def invite(
         return
     # Button data cannot hold ":" (aiogram's separator): the words are joined with "_".
     arg = "_".join((command.args or "").lower().split())
-    org_id = await _pick_org(message, session, roles, t, "invite", arg)
+    org_id = await _pick_org(message, session, roles, t, state, "invite", arg)
     if org_id is not None:
         await _make_invite(
             message, session, roles, user, t, clock, settings, bot_username, org_id, arg
@@ -137,9 +146,15 @@ async def _make_invite(
 
 @router.message(Command("invites"))
 async def invites(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator, clock: Clock, bot: Bot
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+    clock: Clock,
+    bot: Bot,
+    state: FSMContext,
 ) -> None:
-    org_id = await _pick_org(message, session, roles, t, "invites", "")
+    org_id = await _pick_org(message, session, roles, t, state, "invites", "")
     if org_id is not None:
         await _list_invites(message, session, t, clock, bot, org_id)
 
@@ -189,8 +204,10 @@ async def revoke(
 
 
 @router.message(Command("people"))
-async def people(message: Message, session: AsyncSession, roles: Roles, t: Translator) -> None:
-    org_id = await _pick_org(message, session, roles, t, "people", "")
+async def people(
+    message: Message, session: AsyncSession, roles: Roles, t: Translator, state: FSMContext
+) -> None:
+    org_id = await _pick_org(message, session, roles, t, state, "people", "")
     if org_id is not None:
         text, markup = await _people_page(session, t, org_id, 0)
         await message.answer(text, reply_markup=markup)

@@ -27,7 +27,7 @@ from bot.keyboards import broadcast as kb
 from bot.links import format_local
 from bot.lists import send_lines
 from bot.states import PollForm
-from handlers.flows import drop_buttons, end_flow, reply_target, say
+from handlers.flows import drop_buttons, end_flow, pick_in_pages, reply_target, say
 from models import polls
 from models.people import (
     AUDIENCES,
@@ -85,7 +85,7 @@ async def start_new(
         markup = kb.audience_keyboard(t, what, orgs[0][0])
         await say(event, t(f"{_prefix(what)}-pick-audience"), markup)
         return
-    await say(event, t("bc-pick-org"), kb.orgs_keyboard(what, orgs))
+    await pick_in_pages(event, t("bc-pick-org"), kb.org_rows(what, orgs), state, t)
 
 
 def _prefix(what: str) -> str:

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.keyboards.builders import SETTINGS_FIELDS, org_pick_keyboard, settings_keyboard
+from bot.keyboards.builders import SETTINGS_FIELDS, org_pick_rows, settings_keyboard
 from bot.keyboards.callbacks import SettingsCb
 from bot.states import SettingsForm
 from handlers.access import ManagedOrg
+from handlers.flows import pick_in_pages
 from models.calendar import current_calendar, today_in
 from models.people import Organization, Roles, curator_orgs, may_manage
 from models.questions import apply_settings
@@ -48,14 +49,19 @@ async def show_settings(
 
 @router.message(Command("settings"))
 async def settings_command(
-    message: Message, session: AsyncSession, roles: Roles, t: Translator, clock: Clock
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+    clock: Clock,
+    state: FSMContext,
 ) -> None:
     orgs = await curator_orgs(session, roles)
     if not orgs:
         await message.answer(t("not-allowed-curator"))
         return
     if len(orgs) > 1:
-        await message.answer(t("pick-org"), reply_markup=org_pick_keyboard("settings", "", orgs))
+        await pick_in_pages(message, t("pick-org"), org_pick_rows("settings", "", orgs), state, t)
         return
     await show_settings(message, session, t, orgs[0][0], clock)
 

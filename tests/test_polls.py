@@ -20,7 +20,7 @@ from models.outbox import OutboxMessage
 from models.people import User
 from models.personal_data import export_person, forget_person
 from tests.support.botclient import BotClient, Call, Person
-from tests.support.seed import World
+from tests.support.seed import World, seed
 
 pytestmark = pytest.mark.usefixtures("no_errors")
 
@@ -325,3 +325,27 @@ def test_english_poll_texts_plural_and_quotes() -> None:
     assert "going out to 3 recipients." in en("poll-sent", id=1, count=3)
     text = en("poll-err-no-recipients", org="School", audience="mentors")
     assert "“School”" in text and "«" not in text
+
+
+async def test_the_admins_school_picker_comes_in_pages(client: BotClient, w: World) -> None:
+    async with seed(client.sessionmaker, client.clock.now()) as s:
+        for n in range(1, 24):
+            await s.org(f"Район {n:02d}")
+    admin = Person(1, "Admin")
+    for command in ("/poll", "/announce", "/people", "/settings"):
+        calls = await client.send(admin, command)
+        seen: list[str] = []
+        for _ in range(5):
+            labels = [label for c in calls for label, _ in c.buttons]
+            assert len(labels) <= 12, (command, labels)  # ten schools, ◀️ ▶️
+            seen.extend(label for label in labels if label not in ("◀️", "▶️"))
+            if "▶️" not in labels:
+                break
+            calls = await client.press(admin, client.button_data(calls, "▶️"))
+        assert len(seen) == 25 and len(set(seen)) == 25, (command, seen)
+    # A school of the last page is picked as any other.
+    calls = await client.send(admin, "/poll")
+    for _ in range(2):
+        calls = await client.press(admin, client.button_data(calls, "▶️"))
+    await client.press(admin, client.button_data(calls, "Район 23"))
+    assert "Кому его отправить" in client.last_text(admin.id)

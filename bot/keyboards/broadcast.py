@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.keyboards.builders import keyboard
+from bot.keyboards.builders import LABEL_MAX, keyboard
 from models.people import AUDIENCES
 
 POLL = "poll"
@@ -52,8 +52,10 @@ class BcStatusCb(CallbackData, prefix="bcs"):
     announcement_id: int
 
 
-def orgs_keyboard(what: str, orgs: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return keyboard((name[:60], BcOrgCb(what=what, org_id=org_id).pack()) for org_id, name in orgs)
+def org_rows(what: str, orgs: Iterable[tuple[int, str]]) -> list[list[str]]:
+    """The school picker's rows of [label, callback data], shown a page at a time by
+    bot/keyboards/builders.py `pick_page` (the admin may have hundreds of schools)."""
+    return [[name[:LABEL_MAX], BcOrgCb(what=what, org_id=org_id).pack()] for org_id, name in orgs]
 
 
 def audience_keyboard(t: Translator, what: str, org_id: int) -> InlineKeyboardMarkup:

@@ -154,16 +154,13 @@ def invites_keyboard(t: Translator, invite_ids: Iterable[int]) -> InlineKeyboard
     return builder.as_markup()
 
 
-def org_pick_keyboard(
-    command: str, arg: str, orgs: Iterable[tuple[int, str]]
-) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for org_id, name in orgs:
-        builder.button(
-            text=name[:60], callback_data=OrgPickCb(command=command, arg=arg, org_id=org_id)
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+def org_pick_rows(command: str, arg: str, orgs: Iterable[tuple[int, str]]) -> list[list[str]]:
+    """«Which school?»: a row of [label, callback data] a school, shown a page at a time by
+    `pick_page` (an admin may have hundreds)."""
+    return [
+        [name[:LABEL_MAX], OrgPickCb(command=command, arg=arg, org_id=org_id).pack()]
+        for org_id, name in orgs
+    ]
 
 
 def people_keyboard(
