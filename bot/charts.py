@@ -66,7 +66,7 @@ def render_chart(data: ChartInput) -> bytes:
     if has_questions:
         positions = list(range(len(data.weeks)))
         bottom.bar(positions, data.questions, color="#1f77b4")
-        step = max(1, len(positions) // 8)
+        step = max(1, -(-len(positions) // 8))  # at most 8 labels
         bottom.set_xticks(positions[::step], data.weeks[::step], fontsize=13)
         bottom.tick_params(axis="y", labelsize=14)
         bottom.grid(axis="y", alpha=0.3)
