@@ -380,3 +380,219 @@ async def test_questions_and_replies_to_their_copies_cost_no_survey_query(
         event.remove(engine.sync_engine, "before_cursor_execute", statement)
     assert "Вот инструкция" in " ".join(c.text for c in client.sent_to(w.mentee3.person.id))
     assert not [sql for sql in seen if "survey_assignments" in sql]
+
+
+async def _report(
+    client: BotClient, w: World, mentor: Any, program: int, subject: Any, period: str
+) -> int:
+    """A mentor's quarterly report on one mentee (its first question is queued)."""
+    spec = sv.Assign(
+        w.org,
+        mentor.user_id,
+        "mentor",
+        sv.QUARTERLY_MENTOR,
+        program_id=program,
+        subject_id=subject.user_id if subject is not None else None,
+        period=period,
+    )
+    async with client.sessionmaker() as session, session.begin():
+        made = await sv.assign(session, spec, client.clock.now())
+    assert made is not None
+    return made
+
+
+async def _to_free_text(client: BotClient, who: Person, made: int) -> None:
+    """Answer the report's three button questions (the first button of each)."""
+    for _ in range(3):
+        mine = [
+            c
+            for c in questions_in(client.session.calls, who.id)
+            if c.buttons and c.buttons[0][1].startswith(f"sv:{made}:")
+        ]
+        await client.press(who, mine[-1].buttons[0][1], message_id=mine[-1].result_id)
+    assert (await assignment(client, made)).position == 3
+
+
+async def test_a_survey_button_leaves_another_flow_alone(client: BotClient, w: World) -> None:
+    """A mentor writing an answer to a mentee taps a survey button whose next question is
+    free text: the answer they then type still goes to the mentee, not into the report;
+    the report's question takes a reply to it."""
+    mentor = w.mentor_b.person
+    made = await _report(client, w, w.mentor_b, w.program_b, w.mentee3, "2026/27-Q2")
+    await client.tick()
+    await client.press(mentor, client.button_data([last_question(client, mentor.id)], "5"))
+    await client.press(mentor, last_question(client, mentor.id).buttons[0][1])
+    calls = await client.send(w.mentee3.person, "Как заполнить журнал?")
+    copy = [c for c in to(calls, w.mentor_b) if c.buttons]
+    await client.press(mentor, client.button_data(copy, "Ответить"), message_id=copy[-1].result_id)
+    calls = await client.press(mentor, client.button_data([last_question(client, mentor.id)], "3"))
+    prompt = questions_in(calls, mentor.id)[-1]
+    assert "Вопрос 4/5" in prompt.text
+    calls = await client.send(mentor, "Откройте электронный журнал и выберите класс")
+    assert "Откройте электронный журнал" in " ".join(c.text for c in to(calls, w.mentee3))
+    assert "difficulties" not in await answers(client, made)
+    await reply_to(client, mentor, prompt, "Дисциплина в 7 классе")
+    assert (await answers(client, made))["difficulties"].text == "Дисциплина в 7 классе"
+
+
+async def test_a_reply_to_an_earlier_copy_answers_the_report_it_names(
+    client: BotClient, w: World
+) -> None:
+    """A mentor reports on two mentees of a group, both waiting at the same free-text
+    question. A reply to the first copy of the report on mentee 2 (asked again by
+    /surveys since) goes into that report, not into the older one on mentee 1."""
+    mentor = w.mentor_a.person
+    first = await _report(client, w, w.mentor_a, w.program_a, w.mentee, "2026/27-Q2")
+    second = await _report(client, w, w.mentor_a, w.program_a, w.mentee2, "2026/27-Q2")
+    await client.tick()
+    await _to_free_text(client, mentor, first)
+    await _to_free_text(client, mentor, second)
+    prompts = [c for c in questions_in(client.session.calls, mentor.id) if "4/5" in c.text]
+    about_second = [c for c in prompts if "Второй У" in c.text]
+    assert len(about_second) == 1
+    calls = await client.send(mentor, "/surveys")
+    await client.press(mentor, f"svr:{second}")
+    assert "Второй У" in next(b for c in calls for b, d in c.buttons if d == f"svr:{second}")
+    assert last_question(client, mentor.id).result_id != about_second[0].result_id
+    await reply_to(client, mentor, about_second[0], "Трудности с дисциплиной")
+    assert "difficulties" not in await answers(client, first)
+    assert (await answers(client, second))["difficulties"].text == "Трудности с дисциплиной"
+
+
+async def test_a_reply_that_names_no_single_survey_asks_for_the_latest(
+    client: BotClient, w: World
+) -> None:
+    """Two reports alike (no mentee named) at the same question, both asked again: a
+    reply to an old copy could be either, so it answers neither and says which to use."""
+    mentor = w.mentor_b.person
+    first = await _report(client, w, w.mentor_b, w.program_b, None, "2026/27-Q1")
+    second = await _report(client, w, w.mentor_b, w.program_b, None, "2026/27-Q2")
+    await client.tick()
+    await _to_free_text(client, mentor, first)
+    await _to_free_text(client, mentor, second)
+    old = next(c for c in questions_in(client.session.calls, mentor.id) if "4/5" in c.text)
+    for made in (first, second):
+        await client.send(mentor, "/surveys")
+        await client.press(mentor, f"svr:{made}")
+    await reply_to(client, mentor, old, "Какие-то трудности")
+    assert client.last_text(mentor.id) == (
+        "Этот вопрос ждёт ответа в нескольких анкетах: ответьте на последнее сообщение с ним."
+    )
+    assert "difficulties" not in await answers(client, first)
+    assert "difficulties" not in await answers(client, second)
+
+
+async def _at_comment(client: BotClient, w: World) -> int:
+    """Mentee 3's quarterly questionnaire, answered by buttons up to its optional
+    free-text question (the survey's typed window is open)."""
+    who = w.mentee3.person
+    made = await _start(client, w)
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    second = last_question(client, who.id)
+    await client.press(who, second.buttons[0][1], message_id=second.result_id)
+    edit = [c for c in client.session.calls if c.name == "editMessageReplyMarkup"][-1]
+    await client.press(who, edit.buttons[-1][1], message_id=second.result_id)
+    assert (await assignment(client, made)).position == 2
+    return made
+
+
+async def test_a_sticker_at_the_free_text_question_gets_a_hint(client: BotClient, w: World) -> None:
+    """A sticker is no answer and no question: a hint, and the typed answer after it is
+    still the answer."""
+    who = w.mentee3.person
+    made = await _at_comment(client, w)
+    calls = await client.send_sticker(who)
+    assert client.last_text(who.id) == "Ответьте на этот вопрос текстом."
+    assert not to(calls, w.mentor_b) and await questions(client) == []
+    await client.send(who, "Всё понравилось, спасибо")
+    assert (await answers(client, made))["comment"].text == "Всё понравилось, спасибо"
+    assert await questions(client) == []
+
+
+async def test_a_message_minutes_after_an_optional_question_is_a_question(
+    client: BotClient, w: World
+) -> None:
+    """An optional free-text question takes typed text for five minutes: ten minutes
+    later a message is a question to the mentor, and the survey waits."""
+    who = w.mentee3.person
+    made = await _at_comment(client, w)
+    client.clock.set(client.clock.now() + timedelta(minutes=10))
+    calls = await client.send(who, "Как оформить КТП по физике?")
+    assert to(calls, w.mentor_b)
+    assert [q.preview for q in await questions(client)] == ["Как оформить КТП по физике?"]
+    assert "comment" not in await answers(client, made)
+    assert (await assignment(client, made)).position == 2
+
+
+async def test_a_reminder_shows_the_question_as_formatted(client: BotClient, w: World) -> None:
+    """The reminder line, then the question as first sent (no escaped markup); a
+    mentee's questionnaire names the mentor."""
+    who = w.mentee3.person
+    made = await _start(client, w)
+    first = last_question(client, who.id)
+    question = sv.latest(sv.QUARTERLY_MENTEE).questions[0].text["ru"]
+    assert first.text == (
+        f"📋 <b>Анкета наставляемого за четверть: наставник Наставник Б</b> · Вопрос 1/3"
+        f"\n\n{question}"
+    )
+    later = client.clock.now() + timedelta(days=2, hours=1)
+    client.clock.set(later)
+    async with client.sessionmaker() as session, session.begin():
+        assert await sv.remind_catch_up(session, later) == 1
+    reminder = questions_in(await client.tick(), who.id)
+    assert [c.text for c in reminder] == ["🔔 Напоминание: анкета ждёт ответа.\n\n" + first.text]
+    assert (await assignment(client, made)).reminders == 1
+
+
+async def test_answering_puts_the_next_reminder_off(client: BotClient, w: World) -> None:
+    """An answer just before a reminder was due: no reminder minutes later; it comes two
+    days after that answer."""
+    who = w.mentee3.person
+    made = await _start(client, w)
+    start = client.clock.now()
+    client.clock.set(start + timedelta(days=2) - timedelta(minutes=5))
+    await client.press(who, client.button_data([last_question(client, who.id)], "5"))
+    answered = client.clock.now()
+
+    async def catch_up(now: datetime) -> int:
+        async with client.sessionmaker() as session, session.begin():
+            return await sv.remind_catch_up(session, now)
+
+    assert await catch_up(answered + timedelta(minutes=6)) == 0
+    assert await catch_up(answered + timedelta(days=1)) == 0
+    assert await catch_up(answered + timedelta(days=2, minutes=1)) == 1
+    assert (await assignment(client, made)).reminders == 1
+
+
+async def test_forget_of_a_mentee_ends_the_reports_about_them(client: BotClient, w: World) -> None:
+    """/forget of a mentee of a group: the mentor's pending report about them is no
+    longer asked or reminded, and the mentor's free texts about them go; the report
+    about the other mentee stays."""
+    mentor = w.mentor_a.person
+    done = await _report(client, w, w.mentor_a, w.program_a, w.mentee, "2026/27-Q1")
+    pending = await _report(client, w, w.mentor_a, w.program_a, w.mentee, "2026/27-Q2")
+    other = await _report(client, w, w.mentor_a, w.program_a, w.mentee2, "2026/27-Q2")
+    await client.tick()
+    await _to_free_text(client, mentor, done)
+    prompt = [c for c in questions_in(client.session.calls, mentor.id) if "4/5" in c.text][-1]
+    await reply_to(client, mentor, prompt, "Молодой У путает журналы")
+    await client.press(mentor, client.button_data(client.session.calls, "Пропустить"))
+    assert (await assignment(client, done)).status == sv.AssignmentStatus.DONE
+    async with client.sessionmaker() as session, session.begin():
+        user = await session.get(User, w.mentee.user_id)
+        assert user is not None
+        await forget_person(session, user, client.clock.now())
+    assert (await assignment(client, pending)).status == sv.AssignmentStatus.CANCELLED
+    assert (await assignment(client, other)).status == sv.AssignmentStatus.PENDING
+    stored = await answers(client, done)
+    assert stored["difficulties"].text is None and stored["adaptation"].score == 1
+    async with client.sessionmaker() as session:
+        waiting = await session.scalars(
+            select(OutboxMessage.ref_id).where(
+                OutboxMessage.ref_kind == sv.REF, OutboxMessage.status == "pending"
+            )
+        )
+        assert pending not in list(waiting)
+    later = client.clock.now() + timedelta(days=3)
+    async with client.sessionmaker() as session, session.begin():
+        assert await sv.remind_catch_up(session, later) == 1  # the report on mentee 2 only

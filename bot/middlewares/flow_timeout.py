@@ -50,6 +50,9 @@ FLOW_NAMES = {
 # States that are no dialog for the person: they end without a word (a survey's free-text
 # window: the survey itself waits where it was).
 SILENT = ("SurveyForm",)
+# Flows with a time limit of their own, told in their own words (a reply being written to
+# a question: handlers/questions/thread.py FLOW_TTL, «reply to the question's message»).
+OWN_LIMIT = ("AnswerForm", "FollowUpForm", "WriteFirstForm")
 
 
 def flow_name(t: Translator, state: str) -> str:
@@ -71,7 +74,12 @@ class FlowTimeoutMiddleware(BaseMiddleware):
     ) -> Any:
         raw: str | None = data.get("raw_state")
         state: FSMContext | None = data.get("state")
-        if raw is None or state is None or not isinstance(event, Message):
+        if (
+            raw is None
+            or state is None
+            or not isinstance(event, Message)
+            or raw.split(":", 1)[0] in OWN_LIMIT
+        ):
             return await handler(event, data)
         changed_at = getattr(state.storage, "changed_at", None)
         since = await changed_at(state.key) if changed_at is not None else None
