@@ -79,3 +79,19 @@ async def test_an_album_in_a_flow_gets_one_answer(client: BotClient, w: World) -
     calls = await client.send_album(curator, 2, "album-2")
     assert len(client.replies(calls)) == 1
     assert await questions(client) == []
+
+
+async def test_the_limit_holds_across_a_restart(client: BotClient, w: World) -> None:
+    """After a restart the storage's copy is read back from the table, with the time of
+    each flow's last step: a flow left before the restart still times out."""
+    who = w.mentee3.person
+    calls = await client.send(who, "/profile")
+    await client.press(who, client.button_data(calls, "ФИО"))
+    copy = client.dp.storage._copy  # type: ignore[attr-defined]
+    copy.rows.clear()
+    copy.at.clear()
+    copy.loaded = False
+    client.clock.set(client.clock.now() + timedelta(hours=2))
+    calls = await client.send(who, "Где взять КТП по физике?")
+    assert TIMED_OUT in [c.text for c in client.replies(calls)]
+    assert [q.preview for q in await questions(client)] == ["Где взять КТП по физике?"]
