@@ -23,11 +23,13 @@ from tests.support.seed import seed
 BEFORE_END = datetime(2026, 12, 27, 20, 55, tzinfo=UTC)  # 23:55 on the 27th in Moscow
 QUARTER_OVER = datetime(2026, 12, 27, 21, 0, tzinfo=UTC)  # 00:00 on the 28th
 MORNING = datetime(2026, 12, 28, 5, 0, tzinfo=UTC)  # 08:00: the quiet hours are over
-END_DAY = datetime(2026, 12, 30, 6, 0, tzinfo=UTC)  # 09:00 on the program's last day
+# 09:00 on the program's last day: 19 days after the quarter's end (a program ending
+# within 14 days of it gets no quarterly round: its final survey covers the quarter).
+END_DAY = datetime(2027, 1, 15, 6, 0, tzinfo=UTC)
 
 
 def _populate(database_url: str) -> int:
-    """A school with a curator, a mentor and a mentee in a program from 23.11 to 30.12."""
+    """A school with a curator, a mentor and a mentee in a program from 23.11 to 15.01."""
 
     async def run() -> int:
         engine = create_engine(database_url)
@@ -41,7 +43,7 @@ def _populate(database_url: str) -> int:
             await s.session.execute(
                 update(Program)
                 .where(Program.id == program_id)
-                .values(starts_on=date(2026, 11, 23), ends_on=date(2026, 12, 30))
+                .values(starts_on=date(2026, 11, 23), ends_on=date(2027, 1, 15))
             )
         await engine.dispose()
         return program_id
@@ -73,7 +75,7 @@ def test_quarterly_surveys_at_the_quarter_end_and_the_final_one_at_completion(
 
     # The last day: the curator completes the program; the final questionnaires go out.
     bot_process.set_time(END_DAY)
-    curator.wait_for(f"Программа #{program_id} дошла до даты окончания (30.12.2026)")
+    curator.wait_for(f"Программа #{program_id} дошла до даты окончания (15.01.2027)")
     curator.press("🏁 Завершить")
     curator.wait_for(f"Программа #{program_id} завершена")
     final = mentee.wait_for("Итоговая анкета наставляемого").text
