@@ -457,6 +457,10 @@ async def test_a_past_quarter_counts_the_people_of_its_programs(
     # /forget removes the person from program A (ProgramMentee): one mentee fewer; the
     # mentor who joined later does not count in Q2
     assert after.participants == {"mentor": 2, "mentee": 2, "curator": 1}
+    async with client.sessionmaker() as session:
+        result = await rollup(session, later, scope_for(None, None, "2026/27-Q2", later))
+    line = {line.org_id: line for line in result.lines}[w.org]
+    assert (line.mentors, line.mentees) == (2, 2)  # the admin's line says the same
     current = await _summary(client, w)
     assert current.participants["mentor"] == 3  # today's members for the current quarter
 
