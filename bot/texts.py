@@ -12,6 +12,12 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters: spaces squeezed, a cut marked with «…»."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pieces of at most `limit` UTF-16 units, cut at a line break or space when possible.
 

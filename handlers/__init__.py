@@ -9,6 +9,7 @@ from bot.filters import inline_sync_filters
 from handlers import (
     admin,
     announce,
+    broadcast,
     changes,
     common,
     data_rights,
@@ -58,6 +59,7 @@ def get_routers() -> list[Router]:
                 admin.router,
                 people.router,
                 pairs.router,
+                broadcast.router,
                 polls.router,
                 announce.router,
                 practices.router,

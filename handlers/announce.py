@@ -22,8 +22,9 @@ from bot.i18n import Translator
 from bot.keyboards import broadcast as kb
 from bot.links import format_local
 from bot.states import AnnounceForm
+from bot.texts import shorten
+from handlers import broadcast as bc
 from handlers.flows import drop_buttons, end_flow, say
-from handlers.polls import managed_ids, names_text, reach, start_new, unreachable_lines
 from models import announcements as ann
 from models.calendar import WorkSchedule
 from models.people import (
@@ -41,13 +42,6 @@ router = Router(name="announce")
 PREVIEW = 60  # characters of an announcement in the list
 
 
-def _short(text: str | None, limit: int) -> str | None:
-    if text is None:
-        return None
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @router.message(Command("announce"))
 async def announce_command(
     message: Message,
@@ -61,59 +55,26 @@ async def announce_command(
     if not orgs:
         await message.answer(t("not-allowed-curator"))
         return
-    found = await ann.recent(session, managed_ids(roles, orgs))
+    found = await ann.recent(session, bc.managed_ids(roles, orgs))
     if not found:
-        await start_new(message, kb.ANNOUNCE, orgs, t, state)
+        await bc.start_new(message, kb.ANNOUNCE, orgs, t, state)
         return
     names = dict(orgs)
+    zones = await bc.zones(session, {a.org_id for a in found})
     lines = [t("announce-list-header")]
     for a in found:
-        org = await session.get(Organization, a.org_id)
-        zone = org.timezone if org else "UTC"
         lines.append(
             t(
                 "announce-list-line",
                 id=a.id,
-                date=format_local(a.created_at, zone, with_time=False),
+                date=format_local(a.created_at, zones[a.org_id], with_time=False),
                 org=names.get(a.org_id, ""),
                 audience=t.plain("bc-audience-to", audience=a.audience),
-                preview=_short(a.text, PREVIEW) or t.plain("announce-text-erased"),
+                preview=shorten(a.text, PREVIEW) if a.text else t.plain("announce-text-erased"),
             )
         )
     await message.answer(
         "\n".join(lines), reply_markup=kb.announcements_keyboard(t, [a.id for a in found])
-    )
-
-
-@router.callback_query(kb.BcNewCb.filter(F.what == kb.ANNOUNCE))
-async def new_pressed(
-    query: CallbackQuery,
-    session: AsyncSession,
-    roles: Roles,
-    t: Translator,
-    state: FSMContext,
-) -> None:
-    orgs = await curator_orgs(session, roles)
-    if not orgs:
-        await query.answer(t.plain("not-allowed"), show_alert=True)
-        return
-    await query.answer()
-    await start_new(query, kb.ANNOUNCE, orgs, t, state)
-
-
-@router.callback_query(kb.BcOrgCb.filter(F.what == kb.ANNOUNCE))
-async def org_pressed(
-    query: CallbackQuery, callback_data: kb.BcOrgCb, roles: Roles, t: Translator
-) -> None:
-    if not may_manage(roles, callback_data.org_id):
-        await query.answer(t.plain("not-allowed"), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await say(
-        query,
-        t("announce-pick-audience"),
-        kb.audience_keyboard(t, kb.ANNOUNCE, callback_data.org_id),
     )
 
 
@@ -173,17 +134,17 @@ async def text_typed(
         await message.answer(t(error.key, **error.params))
         return
     people = await audience_of(session, org.id, audience, exclude=user.id)
-    count, unreachable = reach(people)
+    count, unreachable = bc.reach(people)
     audience_text = t.plain("bc-audience-to", audience=audience)
     if count == 0:
         lines = [t("announce-err-no-recipients", org=org.name, audience=audience_text)]
-        await end_flow(message, state, "\n".join(lines + unreachable_lines(t, unreachable)))
+        await end_flow(message, state, "\n".join(lines + bc.unreachable_lines(t, unreachable)))
         return
     await state.update_data(text=text)
     await state.set_state(AnnounceForm.confirm)
     preview = t("announce-preview", org=org.name, audience=audience_text, count=count, text=text)
     await message.answer(
-        "\n\n".join([preview, *unreachable_lines(t, unreachable), t("announce-preview-footer")]),
+        "\n\n".join([preview, *bc.unreachable_lines(t, unreachable), t("announce-preview-footer")]),
         reply_markup=kb.confirm_keyboard(t, kb.ANNOUNCE),
     )
 
@@ -226,7 +187,7 @@ async def confirm_pressed(
     except ann.AnnouncementError as error:
         await say(query, t(error.key, **error.params))
         return
-    lines = [t("announce-sent", id=row.id, count=count), *unreachable_lines(t, unreachable)]
+    lines = [t("announce-sent", id=row.id, count=count), *bc.unreachable_lines(t, unreachable)]
     due = WorkSchedule.of(org).quiet_ends_at(now)
     if due > now:
         lines.append(t("announce-sent-later", time=format_local(due, org.timezone)))
@@ -264,5 +225,5 @@ async def status_pressed(
     if status.withdrawn:
         lines.append(t("announce-status-withdrawn", count=status.withdrawn))
     if status.names:
-        lines.append(t("announce-status-names", names=names_text(t, status.names)))
+        lines.append(t("announce-status-names", names=bc.names_text(t, status.names)))
     await say(query, "\n".join(lines))

@@ -52,7 +52,7 @@ from bot.keyboards.plan import (
 )
 from bot.lists import LINES_WITH_BUTTONS
 from bot.states import PlanForm
-from bot.texts import pack_lines
+from bot.texts import pack_lines, shorten
 from handlers.access import Granted
 from handlers.flows import (
     drop_buttons,
@@ -1010,8 +1010,7 @@ def _summary(t: Translator, item: PlanItem, changed: dict[str, Any]) -> str:
             value = direction_name(t, raw)
         else:
             value = str(raw) if raw else t.plain("plan-current-none")
-    if len(value) > SUMMARY_VALUE_MAX:
-        value = value[: SUMMARY_VALUE_MAX - 1] + "…"
+    value = shorten(value, SUMMARY_VALUE_MAX)
     return t.plain("plan-edit-summary", n=item.position, title=item.title, field=field, value=value)
 
 

@@ -27,12 +27,13 @@ from bot.keyboards import broadcast as kb
 from bot.links import format_local
 from bot.lists import send_lines
 from bot.states import PollForm
-from handlers.flows import drop_buttons, end_flow, pick_in_pages, reply_target, say
+from bot.texts import shorten
+from handlers import broadcast as bc
+from handlers.flows import drop_buttons, end_flow, reply_target, say
 from models import polls
 from models.people import (
     AUDIENCES,
     Organization,
-    Recipient,
     Roles,
     User,
     audience_of,
@@ -45,56 +46,6 @@ router = Router(name="polls")
 
 TEXTS_SHOWN = 10  # free-text answers listed in the message; more go in a file
 TEXT_SHOWN = 300  # characters of each listed answer
-NAMES_SHOWN = 50  # unreachable people named in a preview, a confirmation or a status
-
-
-def reach(people: list[Recipient]) -> tuple[int, list[str]]:
-    """Of the recipients with a chat: how many the bot can reach, and the names of those
-    who blocked it."""
-    with_chat = [p for p in people if p.chat_id is not None]
-    return sum(1 for p in with_chat if p.reachable), [p.name for p in with_chat if not p.reachable]
-
-
-def names_text(t: Translator, names: list[str]) -> str:
-    shown = ", ".join(t.name(n) for n in names[:NAMES_SHOWN])
-    if len(names) > NAMES_SHOWN:
-        shown += f", … (+{len(names) - NAMES_SHOWN})"
-    return shown
-
-
-def unreachable_lines(t: Translator, names: list[str]) -> list[str]:
-    """«Unreachable (blocked the bot): N — names», when there are any."""
-    return [t("bc-unreachable", count=len(names), names=names_text(t, names))] if names else []
-
-
-def managed_ids(roles: Roles, orgs: list[tuple[int, str]]) -> list[int] | None:
-    """The schools whose items are listed: None (all) for the admin."""
-    return None if roles.is_admin else [org_id for org_id, _ in orgs]
-
-
-async def start_new(
-    event: Message | CallbackQuery,
-    what: str,
-    orgs: list[tuple[int, str]],
-    t: Translator,
-    state: FSMContext,
-) -> None:
-    """The school (when there are several), then the audience."""
-    await state.clear()
-    if len(orgs) == 1:
-        markup = kb.audience_keyboard(t, what, orgs[0][0])
-        await say(event, t(f"{_prefix(what)}-pick-audience"), markup)
-        return
-    await pick_in_pages(event, t("bc-pick-org"), kb.org_rows(what, orgs), state, t)
-
-
-def _prefix(what: str) -> str:
-    return "poll" if what == kb.POLL else "announce"
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # /poll -------------------------------------------------------------------------------
@@ -113,12 +64,12 @@ async def poll_command(
     if not orgs:
         await message.answer(t("not-allowed-curator"))
         return
-    found = await polls.recent(session, managed_ids(roles, orgs))
+    found = await polls.recent(session, bc.managed_ids(roles, orgs))
     if not found:
-        await start_new(message, kb.POLL, orgs, t, state)
+        await bc.start_new(message, kb.POLL, orgs, t, state)
         return
     names = dict(orgs)
-    zones = await _zones(session, {p.org_id for p, _, _ in found})
+    zones = await bc.zones(session, {p.org_id for p, _, _ in found})
     lines = [
         t(
             "poll-list-line",
@@ -134,44 +85,6 @@ async def poll_command(
     await message.answer(
         "\n".join([t("poll-list-header"), *lines]),
         reply_markup=kb.polls_keyboard(t, [p.id for p, _, _ in found]),
-    )
-
-
-async def _zones(session: AsyncSession, org_ids: set[int]) -> dict[int, str]:
-    zones = {}
-    for org_id in org_ids:
-        org = await session.get(Organization, org_id)
-        zones[org_id] = org.timezone if org else "UTC"
-    return zones
-
-
-@router.callback_query(kb.BcNewCb.filter(F.what == kb.POLL))
-async def new_pressed(
-    query: CallbackQuery,
-    session: AsyncSession,
-    roles: Roles,
-    t: Translator,
-    state: FSMContext,
-) -> None:
-    orgs = await curator_orgs(session, roles)
-    if not orgs:
-        await query.answer(t.plain("not-allowed"), show_alert=True)
-        return
-    await query.answer()
-    await start_new(query, kb.POLL, orgs, t, state)
-
-
-@router.callback_query(kb.BcOrgCb.filter(F.what == kb.POLL))
-async def org_pressed(
-    query: CallbackQuery, callback_data: kb.BcOrgCb, roles: Roles, t: Translator
-) -> None:
-    if not may_manage(roles, callback_data.org_id):
-        await query.answer(t.plain("not-allowed"), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await say(
-        query, t("poll-pick-audience"), kb.audience_keyboard(t, kb.POLL, callback_data.org_id)
     )
 
 
@@ -355,15 +268,15 @@ async def more_pressed(
     await drop_buttons(query)
     audience = str(data.get("audience"))
     people = await audience_of(session, org.id, audience, exclude=user.id if user else None)
-    count, unreachable = reach(people)
+    count, unreachable = bc.reach(people)
     audience_text = t.plain("bc-audience-to", audience=audience)
     if count == 0:
         await state.clear()
         lines = [t("poll-err-no-recipients", org=org.name, audience=audience_text)]
-        await say(query, "\n".join(lines + unreachable_lines(t, unreachable)))
+        await say(query, "\n".join(lines + bc.unreachable_lines(t, unreachable)))
         return
     lines = [t("poll-preview-header", org=org.name, audience=audience_text, count=count)]
-    lines.extend(unreachable_lines(t, unreachable))
+    lines.extend(bc.unreachable_lines(t, unreachable))
     for n, item in enumerate(questions, start=1):
         lines.append(t("poll-preview-question", n=n, text=item["text"]["ru"], kind=item["type"]))
         for option in item.get("options", []):
@@ -411,8 +324,8 @@ async def confirm_pressed(
     except polls.PollError as error:
         await say(query, t(error.key, **error.params))
         return
-    count, unreachable = reach(people)
-    lines = [t("poll-sent", id=poll.id, count=count), *unreachable_lines(t, unreachable)]
+    count, unreachable = bc.reach(people)
+    lines = [t("poll-sent", id=poll.id, count=count), *bc.unreachable_lines(t, unreachable)]
     await say(query, "\n".join(lines))
 
 
@@ -468,7 +381,7 @@ async def results_pressed(
         elif q.type == "text" and q.texts:
             shown = q.texts[:TEXTS_SHOWN]
             lines.extend(
-                t("poll-results-text", n=i, text=_short(answer, TEXT_SHOWN))
+                t("poll-results-text", n=i, text=shorten(answer, TEXT_SHOWN))
                 for i, answer in enumerate(shown, start=1)
             )
             if len(q.texts) > TEXTS_SHOWN:

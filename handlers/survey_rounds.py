@@ -26,7 +26,7 @@ from bot.keyboards.survey_rounds import (
     entries_keyboard,
     offered_keyboard,
 )
-from bot.texts import pack_lines
+from bot.texts import pack_lines, shorten
 from models import changes, surveys
 from models.errors import RuleError
 from models.people import Direction, Roles, User
@@ -83,10 +83,7 @@ def entry_text(t: Translator, entry: EntryAnswers) -> str:
     if entry.help:
         lines.append(t("rounds-entry-help", help=_help_labels(t, entry)))
     if entry.worries:
-        worries = entry.worries
-        if len(worries) > WORRIES_SHOWN:
-            worries = worries[:WORRIES_SHOWN].rstrip() + "…"
-        lines.append(t("rounds-entry-worries", text=worries))
+        lines.append(t("rounds-entry-worries", text=shorten(entry.worries, WORRIES_SHOWN)))
     return "\n".join(lines)
 
 
