@@ -102,7 +102,7 @@ async def _after(
     then takes only a reply to it."""
     if assignment.status == sv.AssignmentStatus.DONE:
         await _leave(state)
-        await say(t("survey-done"))
+        await say(await _done_text(session, assignment.user_id, t))
         return
     definition = await sv.definition_of(session, assignment)
     question = definition.questions[assignment.position]
@@ -118,6 +118,18 @@ async def _after(
         )
     else:
         await _leave(state)
+
+
+async def _done_text(session: AsyncSession, user_id: int, t: Translator) -> str:
+    """Thanks, and the survey that follows (now shown: sv.release), if another waits."""
+    pending = await sv.pending_of(session, user_id)
+    if not pending:
+        return t("survey-done")
+    shown = [a for a in pending if not sv.is_waiting(a)]
+    following = (shown or pending)[0]
+    definition = await sv.definition_of(session, following)
+    title = messages.title_of(t, definition, await messages.about_of(session, following))
+    return t("survey-done-next", title=title, more=len(pending) - 1)
 
 
 async def _leave(state: FSMContext) -> None:
@@ -291,7 +303,7 @@ async def list_surveys(
         title = messages.title_of(t, definition, about)
         lines.append(
             t(
-                "surveys-item",
+                "surveys-item-waiting" if sv.is_waiting(assignment) else "surveys-item",
                 title=title,
                 answered=assignment.position,
                 total=len(definition),

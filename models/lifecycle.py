@@ -257,28 +257,13 @@ async def _cancel_surveys(
     user_id: int | None = None,
 ) -> None:
     """Pending questionnaires of these keys about the program (of one person, if named)
-    are cancelled, with their waiting questions and reminders."""
+    are cancelled, with their waiting questions and reminders; each person's next
+    waiting survey is shown (surveys.cancel_where)."""
     a = surveys.SurveyAssignment
-    which = [a.program_id == program_id, a.status == surveys.AssignmentStatus.PENDING]
-    which.append(a.survey.in_(keys))
+    which = [a.program_id == program_id, a.survey.in_(keys)]
     if user_id is not None:
         which.append(a.user_id == user_id)
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.ref_kind == surveys.REF,
-            OutboxMessage.ref_id.in_(select(a.id).where(*which)),
-        )
-        .values(status=OutboxStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        update(a)
-        .where(*which)
-        .values(status=surveys.AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await surveys.cancel_where(session, *which, now=now)
 
 
 async def _final_surveys(

@@ -19,9 +19,7 @@ from models.db import Base
 from models.invites import Consent
 from models.meetings import Meeting
 from models.outbox import (
-    WAITING,
     OutboxMessage,
-    OutboxStatus,
     cancel_for_user,
     enqueue,
     forget_author,
@@ -31,9 +29,9 @@ from models.plans import PlanItem, PlanOccurrence
 from models.programs import Program, ProgramMentee, ProgramStatus
 from models.questions import Question, QuestionMessage
 from models.runtime import forget_fsm_states
-from models.surveys import REF as SURVEY_REF
-from models.surveys import AssignmentStatus, Poll, SurveyAnswer, SurveyAssignment
+from models.surveys import Poll, SurveyAnswer, SurveyAssignment
 from models.surveys import cancel_for_user as cancel_surveys_of
+from models.surveys import cancel_where as cancel_surveys_where
 
 # table -> (column that names the owner, personal columns)
 PERSONAL: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -397,56 +395,16 @@ async def _erase_authored(session: AsyncSession, user_id: int, now: datetime) ->
     for poll in polls:
         poll.questions = [_erased_question(q) for q in poll.questions]
     await session.flush()
-    open_ids = select(SurveyAssignment.id).where(
-        SurveyAssignment.poll_id.in_([p.id for p in polls]),
-        SurveyAssignment.status == AssignmentStatus.PENDING,
-    )
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.ref_kind == SURVEY_REF,
-            OutboxMessage.ref_id.in_(open_ids),
-            OutboxMessage.status.in_(WAITING),
-        )
-        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        update(SurveyAssignment)
-        .where(
-            SurveyAssignment.poll_id.in_([p.id for p in polls]),
-            SurveyAssignment.status == AssignmentStatus.PENDING,
-        )
-        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
-        .execution_options(synchronize_session=False)
+    await cancel_surveys_where(
+        session, SurveyAssignment.poll_id.in_([p.id for p in polls]), now=now, sending=True
     )
 
 
 async def _forget_reports_about(session: AsyncSession, user_id: int, now: datetime) -> None:
     """A mentor's reports about the person (subject_id): the pending ones are no longer
     asked or reminded, and the free texts about them go (scores stay counted)."""
-    pending = select(SurveyAssignment.id).where(
-        SurveyAssignment.subject_id == user_id,
-        SurveyAssignment.status == AssignmentStatus.PENDING,
-    )
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.ref_kind == SURVEY_REF,
-            OutboxMessage.ref_id.in_(pending),
-            OutboxMessage.status.in_(WAITING),
-        )
-        .values(status=OutboxStatus.CANCELLED, claimed_by=None)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        update(SurveyAssignment)
-        .where(
-            SurveyAssignment.subject_id == user_id,
-            SurveyAssignment.status == AssignmentStatus.PENDING,
-        )
-        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
-        .execution_options(synchronize_session=False)
+    await cancel_surveys_where(
+        session, SurveyAssignment.subject_id == user_id, now=now, sending=True
     )
     about = select(SurveyAssignment.id).where(SurveyAssignment.subject_id == user_id)
     await session.execute(

@@ -6,6 +6,12 @@ questions a curator typed, kept on the poll). An assignment names who answers, a
 program (and, for a mentor's report on a pair, which mentee), in which school period and
 with which definition version; `position` is the index of the question waiting for an
 answer, advanced by one atomic UPDATE so that a button pressed twice answers once.
+
+One questionnaire at a time per person: a new assignment of someone who already has a
+survey shown waits (listed in /surveys, never reminded); when the shown one is finished or
+cancelled, the person's oldest waiting one is shown (see `release`). A waiting assignment
+is a pending one with no reminder clock yet: `next_remind_at IS NULL AND reminders = 0`
+(a shown one has its clock running, or has had its reminders).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.calendar import WorkSchedule
 from models.db import Base, UTCDateTime
 from models.errors import RuleError
-from models.outbox import OutboxMessage, OutboxStatus, cancel_by_ref, cancel_to_user, enqueue
+from models.outbox import WAITING, OutboxMessage, OutboxStatus, cancel_by_ref, enqueue
 from models.people import Organization, User
 from models.runtime import insert_ignore
 
@@ -324,21 +330,16 @@ async def assign(session: AsyncSession, spec: Assign, now: datetime) -> int | No
 
 async def assign_many(session: AsyncSession, specs: list[Assign], now: datetime) -> list[int]:
     """Create assignments (those that exist already are skipped: the dedupe key names the
-    person and the occasion) and queue each new one's first question, outside the
-    school's quiet hours, to people the bot can reach. A few statements for any number.
-    Returns the ids created."""
+    person and the occasion), all waiting; then each recipient with no survey shown gets
+    their oldest one shown (`release`): its first question queued outside the school's
+    quiet hours. Someone answering a survey already gets the new ones one at a time, as
+    they finish. A few statements for any number. Returns the ids created."""
     if not specs:
         return []
     versions = {s.survey: (1 if s.survey == POLL else latest(s.survey).version) for s in specs}
-    orgs = {
-        org.id: org
-        for org in await session.scalars(
-            select(Organization).where(Organization.id.in_({s.org_id for s in specs}))
-        )
-    }
-    due_of = {oid: WorkSchedule.of(org).quiet_ends_at(now) for oid, org in orgs.items()}
     table = SurveyAssignment.__table__
     created: list[int] = []
+    users: set[int] = set()
     for start in range(0, len(specs), 500):
         chunk = specs[start : start + 500]
         rows = [
@@ -355,7 +356,7 @@ async def assign_many(session: AsyncSession, specs: list[Assign], now: datetime)
                 status=AssignmentStatus.PENDING,
                 position=0,
                 reminders=0,
-                next_remind_at=due_of[s.org_id] + REMIND_AFTER,
+                next_remind_at=None,  # waiting: `release` shows it
                 dedupe_key=s.dedupe_key,
                 created_at=now,
             )
@@ -371,13 +372,78 @@ async def assign_many(session: AsyncSession, specs: list[Assign], now: datetime)
         )
         new = found.all()
         created.extend(int(r.id) for r in new)
-        await _queue_first(session, new, due_of, now)
+        users.update(int(r.user_id) for r in new)
+    await release(session, users, now)
     return created
+
+
+def _is_waiting(next_remind_at: datetime | None, reminders: int) -> bool:
+    return next_remind_at is None and reminders == 0
+
+
+def is_waiting(assignment: SurveyAssignment) -> bool:
+    """A pending survey not shown yet: it waits until the person's shown one ends."""
+    return assignment.status == AssignmentStatus.PENDING and _is_waiting(
+        assignment.next_remind_at, assignment.reminders
+    )
+
+
+async def release(session: AsyncSession, user_ids: Any, now: datetime) -> list[int]:
+    """Each of these people with pending surveys but none shown gets the oldest waiting
+    one shown: its current question queued (due now, or when the school's quiet hours
+    end) and its reminder clock started then. One query finds who has a survey shown.
+    Returns the ids shown."""
+    shown: list[int] = []
+    people = sorted(set(user_ids))
+    table = SurveyAssignment.__table__
+    for start in range(0, len(people), 500):
+        chunk = people[start : start + 500]
+        pending = (
+            await session.execute(
+                select(
+                    table.c.id,
+                    table.c.org_id,
+                    table.c.user_id,
+                    table.c.position,
+                    table.c.next_remind_at,
+                    table.c.reminders,
+                )
+                .where(table.c.user_id.in_(chunk), table.c.status == AssignmentStatus.PENDING)
+                .order_by(table.c.id)
+            )
+        ).all()
+        busy = {r.user_id for r in pending if not _is_waiting(r.next_remind_at, r.reminders)}
+        first: dict[int, Any] = {}
+        for r in pending:
+            if r.user_id not in busy:
+                first.setdefault(r.user_id, r)
+        if not first:
+            continue
+        rows = list(first.values())
+        orgs = await session.scalars(
+            select(Organization).where(Organization.id.in_({r.org_id for r in rows}))
+        )
+        due_of = {org.id: WorkSchedule.of(org).quiet_ends_at(now) for org in orgs}
+        await session.execute(
+            update(table)
+            .where(
+                table.c.id == bindparam("a_id"),
+                table.c.status == AssignmentStatus.PENDING,
+                table.c.next_remind_at.is_(None),
+                table.c.reminders == 0,
+            )
+            .values(next_remind_at=bindparam("a_next")),
+            [{"a_id": r.id, "a_next": due_of.get(r.org_id, now) + REMIND_AFTER} for r in rows],
+        )
+        await _queue_first(session, rows, due_of, now)
+        shown.extend(int(r.id) for r in rows)
+    return shown
 
 
 async def _queue_first(
     session: AsyncSession, new: list[Any], due_of: dict[int, datetime], now: datetime
 ) -> None:
+    """The current question of each of these assignments, to those the bot can reach."""
     if not new:
         return
     chats = dict(
@@ -401,13 +467,13 @@ async def _queue_first(
             ref_kind=REF,
             ref_id=r.id,
             author_id=None,
-            args={"position": 0},
+            args={"position": r.position},
             silent=False,
-            due_at=due_of[r.org_id],
+            due_at=due_of.get(r.org_id, now),
             expires_at=None,
             status=OutboxStatus.PENDING,
             attempts=0,
-            dedupe_key=f"survey:{r.id}:0",
+            dedupe_key=f"survey:{r.id}:{r.position}",
             created_at=now,
         )
         for r in new
@@ -422,7 +488,21 @@ async def _queue_first(
 async def ask_again(
     session: AsyncSession, assignment: SurveyAssignment, chat_id: int, now: datetime
 ) -> None:
-    """Send the current question of a pending survey again (/surveys, resume)."""
+    """Send the current question of a pending survey again (/surveys, resume). A waiting
+    survey is shown from now on: the person chose it, its reminder clock starts."""
+    if _is_waiting(assignment.next_remind_at, assignment.reminders):
+        await session.execute(
+            update(SurveyAssignment)
+            .where(
+                SurveyAssignment.id == assignment.id,
+                SurveyAssignment.status == AssignmentStatus.PENDING,
+                SurveyAssignment.next_remind_at.is_(None),
+                SurveyAssignment.reminders == 0,
+            )
+            .values(next_remind_at=now + REMIND_AFTER)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(assignment)
     await enqueue(
         session,
         chat_id=chat_id,
@@ -507,7 +587,9 @@ async def answer(
             prompt_message_id=None,
             status=AssignmentStatus.DONE if last else AssignmentStatus.PENDING,
             finished_at=now if last else None,
-            next_remind_at=None if last else _put_off(assignment.next_remind_at, now),
+            next_remind_at=None
+            if last
+            else _put_off(assignment.next_remind_at, assignment.reminders, now),
         )
         .execution_options(synchronize_session=False)
     )
@@ -517,6 +599,7 @@ async def answer(
     await session.refresh(assignment)
     if last:
         await cancel_by_ref(session, REF, assignment_id, NOTICES)
+        await release(session, [assignment.user_id], now)
     else:
         chat_id = await session.scalar(select(User.tg_id).where(User.id == assignment.user_id))
         if chat_id is not None:
@@ -534,10 +617,13 @@ async def answer(
     return assignment
 
 
-def _put_off(due: datetime | None, now: datetime) -> datetime | None:
+def _put_off(due: datetime | None, reminders: int, now: datetime) -> datetime | None:
     """A person who just answered is not reminded soon after: the next reminder (if one
-    is still to come) waits REMIND_AFTER from this answer."""
-    return None if due is None else max(due, now + REMIND_AFTER)
+    is still to come) waits REMIND_AFTER from this answer (a survey answered while it
+    was still waiting is shown from now on)."""
+    if due is None:
+        return now + REMIND_AFTER if reminders == 0 else None
+    return max(due, now + REMIND_AFTER)
 
 
 async def _store(
@@ -720,22 +806,40 @@ async def remind_catch_up(session: AsyncSession, now: datetime) -> int:
     return len(rows)
 
 
+async def cancel_where(
+    session: AsyncSession, *criteria: Any, now: datetime, sending: bool = False
+) -> int:
+    """Pending surveys matching `criteria` (SQL conditions on SurveyAssignment) end
+    unanswered, with their questions and reminders still waiting (`sending`: those being
+    sent too, for /forget); then each person concerned gets their next waiting survey
+    shown, if the cancelled one was the one shown (`release`). Returns how many ended."""
+    which = (SurveyAssignment.status == AssignmentStatus.PENDING, *criteria)
+    users = set(await session.scalars(select(SurveyAssignment.user_id).where(*which).distinct()))
+    if not users:
+        return 0
+    box = update(OutboxMessage).where(
+        OutboxMessage.ref_kind == REF,
+        OutboxMessage.ref_id.in_(select(SurveyAssignment.id).where(*which)),
+    )
+    if sending:
+        box = box.where(OutboxMessage.status.in_(WAITING)).values(
+            status=OutboxStatus.CANCELLED, claimed_by=None
+        )
+    else:
+        box = box.where(OutboxMessage.status == OutboxStatus.PENDING).values(
+            status=OutboxStatus.CANCELLED
+        )
+    await session.execute(box.execution_options(synchronize_session=False))
+    ended = await session.execute(
+        update(SurveyAssignment)
+        .where(*which)
+        .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await release(session, users, now)
+    return ended.rowcount or 0
+
+
 async def cancel_for_user(session: AsyncSession, user_id: int, now: datetime) -> int:
     """The person's pending surveys end unanswered (/forget); their notices go too."""
-    ids = list(
-        await session.scalars(
-            select(SurveyAssignment.id).where(
-                SurveyAssignment.user_id == user_id,
-                SurveyAssignment.status == AssignmentStatus.PENDING,
-            )
-        )
-    )
-    if ids:
-        await session.execute(
-            update(SurveyAssignment)
-            .where(SurveyAssignment.id.in_(ids))
-            .values(status=AssignmentStatus.CANCELLED, next_remind_at=None, finished_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        await cancel_to_user(session, REF, ids, user_id)
-    return len(ids)
+    return await cancel_where(session, SurveyAssignment.user_id == user_id, now=now)

@@ -401,6 +401,14 @@ async def _report(
     return made
 
 
+async def _show(client: BotClient, who: Person, made: int) -> None:
+    """A survey waiting its turn, shown by the person's choice: «Продолжить» in /surveys."""
+    assert sv.is_waiting(await assignment(client, made))
+    await client.send(who, "/surveys")
+    await client.press(who, f"svr:{made}")
+    assert not sv.is_waiting(await assignment(client, made))
+
+
 async def _to_free_text(client: BotClient, who: Person, made: int) -> None:
     """Answer the report's three button questions (the first button of each)."""
     for _ in range(3):
@@ -446,6 +454,7 @@ async def test_a_reply_to_an_earlier_copy_answers_the_report_it_names(
     second = await _report(client, w, w.mentor_a, w.program_a, w.mentee2, "2026/27-Q2")
     await client.tick()
     await _to_free_text(client, mentor, first)
+    await _show(client, mentor, second)  # one at a time: the second waits its turn
     await _to_free_text(client, mentor, second)
     prompts = [c for c in questions_in(client.session.calls, mentor.id) if "4/5" in c.text]
     about_second = [c for c in prompts if "Второй У" in c.text]
@@ -469,6 +478,7 @@ async def test_a_reply_that_names_no_single_survey_asks_for_the_latest(
     second = await _report(client, w, w.mentor_b, w.program_b, None, "2026/27-Q2")
     await client.tick()
     await _to_free_text(client, mentor, first)
+    await _show(client, mentor, second)  # one at a time: the second waits its turn
     await _to_free_text(client, mentor, second)
     old = next(c for c in questions_in(client.session.calls, mentor.id) if "4/5" in c.text)
     for made in (first, second):
