@@ -651,7 +651,8 @@ async def _store(
 
 
 async def pending_of(session: AsyncSession, user_id: int) -> list[SurveyAssignment]:
-    """The person's unfinished surveys, oldest first (/surveys)."""
+    """The person's unfinished surveys, oldest first (/surveys), as they are now (one
+    shown by `release` in this transaction reads as shown)."""
     return list(
         await session.scalars(
             select(SurveyAssignment)
@@ -660,6 +661,7 @@ async def pending_of(session: AsyncSession, user_id: int) -> list[SurveyAssignme
                 SurveyAssignment.status == AssignmentStatus.PENDING,
             )
             .order_by(SurveyAssignment.id)
+            .execution_options(populate_existing=True)
         )
     )
 
