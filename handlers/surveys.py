@@ -125,7 +125,7 @@ async def _done_text(session: AsyncSession, user_id: int, t: Translator) -> str:
     pending = await sv.pending_of(session, user_id)
     if not pending:
         return t("survey-done")
-    shown = [a for a in pending if not sv.is_waiting(a)]
+    shown = [a for a in pending if a.next_remind_at is not None]
     following = (shown or pending)[0]
     definition = await sv.definition_of(session, following)
     title = messages.title_of(t, definition, await messages.about_of(session, following))

@@ -412,10 +412,13 @@ async def release(session: AsyncSession, user_ids: Any, now: datetime) -> list[i
                 .order_by(table.c.id)
             )
         ).all()
-        busy = {r.user_id for r in pending if not _is_waiting(r.next_remind_at, r.reminders)}
+        # Shown and still in its reminder clock: the person is on it. One left unanswered
+        # past its last reminder's grace is set aside (next_remind_at cleared by
+        # remind_catch_up) and holds nobody's next survey back.
+        busy = {r.user_id for r in pending if r.next_remind_at is not None}
         first: dict[int, Any] = {}
         for r in pending:
-            if r.user_id not in busy:
+            if r.user_id not in busy and _is_waiting(r.next_remind_at, r.reminders):
                 first.setdefault(r.user_id, r)
         if not first:
             continue
@@ -490,14 +493,13 @@ async def ask_again(
 ) -> None:
     """Send the current question of a pending survey again (/surveys, resume). A waiting
     survey is shown from now on: the person chose it, its reminder clock starts."""
-    if _is_waiting(assignment.next_remind_at, assignment.reminders):
+    if assignment.next_remind_at is None:  # waiting, or set aside and taken up again
         await session.execute(
             update(SurveyAssignment)
             .where(
                 SurveyAssignment.id == assignment.id,
                 SurveyAssignment.status == AssignmentStatus.PENDING,
                 SurveyAssignment.next_remind_at.is_(None),
-                SurveyAssignment.reminders == 0,
             )
             .values(next_remind_at=now + REMIND_AFTER)
             .execution_options(synchronize_session=False)
@@ -622,7 +624,8 @@ def _put_off(due: datetime | None, reminders: int, now: datetime) -> datetime | 
     is still to come) waits REMIND_AFTER from this answer (a survey answered while it
     was still waiting is shown from now on)."""
     if due is None:
-        return now + REMIND_AFTER if reminders == 0 else None
+        # Shown from now on, or taken up again after it was set aside.
+        return now + REMIND_AFTER
     return max(due, now + REMIND_AFTER)
 
 
@@ -721,12 +724,31 @@ async def by_prompt(
     )
 
 
+async def _set_aside(session: AsyncSession, now: datetime) -> None:
+    table = SurveyAssignment.__table__
+    over = (
+        table.c.status == AssignmentStatus.PENDING,
+        table.c.reminders >= MAX_REMINDERS,
+        table.c.next_remind_at.is_not(None),
+        table.c.next_remind_at <= now,
+    )
+    users = set(await session.scalars(select(table.c.user_id).where(*over).distinct()))
+    if not users:
+        return
+    await session.execute(update(table).where(*over).values(next_remind_at=None))
+    await release(session, users, now)
+
+
 async def remind_catch_up(session: AsyncSession, now: datetime) -> int:
     """Non-responders: each pending survey whose reminder is due gets a reminder notice
     (its current question under a reminder line), outside its school's quiet hours; at
     most MAX_REMINDERS, REMIND_AFTER apart. Idempotent: the UPDATE moves only the rows
-    still due, and each reminder's dedupe key names its number. Returns reminders queued."""
+    still due, and each reminder's dedupe key names its number. A survey still unanswered
+    REMIND_AFTER after its last reminder is set aside (it stays in /surveys) and the
+    person's next waiting survey is shown: one abandoned questionnaire never holds back
+    the next quarter's. Returns reminders queued."""
     table = SurveyAssignment.__table__
+    await _set_aside(session, now)
     due = (
         await session.execute(
             select(
@@ -767,7 +789,8 @@ async def remind_catch_up(session: AsyncSession, now: datetime) -> int:
                 "a_id": r.id,
                 "a_was": r.reminders,
                 "a_count": count,
-                "a_next": at + REMIND_AFTER if count < MAX_REMINDERS else None,
+                # After the last reminder, the same wait is its grace: then it is set aside.
+                "a_next": at + REMIND_AFTER,
             }
         )
     await session.execute(

@@ -113,6 +113,39 @@ async def test_a_waiting_survey_gets_no_reminder(client: BotClient, w: World) ->
     assert sv.is_waiting(await assignment(client, second))
 
 
+async def test_a_survey_left_unanswered_is_set_aside_after_its_last_reminder(
+    client: BotClient, w: World
+) -> None:
+    """A mentor who never answers the report on one mentee still gets the next one: two
+    days after the last reminder the ignored report is set aside (it stays in /surveys)
+    and the waiting one is shown, with its own reminders."""
+    mentor = w.mentor_a.person
+    first = await _report(client, w, w.mentee)
+    second = await _report(client, w, w.mentee2)
+    await client.tick()
+
+    async def days_later(days: int) -> list[Call]:
+        client.clock.set(client.clock.now() + timedelta(days=days))
+        await _remind(client, 0)
+        return await client.tick()
+
+    await days_later(3)
+    await days_later(3)  # the first report's second and last reminder
+    assert (await assignment(client, first)).reminders == sv.MAX_REMINDERS
+    assert sv.is_waiting(await assignment(client, second))
+    calls = await days_later(3)
+    asked = questions_in(calls, mentor.id)
+    assert len(asked) == 1 and _of(asked, mentor, second), asked
+    assert "Напоминание" not in asked[0].text
+    assert (await assignment(client, first)).status == sv.AssignmentStatus.PENDING
+    await client.send(mentor, "/surveys")
+    assert "Анкеты, которые ждут ответа (2)" in client.last_text(mentor.id)
+    # No third reminder of the ignored one; the shown one is reminded in its turn.
+    reminded = questions_in(await days_later(3), mentor.id)
+    assert len(reminded) == 1 and _of(reminded, mentor, second)
+    assert "Напоминание" in reminded[0].text
+
+
 async def test_a_cancelled_shown_report_releases_the_next(client: BotClient, w: World) -> None:
     """/forget of the mentee the shown report is about: the report on the other mentee
     is shown at once, and reminded in its turn."""
