@@ -101,8 +101,8 @@ def test_a_quarter_end_to_end(fake: FakeTelegram, bot_process: BotProcess) -> No
     program = int(re.search(r"#(\d+)", created).group(1))  # type: ignore[union-attr]
     mentor.wait_for("Предложение стать наставником")
     mentor.press("✅ Принимаю")
-    # Both mentees answer the entry questionnaire. (One left unfinished holds back every
-    # later one: models/surveys.py release never shows the quarterly one then; reported.)
+    # Both mentees answer the entry questionnaire first (one at a time: the quarterly one
+    # would otherwise wait until the entry one is done or set aside).
     for mentee in (anna, maria):
         mentee.wait_for("Вам назначен наставник: Иван Опытный")
         _answer_entry(mentee)
