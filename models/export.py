@@ -460,6 +460,7 @@ class AnswerRow:
     program_id: int | None
     respondent: str
     role: str
+    subject: str | None  # the mentee a mentor's report is about
     question_key: str
     score: int | None
     choices: list[str] | None
@@ -471,6 +472,7 @@ class AnswerRow:
 async def answers(
     session: AsyncSession, org_ids: Sequence[int] | None, page: int = PAGE
 ) -> AsyncIterator[list[AnswerRow]]:
+    subject = aliased(User)
     query = (
         select(
             SurveyAnswer.id,
@@ -482,6 +484,7 @@ async def answers(
             SurveyAssignment.program_id,
             *_person(User),
             SurveyAssignment.role,
+            *_person(subject),
             SurveyAnswer.question_key,
             SurveyAnswer.score,
             SurveyAnswer.choices,
@@ -491,6 +494,7 @@ async def answers(
         )
         .join(SurveyAssignment, SurveyAssignment.id == SurveyAnswer.assignment_id)
         .join(User, User.id == SurveyAssignment.user_id)
+        .outerjoin(subject, subject.id == SurveyAssignment.subject_id)
     )
     query = _where(query, _in(SurveyAssignment.org_id, org_ids))
     async for rows in _pages(session, query, SurveyAnswer.id, page):
@@ -499,12 +503,13 @@ async def answers(
                 *r[:7],
                 _name(r[7], r[8], r[9]) or "",
                 r[10],
-                r[11],
-                r[12],
-                list(r[13]) if r[13] else None,
+                _name(r[11], r[12], r[13]),
                 r[14],
-                bool(r[15]),
-                r[16],
+                r[15],
+                list(r[16]) if r[16] else None,
+                r[17],
+                bool(r[18]),
+                r[19],
             )
             for r in rows
         ]

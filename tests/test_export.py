@@ -15,7 +15,7 @@ from bot import files
 from bot.files import EXPORT
 from models import export
 from models.outbox import OutboxMessage, enqueue
-from models.surveys import FINAL_MENTEE, POLL, SurveyAnswer, SurveyAssignment
+from models.surveys import FINAL_MENTEE, POLL, QUARTERLY_MENTOR, SurveyAnswer, SurveyAssignment
 from tests.conftest import ADMIN
 from tests.support.botclient import BotClient
 from tests.support.documents import (
@@ -151,7 +151,7 @@ async def test_curator_workbook(client: BotClient, w: World) -> None:
 
     answers = _rows(book, "Анкеты")
     assert answers[0][0] == "Анкета"
-    assert any(r[3] == "Молодой У" and r[6] == 5 for r in answers[1:])
+    assert any(r[3] == "Молодой У" and r[7] == 5 for r in answers[1:])
 
     text = _all_text(book)
     for name in ("Чужой Наставник", "Чужой Наставляемый", "чужой вопрос", "Чужой Куратор"):
@@ -224,13 +224,13 @@ async def test_poll_answers_and_survey_questions_are_readable(client: BotClient,
     _, book = await _export(client, w.curator.person)
     assert book is not None
     rows = _rows(book, "Анкеты")[1:]
-    by_question = {r[5]: r for r in rows}
-    assert by_question["Насколько полезен семинар?"][6] == 4
-    assert by_question["Когда удобнее встречаться?"][7] == "После уроков"
-    assert by_question["Какую тему разобрать?"][8] == "Оценивание"
+    by_question = {r[6]: r for r in rows}
+    assert by_question["Насколько полезен семинар?"][7] == 4
+    assert by_question["Когда удобнее встречаться?"][8] == "После уроков"
+    assert by_question["Какую тему разобрать?"][9] == "Оценивание"
     assert by_question["Насколько полезен семинар?"][0] == f"Быстрый опрос №{poll_id}"
     final = by_question["Что было самым полезным и что стоит изменить?"]
-    assert final[8] == "Совместные уроки" and final[1] == "2 четверть 2026/27"
+    assert final[9] == "Совместные уроки" and final[1] == "2 четверть 2026/27"
     cells = set(_all_text(book).split("\n"))
     assert not cells & {"q1", "q2", "q3", "o2", "comment", "2026/27-Q2"}
     assert "Напишите ответом" not in _all_text(book)
@@ -346,3 +346,28 @@ async def test_a_new_request_replaces_the_waiting_one(client: BotClient, w: Worl
     assert documents(await client.tick(), cur.person.id) == []
     statuses = sorted(n.status for n in await client.notices() if n.kind == EXPORT)
     assert statuses == ["cancelled", "sent"]
+
+
+async def test_a_mentors_reports_name_the_mentee_they_are_about(
+    client: BotClient, w: World
+) -> None:
+    """A mentor of a group reports on each mentee: the «Анкеты» sheet says about whom, so
+    the two reports' scores can be told apart."""
+    for subject, score in ((w.mentee, 4), (w.mentee2, 2)):
+        await answered(
+            client,
+            w.org,
+            w.mentor_a.user_id,
+            QUARTERLY_MENTOR,
+            [("adaptation", score, None, None)],
+            role="mentor",
+            program_id=w.program_a,
+            subject_id=subject.user_id,
+        )
+    _, book = await _export(client, w.curator.person)
+    assert book is not None
+    header, *rows = _rows(book, "Анкеты")
+    assert header[5] == "О ком (отчёт наставника)"
+    reports = {(r[3], r[5], r[7]) for r in rows}
+    assert ("Наставник А", "Молодой У", 4) in reports
+    assert ("Наставник А", "Второй У", 2) in reports

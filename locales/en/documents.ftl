@@ -83,6 +83,7 @@ export-column = { $col ->
         [period] Period
         [respondent] Respondent
         [role] Role
+        [about] About (mentor's report)
         [question] Survey question
         [score] Score (1–5)
         [choices] Chosen options

@@ -83,6 +83,7 @@ export-column = { $col ->
         [period] Период
         [respondent] Респондент
         [role] Роль
+        [about] О ком (отчёт наставника)
         [question] Вопрос анкеты
         [score] Балл (1–5)
         [choices] Выбранные варианты

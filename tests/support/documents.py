@@ -126,6 +126,7 @@ async def answered(
     program_id: int | None = None,
     period: str | None = "2026/27-Q2",
     poll_id: int | None = None,
+    subject_id: int | None = None,
 ) -> None:
     """A finished assignment with these answers."""
     now = client.clock.now()
@@ -138,9 +139,10 @@ async def answered(
             version=1,
             program_id=program_id,
             poll_id=poll_id,
+            subject_id=subject_id,
             period=period,
             status="done",
-            dedupe_key=f"test:{survey}:{poll_id}:{user_id}",
+            dedupe_key=f"test:{survey}:{poll_id}:{subject_id}:{user_id}",
             created_at=now,
             finished_at=now,
         )
