@@ -1084,33 +1084,43 @@ def year_scope(org_ids: tuple[int, ...] | None, org: Organization | None, year: 
 
 
 async def annual(session: AsyncSession, scope: Scope, now: datetime) -> Annual:
-    """The final analytic report's figures: people for the statistical forms (now),
+    """The final analytic report's figures: people for the statistical forms (the mentors,
+    mentees, young specialists among them, pairs and groups of the programs that ran in
+    the year),
     program outcomes in the scope's period (programs ended in it; extended: programs
     whose end was moved later in it), the four characteristics and the activity.
     Surveys count by the quarters of the year they name (or, naming none, by their
     creation date)."""
     base = await summary(session, scope, now)
-    young = await session.scalar(
-        select(func.count(distinct(Membership.user_id)))
-        .join(Profile, Profile.user_id == Membership.user_id)
-        .where(
-            _orgs(Membership.org_id, scope),
-            Membership.role == Role.MENTEE,
-            Membership.removed_at.is_(None),
-            Profile.experience_years <= YOUNG_YEARS,
+    # The statistical forms count the year's programs: every program that ran in it
+    # (ended ones too), not today's members; a later join, leave or /forget changes
+    # nothing.
+    mentees_of = (
+        select(ProgramMentee.mentee_id)
+        .join(Program, Program.id == ProgramMentee.program_id)
+        .where(_running(scope))
+    )
+    people = (
+        await session.execute(
+            select(
+                select(func.count(distinct(Program.mentor_id)))
+                .where(_running(scope))
+                .scalar_subquery(),
+                select(func.count(distinct(ProgramMentee.mentee_id)))
+                .join(Program, Program.id == ProgramMentee.program_id)
+                .where(_running(scope))
+                .scalar_subquery(),
+                select(func.count(distinct(Profile.user_id)))
+                .where(
+                    Profile.user_id.in_(mentees_of),
+                    Profile.experience_years <= YOUNG_YEARS,
+                )
+                .scalar_subquery(),
+            )
         )
-    )
-    pairs, groups = await _forms(
-        session,
-        scope,
-        or_(
-            Program.status == ProgramStatus.ACTIVE,
-            and_(
-                Program.status == ProgramStatus.ENDED,
-                _between(Program.ended_at, scope.since, scope.until),
-            ),
-        ),
-    )
+    ).one()
+    mentors, mentees, young = (int(n or 0) for n in people)
+    pairs, groups = await _forms(session, scope, _running(scope))
     ended = await session.execute(
         select(Program.end_reason, func.count())
         .where(
@@ -1133,9 +1143,9 @@ async def annual(session: AsyncSession, scope: Scope, now: datetime) -> Annual:
     )
     return Annual(
         label=scope.label,
-        mentors=base.participants.get(Role.MENTOR.value, 0),
-        mentees=base.participants.get(Role.MENTEE.value, 0),
-        young_specialists=int(young or 0),
+        mentors=mentors,
+        mentees=mentees,
+        young_specialists=young,
         pairs=pairs,
         groups=groups,
         completed=completed,

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from docx import Document
 from docx.shared import Cm, RGBColor
+from sqlalchemy import select
 
 from bot import files
 from models.meetings import Meeting
-from models.people import Profile, Role
+from models.people import Membership, Profile, Role
 from models.practices import BestPractice
 from models.programs import Program, ProgramStatus
 from models.surveys import SurveyAnswer, SurveyAssignment
@@ -328,3 +329,35 @@ async def test_a_document_that_cannot_be_made_is_answered(
     assert f"Не удалось подготовить файл. Повторите /{command} позже." in said
     assert [r.levelname for r in caplog.records].count("ERROR") == 1
     caplog.clear()  # the error was meant (no_errors)
+
+
+async def test_annual_counts_the_programs_of_the_year(client: BotClient, w: World) -> None:
+    """The statistical forms count the people and programs of the year, not today's
+    members: a mentee who has since left still counts in the year her program ran; a
+    past year before any program counts no one, no young specialist, no pair."""
+    other = await other_school(client, w)
+    await _year(client, w, other)
+    async with client.sessionmaker() as session, session.begin():
+        left = await session.scalar(
+            select(Membership).where(Membership.user_id == w.mentee2.user_id)
+        )
+        assert left is not None
+        left.removed_at = client.clock.now()
+
+    def counts_of(data: bytes) -> dict[str, str]:
+        counts: dict[str, str] = {}
+        for table in docx_text(data)[1]:
+            counts.update({row[0]: row[1] for row in table[1:] if len(row) == 2})
+        return counts
+
+    calls = await client.send(w.curator.person, "/annual_report")
+    [(_, data)] = documents(calls, w.curator.person.id)
+    counts = counts_of(data)
+    assert (counts["Наставники"], counts["Наставляемые"]) == ("2", "3")
+    assert counts["из них молодые специалисты (стаж до 3 лет)"] == "1"
+    calls = await client.send(w.curator.person, "/annual_report 2025/26")
+    [(_, data)] = documents(calls, w.curator.person.id)
+    counts = counts_of(data)
+    assert (counts["Наставники"], counts["Наставляемые"]) == ("0", "0")
+    assert counts["из них молодые специалисты (стаж до 3 лет)"] == "0"
+    assert not [k for k in counts if k.startswith(("Пары", "Группы"))]
