@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -317,14 +316,6 @@ def question_row(c: Cells, q: export.QuestionRow) -> list[Any]:
     ]
 
 
-# The chat's instruction at the end of a free-text question («Напишите ответом на это
-# сообщение.»): meaningless in a sheet.
-REPLY_HINT = re.compile(
-    r"\s*(Напишите (?:их )?ответом на это сообщение|Write (?:it|them) as a reply to this message)"
-    r"\.?\s*$"
-)
-
-
 class Surveys:
     """Survey titles, question texts and option labels in the reader's language: the
     built-in definitions, and the scope's quick polls (`polls`: poll id → its questions,
@@ -363,7 +354,7 @@ class Surveys:
         if definition is not None:
             for q in definition.questions:
                 if q.key == a.question_key:
-                    text = REPLY_HINT.sub("", self._text(q.text))
+                    text = self._text(q.text)
                     found = (text, {o.key: self._text(o.text) for o in q.options})
                     break
         self._questions[cache_key] = found

@@ -6,7 +6,7 @@ survey-question = { $marker } <b>{ $title }</b> · Question { $number }/{ $total
 
     { $text }
 survey-reminder = 🔔 Reminder: a survey is waiting for your answer.
-survey-text-hint = Answer in at most { $limit } characters.
+survey-text-hint = Write the answer as a reply to this message, in at most { $limit } characters.
 survey-optional = This question is optional.
 survey-placeholder = Your answer
 survey-poll-title = Poll

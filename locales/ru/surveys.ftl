@@ -6,7 +6,7 @@ survey-question = { $marker } <b>{ $title }</b> · Вопрос { $number }/{ $t
 
     { $text }
 survey-reminder = 🔔 Напоминание: анкета ждёт ответа.
-survey-text-hint = Ответ — не больше { $limit } символов.
+survey-text-hint = Ответьте на это сообщение — не больше { $limit } символов.
 survey-optional = Этот вопрос необязательный.
 survey-placeholder = Ваш ответ
 survey-poll-title = Опрос
