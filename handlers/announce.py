@@ -87,15 +87,9 @@ async def audience_pressed(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    org = await session.get(Organization, callback_data.org_id)
-    if org is None or not may_manage(roles, org.id):
-        await query.answer(t.plain("not-allowed"), show_alert=True)
+    org = await bc.audience_picked(query, callback_data, session, roles, t)
+    if org is None:
         return
-    if callback_data.audience not in AUDIENCES:
-        await query.answer(t.plain("announce-err-audience"), show_alert=True)
-        return
-    await query.answer()
-    await drop_buttons(query)
     await state.set_state(AnnounceForm.text)
     await state.set_data({"org": org.id, "audience": callback_data.audience})
     await say(query, t("announce-ask-text", limit=ann.TEXT_MAX))

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.keyboards import broadcast as kb
 from handlers.flows import drop_buttons, pick_in_pages, say
-from models.people import Organization, Recipient, Roles, curator_orgs, may_manage
+from models.people import AUDIENCES, Organization, Recipient, Roles, curator_orgs, may_manage
 
 router = Router(name="broadcast")
 
@@ -104,3 +104,24 @@ async def org_pressed(
         t(f"{_prefix(what)}-pick-audience"),
         kb.audience_keyboard(t, what, callback_data.org_id),
     )
+
+
+async def audience_picked(
+    query: CallbackQuery,
+    callback_data: kb.BcAudienceCb,
+    session: AsyncSession,
+    roles: Roles,
+    t: Translator,
+) -> Organization | None:
+    """The school of an audience button, once the presser may manage it and the audience is
+    one of AUDIENCES; None (the press answered with an alert) otherwise."""
+    org = await session.get(Organization, callback_data.org_id)
+    if org is None or not may_manage(roles, org.id):
+        await query.answer(t.plain("not-allowed"), show_alert=True)
+        return None
+    if callback_data.audience not in AUDIENCES:
+        await query.answer(t.plain(f"{_prefix(callback_data.what)}-err-audience"), show_alert=True)
+        return None
+    await query.answer()
+    await drop_buttons(query)
+    return org
