@@ -2,7 +2,7 @@
 
 Starts the real ``python -m bot`` and ``bench.echo_bot`` (a bare aiogram bot that copies
 each private message to the sender's mentor chat) as separate processes, each against its
-own fake Bot API server (tests/fake_telegram), in the same run. A hop is timed from the
+own fake Bot API server (fake_telegram), in the same run. A hop is timed from the
 moment the mentee's message is offered to getUpdates until the fake stores the bot's
 message in the mentor's chat (``BotMessage.sent_at``).
 
@@ -38,12 +38,12 @@ from typing import Any
 from unittest import mock
 
 from bench.pg import throwaway_database
+from fake_telegram import FakeTelegram, FakeUser
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade
 from models.people import Role
 from tests.e2e import conftest as harness
 from tests.e2e.conftest import TOKEN, BotProcess
-from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

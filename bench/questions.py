@@ -18,7 +18,7 @@ Then runs the tick's SLA catch-up over all the questions once they are overdue.
 
 By default Bot API calls are recorded, not sent. ``--http`` sends them instead through
 the bot's real HTTP session and rate limiter (bot/sender.py) to the fake Bot API server
-(tests/fake_telegram), which runs in a thread of this process; its CPU time is left out.
+(fake_telegram), which runs in a thread of this process; its CPU time is left out.
 Prints figures; asserts nothing.
 
     python -m bench.questions [--mentees 200] [--questions 3] [--follow-ups 1] [--http]
@@ -90,7 +90,7 @@ class FakeServer:
     """The fake Bot API in a thread of this process, and that thread's CPU clock."""
 
     def __init__(self) -> None:
-        from tests.fake_telegram import FakeTelegram
+        from fake_telegram import FakeTelegram
 
         self.fake = FakeTelegram(token=TOKEN, bot_username="mentor_test_bot").start()
         assert self.fake._thread is not None and self.fake._thread.ident is not None

@@ -39,9 +39,9 @@ from aiogram.types import (
 )
 from aiohttp import ClientSession, web
 
-from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
-from tests.fake_telegram.entities import parse_html, utf16_len
-from tests.fake_telegram.errors import TelegramError
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from fake_telegram.entities import parse_html, utf16_len
+from fake_telegram.errors import TelegramError
 
 TOKEN = "123456:TEST-TOKEN"
 

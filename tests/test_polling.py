@@ -16,7 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import Message
 
 from bot.polling import Poller
-from tests.fake_telegram import FakeTelegram
+from fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
 FIRST_UPDATE_ID = 100_001  # the fake numbers updates from here

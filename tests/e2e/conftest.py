@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from fake_telegram import FakeTelegram
 from tests.e2e.school import MONDAY_NOON, School, populate
-from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
 ADMIN_ID = 1
@@ -31,6 +31,8 @@ class BotProcess:
         self.log_path = workdir / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self._log_file: Any = None
+        # Settings a test adds or overrides for the bot's process (merged last in `start`).
+        self.extra_env: dict[str, str] = {}
 
     def set_time(self, instant: datetime) -> None:
         """Jump the bot's clock; it runs on from there at the normal pace."""
@@ -54,6 +56,7 @@ class BotProcess:
             "FLOOD_MESSAGES_PER_SECOND": "50",
             "LOG_LEVEL": "INFO",
             "PYTHONPATH": str(ROOT),
+            **self.extra_env,
         }
         polls_before = len(self.fake.calls_of("getUpdates"))
         self._log_file = self.log_path.open("ab")

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from fake_telegram import FakeUser
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
-from tests.fake_telegram import FakeUser
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.keyboards.changes import VoteCb
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from models.audit import AuditEntry
 from models.changes import EndReason
 from models.db import create_engine, create_sessionmaker
 from models.people import Role, User
 from tests.e2e.conftest import BotProcess
-from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

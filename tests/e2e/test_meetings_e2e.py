@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot import ics
+from fake_telegram import FakeTelegram, FakeUser
+from fake_telegram.models import BotMessage
 from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
 from tests.e2e.conftest import BotProcess
 from tests.e2e.school import MONDAY_NOON, School
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram.models import BotMessage
 
 MSK = timedelta(hours=3)
 

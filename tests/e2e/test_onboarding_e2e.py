@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.e2e.conftest import ADMIN_ID, BotProcess
-from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 
 LINK = re.compile(r"https://t\.me/mentor_test_bot\?start=(\w+)")
 

@@ -6,10 +6,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import BotProcess
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

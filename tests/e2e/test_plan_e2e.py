@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from models.plans import add_item
 from models.programs import Program
 from tests.e2e.conftest import BotProcess
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

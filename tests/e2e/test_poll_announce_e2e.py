@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fake_telegram import FakeTelegram
 from models import surveys as sv
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import BotProcess
 from tests.e2e.school import School
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from bot.sender import OutboxSender
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from models.questions import Question, QuestionMessage
 from tests.e2e.conftest import ROOT, TOKEN, BotProcess
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

@@ -10,10 +10,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import ADMIN_ID, BotProcess
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

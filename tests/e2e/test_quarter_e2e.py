@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 from docx import Document
 
+from fake_telegram import FakeTelegram, FakeUser
+from fake_telegram.models import BotMessage
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import BotProcess
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram.models import BotMessage
 from tests.support.botclient import Person
 from tests.support.seed import seed
 

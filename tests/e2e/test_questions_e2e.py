@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.questions import Question, QuestionMessage
 from tests.e2e.conftest import BotProcess
 from tests.e2e.school import FRIDAY_1730, MONDAY_NOON, School, header
-from tests.fake_telegram import FakeTelegram
 
 
 def test_questions_reach_the_right_mentor(school: School, fake: FakeTelegram) -> None:

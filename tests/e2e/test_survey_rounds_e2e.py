@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
+from fake_telegram import FakeTelegram
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from models.programs import Program
 from tests.e2e.conftest import BotProcess
-from tests.fake_telegram import FakeTelegram
 from tests.support.botclient import Person
 from tests.support.seed import seed
 
