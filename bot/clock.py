@@ -72,9 +72,13 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+# The environments whose time may be moved: the end-to-end tests and `mentorbot sandbox`.
+MOVABLE_CLOCK_ENVS = frozenset({"test", "sandbox"})
+
+
 def make_clock(app_env: str, test_clock_file: str | None) -> Clock:
     if test_clock_file:
-        if app_env != "test":
-            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test")
+        if app_env not in MOVABLE_CLOCK_ENVS:
+            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test or sandbox")
         return FileClock(test_clock_file)
     return SystemClock()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.clock import MOVABLE_CLOCK_ENVS
 from models.meetings import parse_offsets
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
@@ -48,7 +49,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    app_env: Literal["production", "development", "test"] = "production"
+    # sandbox: `mentorbot sandbox` runs the bot against its Telegram stand-in (may move time).
+    app_env: Literal["production", "development", "test", "sandbox"] = "production"
     test_clock_file: str | None = None
     log_level: str = "INFO"
 
@@ -114,8 +116,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _test_only_settings(self) -> Settings:
-        if self.test_clock_file and self.app_env != "test":
-            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test")
+        if self.test_clock_file and self.app_env not in MOVABLE_CLOCK_ENVS:
+            raise ValueError("TEST_CLOCK_FILE is allowed only with APP_ENV=test or sandbox")
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
         if self.question_escalate_hours <= self.question_remind_hours:
@@ -136,4 +138,6 @@ def load_settings(**overrides: object) -> Settings:
         message = err.get("msg", "invalid value").removeprefix("Value error, ")
         if err.get("type") == "missing":
             message = "is required"
+            if name == "BOT_TOKEN":
+                message += " (from @BotFather); to try the bot without one: mentorbot sandbox"
         raise ConfigError(f"{name or 'configuration'}: {message}".strip()) from None

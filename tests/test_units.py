@@ -231,6 +231,9 @@ def test_test_clock_only_in_tests(clean_env: pytest.MonkeyPatch, tmp_path: Path)
     with pytest.raises(ValueError, match="TEST_CLOCK_FILE"):
         make_clock("production", str(tmp_path / "clock"))
     assert isinstance(make_clock("test", str(tmp_path / "clock")), FileClock)
+    assert isinstance(make_clock("sandbox", str(tmp_path / "clock")), FileClock)
+    clean_env.setenv("APP_ENV", "sandbox")
+    assert load_settings(_env_file=None).test_clock_file == str(tmp_path / "clock")
     assert isinstance(make_clock("production", None), SystemClock)
 
 
@@ -250,6 +253,7 @@ def test_start_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "BOT_TOKEN" in lines[0] and "Traceback" not in result.stderr
+    assert "mentorbot sandbox" in lines[0]  # the way to try the bot without a token
     assert not (tmp_path / "data").exists()  # no database was created
 
 
