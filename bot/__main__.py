@@ -11,6 +11,11 @@ from bot.config import ConfigError, load_settings
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["sandbox"]:
+        # The same program tries the bot without a token (sandbox/): no settings are read.
+        from sandbox.cli import main as sandbox
+
+        raise SystemExit(sandbox(sys.argv[2:]))
     try:
         settings = load_settings()
     except ConfigError as exc:

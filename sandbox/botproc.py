@@ -1,0 +1,73 @@
+"""The real bot as a child process (`python -m bot`), pointed at the stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+# The bot's own settings: none of the operator's may leak into the sandbox's bot.
+SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def bot_environment(overrides: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
+    # Runs from the data folder (so no .env of the operator's is read): keep our code importable.
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    env.update(overrides)
+    return env
+
+
+class BotProcess:
+    def __init__(self, workdir: Path, env: dict[str, str], log_path: Path) -> None:
+        self.workdir = workdir
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group: Ctrl-C in the terminal reaches the sandbox, which then
+                # stops the bot in order (the bot first, so it confirms what it has handled).
+                start_new_session=True,
+            )
+
+    @property
+    def exit_code(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    async def stop(self, grace: float = 20.0) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.to_thread(proc.wait, grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            await asyncio.to_thread(proc.wait)
+
+    def last_error(self) -> str:
+        """The last line of the bot's log that says what went wrong."""
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return ""
+        for line in reversed(lines):
+            if line.strip() and ("mentorbot:" in line or "Error" in line or " ERROR " in line):
+                return line.strip()[:300]
+        return lines[-1].strip()[:300] if lines else ""

@@ -1,0 +1,382 @@
+"""The web chat's server: the page, its JSON API and the files people sent or received."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from fake_telegram import FakeTelegram
+from sandbox import render
+from sandbox.demo import DemoError
+from sandbox.runtime import Sandbox, SandboxError
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+SANDBOX = web.AppKey("sandbox", Sandbox)
+LONG_POLL_SECONDS = 25.0
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_PHOTO = 10 * 1024 * 1024
+MAX_UPLOAD = 20 * 1024 * 1024
+_IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"GIF8": "image/gif"}
+
+WEEKDAYS = {
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+ERRORS = {
+    "ru": {
+        "error-busy": "Подождите: песочница занята (демо-школа или сброс).",
+        "error-bot-failed": "Бот не запустился; подробности в data/sandbox-bot.log.",
+        "error-unknown-persona": "Такого участника в песочнице нет.",
+        "error-persona-name": "Имя: от 1 до 40 символов.",
+        "error-persona-role": "Выберите роль: куратор, наставник, наставляемый или гость.",
+        "error-language": "Язык: ru или en.",
+        "error-empty": "Пустое сообщение не отправить.",
+        "error-too-long": "Слишком длинное сообщение: не больше 4096 символов.",
+        "error-caption-too-long": "Слишком длинная подпись: не больше 1024 символов.",
+        "error-no-message": "Сообщение, на которое вы отвечаете, не найдено.",
+        "error-no-button": "Эта кнопка больше не действует.",
+        "error-no-file": "Выберите файл.",
+        "error-not-image": "Это не изображение: отправьте его как документ.",
+        "error-too-big": "Файл слишком большой: фото до 10 МБ, документ до 20 МБ.",
+        "error-bad-request": "Непонятный запрос.",
+        "error-step": "Неизвестный шаг времени.",
+    },
+    "en": {
+        "error-busy": "Please wait: the sandbox is busy (demo school or reset).",
+        "error-bot-failed": "The bot did not start; see data/sandbox-bot.log.",
+        "error-unknown-persona": "There is no such person in the sandbox.",
+        "error-persona-name": "Name: 1 to 40 characters.",
+        "error-persona-role": "Pick a role: curator, mentor, mentee or guest.",
+        "error-language": "Language: ru or en.",
+        "error-empty": "An empty message cannot be sent.",
+        "error-too-long": "The message is too long: 4096 characters at most.",
+        "error-caption-too-long": "The caption is too long: 1024 characters at most.",
+        "error-no-message": "The message you are replying to is gone.",
+        "error-no-button": "This button no longer works.",
+        "error-no-file": "Choose a file.",
+        "error-not-image": "This is not an image: send it as a document.",
+        "error-too-big": "The file is too big: photos up to 10 MB, documents up to 20 MB.",
+        "error-bad-request": "Bad request.",
+        "error-step": "Unknown time step.",
+    },
+}
+
+
+class BadRequest(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _error(sandbox: Sandbox, key: str) -> web.Response:
+    texts = ERRORS.get(sandbox.language, ERRORS["ru"])
+    return web.json_response({"ok": False, "error": texts.get(key, key)}, status=400)
+
+
+@web.middleware
+async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
+    sandbox = request.app[SANDBOX]
+    if request.method == "POST":
+        # Another site open in the same browser must not drive the sandbox.
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            return web.json_response({"ok": False, "error": "foreign origin"}, status=403)
+    try:
+        return await handler(request)
+    except (BadRequest, SandboxError) as exc:
+        return _error(sandbox, exc.args[0])
+
+
+def _int(value: Any, key: str = "error-bad-request") -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(key) from None
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise BadRequest("error-bad-request") from None
+    if not isinstance(body, dict):
+        raise BadRequest("error-bad-request")
+    return body
+
+
+def _fake(sandbox: Sandbox) -> FakeTelegram:
+    if sandbox.fake is None:
+        raise SandboxError("error-busy")
+    return sandbox.fake
+
+
+def clock_json(instant: datetime, zone: str, language: str) -> dict[str, str]:
+    local = instant.astimezone(ZoneInfo(zone))
+    weekday = WEEKDAYS.get(language, WEEKDAYS["ru"])[local.weekday()]
+    return {
+        "iso": local.isoformat(timespec="seconds"),
+        "label": f"{weekday}, {local:%d.%m.%Y %H:%M}",
+        "zone": zone,
+    }
+
+
+# ---------------------------------------------------------------------- reading
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+
+async def state(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    since = request.query.get("since")
+    if since:
+        await sandbox.wait_change(since, LONG_POLL_SECONDS)
+    persona_id = _int(request.query.get("persona") or sandbox.cast[0].id)
+    revision = sandbox.revision()  # before reading: a change meanwhile answers the next poll
+    zone, _calendar = await sandbox.school()
+    body: dict[str, Any] = {
+        "ok": True,
+        "rev": revision,
+        "lang": sandbox.language,
+        "clock": clock_json(sandbox.now(), zone, sandbox.language),
+        "bot": {"state": sandbox.bot_state, "detail": sandbox.bot_detail},
+        "busy": None,
+        "alert": sandbox.alert,
+        "personas": [],
+        "chat": None,
+    }
+    if sandbox.busy is not None:
+        busy = sandbox.busy
+        body["busy"] = {
+            "what": busy.what,
+            "step": busy.step,
+            "steps": busy.steps,
+            "label": busy.label,
+        }
+    fake = sandbox.fake
+    if fake is None:
+        return web.json_response(body)
+    with fake._lock:
+        known = any(p.id == persona_id for p in sandbox.cast)
+        for persona in sandbox.cast:
+            chat = fake.chats.get(persona.id)
+            count = sum(1 for m in chat.bot_messages if not m.deleted) if chat else 0
+            if persona.id == persona_id:
+                sandbox.seen[persona.id] = count
+            body["personas"].append(
+                {
+                    "id": persona.id,
+                    "role": persona.role,
+                    "name": persona.first_name,
+                    "unread": max(0, count - sandbox.seen.get(persona.id, 0)),
+                }
+            )
+        if known and persona_id in fake.chats:
+            user = fake.users[persona_id]
+            answers = [a.get("text") for a in user.callback_answers]
+            read = sandbox.toasts_read.get(persona_id, 0)
+            sandbox.toasts_read[persona_id] = len(answers)
+            body["chat"] = {
+                "persona": persona_id,
+                "messages": render.timeline(fake, persona_id, zone),
+                **render.chat_extras(fake, persona_id, sandbox.language),
+                "toasts": [text for text in answers[read:] if text],
+            }
+    return web.json_response(body)
+
+
+async def file(request: web.Request) -> web.StreamResponse:
+    sandbox = request.app[SANDBOX]
+    fake = _fake(sandbox)
+    with fake._lock:
+        record = fake.files.by_id.get(request.match_info["file_id"])
+        media = fake.files.media_for(request.match_info["file_id"])
+    if record is None:
+        raise web.HTTPNotFound()
+    name = record.file_name
+    headers = {}
+    if name is None or isinstance(media, list):  # a photo: shown in the page
+        content_type = _image_type(record.content) or "application/octet-stream"
+    else:
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return web.Response(body=record.content, content_type=content_type, headers=headers)
+
+
+# ---------------------------------------------------------------------- acting
+
+
+def _reply_to(value: Any) -> int | None:
+    if value in (None, "", "null"):
+        return None
+    return _int(value)
+
+
+async def send(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = await _json(request)
+    user = sandbox.user(_int(body.get("persona")))
+    text = str(body.get("text") or "").strip()
+    if not text:
+        raise BadRequest("error-empty")
+    if len(text) > MAX_TEXT:
+        raise BadRequest("error-too-long")
+    try:
+        user.send(text, reply_to=_reply_to(body.get("reply_to")))
+    except AssertionError:  # the replied-to message is not in the chat
+        raise BadRequest("error-no-message") from None
+    return web.json_response({"ok": True})
+
+
+def _image_type(content: bytes) -> str | None:
+    for magic, kind in _IMAGE_MAGIC.items():
+        if content.startswith(magic):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+async def upload(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    try:
+        form = await request.post()
+    except ValueError:
+        raise BadRequest("error-bad-request") from None
+    except web.HTTPRequestEntityTooLarge:
+        raise BadRequest("error-too-big") from None
+    user = sandbox.user(_int(form.get("persona")))
+    kind = form.get("kind")
+    field = form.get("file")
+    if kind not in ("photo", "document"):
+        raise BadRequest("error-bad-request")
+    if not isinstance(field, web.FileField):
+        raise BadRequest("error-no-file")
+    content = field.file.read()
+    if not content:
+        raise BadRequest("error-no-file")
+    caption = str(form.get("caption") or "").strip() or None
+    if caption is not None and len(caption) > MAX_CAPTION:
+        raise BadRequest("error-caption-too-long")
+    reply_to = _reply_to(form.get("reply_to"))
+    try:
+        if kind == "photo":
+            if _image_type(content) is None:
+                raise BadRequest("error-not-image")
+            if len(content) > MAX_PHOTO:
+                raise BadRequest("error-too-big")
+            user.send_photo(caption, reply_to=reply_to, content=content)
+        else:
+            name = Path(field.filename or "document").name[:120] or "document"
+            user.send_document(caption, file_name=name, reply_to=reply_to, content=content)
+    except AssertionError:
+        raise BadRequest("error-no-message") from None
+    return web.json_response({"ok": True})
+
+
+async def press(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = await _json(request)
+    user = sandbox.user(_int(body.get("persona")))
+    message_id, row, col = (_int(body.get(k)) for k in ("message_id", "row", "col"))
+    fake = _fake(sandbox)
+    with fake._lock:
+        chat = fake.chats[user.id]
+        message = chat.bot_by_id.get(message_id)
+        if message is None or message.deleted:
+            raise BadRequest("error-no-message")
+        try:
+            button = message.buttons[row][col]
+        except IndexError:
+            raise BadRequest("error-no-button") from None
+        data = button.get("callback_data")
+    if data is None:
+        raise BadRequest("error-no-button")
+    user.press(data=data, message=message)
+    return web.json_response({"ok": True})
+
+
+async def clock(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = await _json(request)
+    step = body.get("step")
+    try:
+        target = await sandbox.travel(str(step))
+    except ValueError:
+        raise BadRequest("error-step") from None
+    zone, _calendar = await sandbox.school()
+    return web.json_response({"ok": True, "clock": clock_json(target, zone, sandbox.language)})
+
+
+def _in_background(sandbox: Sandbox, job: Any) -> None:
+    async def run() -> None:
+        try:
+            await job()
+        except (DemoError, SandboxError) as exc:
+            key = exc.args[0] if exc.args else ""
+            sandbox.raise_alert(ERRORS.get(sandbox.language, ERRORS["ru"]).get(key, key))
+        except Exception:
+            log.exception("the sandbox failed")
+            sandbox.raise_alert(ERRORS[sandbox.language]["error-bot-failed"])
+
+    sandbox.background(asyncio.create_task(run()))
+
+
+async def demo(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    if sandbox.busy is not None:
+        raise SandboxError("error-busy")
+    _in_background(sandbox, sandbox.fill_demo)
+    return web.json_response({"ok": True})
+
+
+async def reset(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    if sandbox.busy is not None:
+        raise SandboxError("error-busy")
+    _in_background(sandbox, sandbox.reset)
+    return web.json_response({"ok": True})
+
+
+async def add_persona(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = await _json(request)
+    persona = sandbox.add_persona(str(body.get("name") or ""), str(body.get("role") or ""))
+    return web.json_response({"ok": True, "id": persona.id})
+
+
+async def language(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = await _json(request)
+    sandbox.set_language(str(body.get("lang") or ""))
+    return web.json_response({"ok": True})
+
+
+def make_app(sandbox: Sandbox) -> web.Application:
+    app = web.Application(middlewares=[_guard], client_max_size=MAX_UPLOAD + 1024 * 1024)
+    app[SANDBOX] = sandbox
+    app.router.add_get("/", index)
+    app.router.add_static("/static", STATIC)
+    app.router.add_get("/api/state", state)
+    app.router.add_get("/files/{file_id}", file)
+    app.router.add_post("/api/send", send)
+    app.router.add_post("/api/upload", upload)
+    app.router.add_post("/api/press", press)
+    app.router.add_post("/api/clock", clock)
+    app.router.add_post("/api/demo", demo)
+    app.router.add_post("/api/reset", reset)
+    app.router.add_post("/api/personas", add_persona)
+    app.router.add_post("/api/lang", language)
+    return app
