@@ -18,11 +18,15 @@ fallback_router = Router(name="fallback")
 
 
 @router.message(CommandStart(deep_link=False))
-async def start_plain(message: Message, roles: Roles, t: Translator, state: FSMContext) -> None:
+async def start_plain(
+    message: Message, roles: Roles, t: Translator, state: FSMContext, bot: Bot
+) -> None:
     await state.clear()
     if not roles.any:
         await message.answer(t("start-no-role"))
         return
+    # A regional admin (ADMIN_IDS) joins no school, so /start is where their menu is made.
+    await refresh_menu(bot, message.chat.id, roles, t)
     await message.answer(t("start-welcome-back") + "\n\n" + help_text(roles, t))
 
 

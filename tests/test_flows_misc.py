@@ -146,6 +146,10 @@ async def test_help_and_start_per_role(client: BotClient) -> None:
     said(client, await client.send(Person(41, "E", "en"), "/start"), "en", "start-no-role")
     admin_help = (await client.send(ADMIN, "/help"))[-1].text
     assert admin_help == ru("help-everyone") + "\n\n" + ru("help-admin")
+    # An admin is in no school: /start is what gives them their commands in the menu.
+    assert {"neworg", "orgs", "report"} <= set(
+        menu_of(await client.send(ADMIN, "/start"), ADMIN.id)
+    )
     async with seed(client.sessionmaker, client.clock.now()) as s:  # a school only now
         await s.member(await s.org("Школа 5"), CURATOR, Role.CURATOR, name="Петрова Ольга")
     curator_help = (await client.send(CURATOR, "/help"))[-1].text
