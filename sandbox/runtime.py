@@ -131,6 +131,19 @@ class Sandbox:
             self._set_clock(self.start_at)
         self._new_fake(saved)
         await self._start_bot()
+        if saved is None:
+            self.background(asyncio.create_task(self._greet_when_ready()))
+
+    async def _greet(self) -> None:
+        """A fresh sandbox opens with the admin's /start: the answer lists what they can do,
+        and it gives them their menu."""
+        await self.wait_ready()
+        if self.fake is not None:
+            self._user(self.fake, ADMIN).send("/start")
+
+    async def _greet_when_ready(self) -> None:
+        with contextlib.suppress(SandboxError):  # a bot that failed says so in the state
+            await self._greet()
 
     async def close(self) -> None:
         """Stop the bot (it confirms what it handled), keep the chats, stop the stand-in."""
@@ -231,8 +244,9 @@ class Sandbox:
             bot, self.bot = self.bot, None
             await bot.stop()
         if self.fake is not None:
-            self.fake.touch()
-            self.fake.stop()
+            fake, self.fake = self.fake, None
+            fake.touch()
+            fake.stop()
         await self._dispose_engine()
 
     # ------------------------------------------------------------------ saved chats
@@ -340,7 +354,7 @@ class Sandbox:
         self._set_clock(first_instant(self.start_at or datetime.now().astimezone(), DEFAULT_ZONE))
         self._new_fake()
         await self._start_bot()
-        await self.wait_ready()
+        await self._greet()
 
     async def fill_demo(self) -> None:
         """Start over, then play a demo school through the bot's own commands."""
@@ -427,8 +441,11 @@ class Sandbox:
         loop = asyncio.get_running_loop()
         while True:
             fake = self.fake
-            if fake is None:
-                return
+            if fake is None:  # between two stand-ins (a reset): the next one comes soon
+                if time.monotonic() >= deadline:
+                    return
+                await asyncio.sleep(0.2)
+                continue
             revision = fake.revision
             remaining = deadline - time.monotonic()
             if f"{self.epoch}.{revision}" != since or remaining <= 0:

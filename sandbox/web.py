@@ -80,8 +80,10 @@ class BadRequest(Exception):
 
 
 def _error(sandbox: Sandbox, key: str) -> web.Response:
+    """A visitor's mistake is an answer, not a failed request (status 200, "ok": false): the
+    page shows it, and the browser's console stays clean."""
     texts = ERRORS.get(sandbox.language, ERRORS["ru"])
-    return web.json_response({"ok": False, "error": texts.get(key, key)}, status=400)
+    return web.json_response({"ok": False, "error": texts.get(key, key)})
 
 
 @web.middleware
@@ -170,6 +172,7 @@ async def state(request: web.Request) -> web.Response:
         return web.json_response(body)
     with fake._lock:
         known = any(p.id == persona_id for p in sandbox.cast)
+        body["total"] = sum(len(chat.messages) for chat in fake.chats.values())
         for persona in sandbox.cast:
             chat = fake.chats.get(persona.id)
             count = sum(1 for m in chat.bot_messages if not m.deleted) if chat else 0
@@ -186,7 +189,8 @@ async def state(request: web.Request) -> web.Response:
         if known and persona_id in fake.chats:
             user = fake.users[persona_id]
             answers = [a.get("text") for a in user.callback_answers]
-            read = sandbox.toasts_read.get(persona_id, 0)
+            # A page that opens a chat is not shown the answers of presses made before.
+            read = sandbox.toasts_read.get(persona_id, len(answers))
             sandbox.toasts_read[persona_id] = len(answers)
             body["chat"] = {
                 "persona": persona_id,
@@ -334,20 +338,18 @@ def _in_background(sandbox: Sandbox, job: Any) -> None:
     sandbox.background(asyncio.create_task(run()))
 
 
-async def demo(request: web.Request) -> web.Response:
-    sandbox = request.app[SANDBOX]
-    if sandbox.busy is not None:
-        raise SandboxError("error-busy")
-    _in_background(sandbox, sandbox.fill_demo)
-    return web.json_response({"ok": True})
+def _job(start: Any) -> Any:
+    """A handler that starts a long job of the sandbox (reset, the demo school) and returns:
+    the page follows it in the state's `busy`, and a failure arrives as its `alert`."""
 
+    async def handler(request: web.Request) -> web.Response:
+        sandbox = request.app[SANDBOX]
+        if sandbox.busy is not None:
+            raise SandboxError("error-busy")
+        _in_background(sandbox, lambda: start(sandbox))
+        return web.json_response({"ok": True})
 
-async def reset(request: web.Request) -> web.Response:
-    sandbox = request.app[SANDBOX]
-    if sandbox.busy is not None:
-        raise SandboxError("error-busy")
-    _in_background(sandbox, sandbox.reset)
-    return web.json_response({"ok": True})
+    return handler
 
 
 async def add_persona(request: web.Request) -> web.Response:
@@ -375,8 +377,8 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/upload", upload)
     app.router.add_post("/api/press", press)
     app.router.add_post("/api/clock", clock)
-    app.router.add_post("/api/demo", demo)
-    app.router.add_post("/api/reset", reset)
+    app.router.add_post("/api/demo", _job(Sandbox.fill_demo))
+    app.router.add_post("/api/reset", _job(Sandbox.reset))
     app.router.add_post("/api/personas", add_persona)
     app.router.add_post("/api/lang", language)
     return app

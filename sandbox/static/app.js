@@ -624,9 +624,7 @@ async function press(button) {
 }
 
 function anyMessages() {
-  if (!state) return false;
-  if (state.chat && state.chat.messages.length) return true;
-  return state.personas.some((p) => p.unread);
+  return Boolean(state && state.total);
 }
 
 async function demoOrReset(what) {
