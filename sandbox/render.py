@@ -362,10 +362,12 @@ def _message_json(
         quoted_id = int(quoted["message_id"])
         live = chat.message(quoted_id) or quoted  # the current (edited) text when it still exists
         reply = {"id": quoted_id, "from": _sender(live), "snippet": _snippet(live, lang)}
+    sent = datetime.fromtimestamp(int(raw.get("date", 0)), zone)
     return {
         "id": message_id,
         "from": _sender(raw),
-        "time": datetime.fromtimestamp(int(raw.get("date", 0)), zone).strftime("%H:%M"),
+        "time": sent.strftime("%H:%M"),
+        "day": sent.date().isoformat(),  # the page puts a day line where it changes
         "html": body,
         "edited": "edit_date" in raw or bool(bot_message and bot_message.edits),
         "reply": reply,

@@ -207,10 +207,12 @@ async def test_messages_in_order_with_sender_time_and_html(
     assert messages[0]["html"] == '<a class="cmd" data-command="/start">/start</a>'
     assert messages[1]["html"] == "<b>Вопрос №1</b> от 😀 <i>Анны</i>"
     assert {m["time"] for m in messages} == {"12:05"}
+    assert {m["day"] for m in messages} == {"2026-11-23"}  # the page draws day lines by it
     assert messages[1] | {"html": ""} == {
         "id": 2,
         "from": "bot",
         "time": "12:05",
+        "day": "2026-11-23",
         "html": "",
         "edited": False,
         "reply": None,
@@ -234,10 +236,11 @@ async def test_an_edited_message_shows_the_mark_and_the_new_text(
     assert message["html"] == "Вопрос <b>решён</b>"
     mine = ann.send("Опечатка")
     ann.edit(mine, "Исправлено")
-    assert shown(fake, ann.id)[-1] | {"time": ""} == {
+    assert shown(fake, ann.id)[-1] | {"time": "", "day": ""} == {
         "id": 2,
         "from": "me",
         "time": "",
+        "day": "",
         "html": "Исправлено",
         "edited": True,
         "reply": None,

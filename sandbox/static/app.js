@@ -5,6 +5,7 @@
 const TEXTS = {
   ru: {
     brand: "Песочница",
+    weekdays: "вс,пн,вт,ср,чт,пт,сб",
     travelHour: "+1 час",
     travelDay: "+1 день",
     travelMonday: "Пн 09:00",
@@ -63,6 +64,7 @@ const TEXTS = {
   },
   en: {
     brand: "Sandbox",
+    weekdays: "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
     travelHour: "+1 hour",
     travelDay: "+1 day",
     travelMonday: "Mon 09:00",
@@ -352,9 +354,21 @@ function drawMessages() {
   box.dataset.persona = persona;
   box.replaceChildren();
   if (!messages.length) box.append(emptyHint());
-  for (const m of messages) box.append(messageNode(m));
+  let day = null;
+  for (const m of messages) {
+    // A day line where the date changes: after «+1 день» the clock's jump shows in the chat.
+    if (m.day && m.day !== day) box.append(el("div", "day", dayLabel(m.day)));
+    day = m.day;
+    box.append(messageNode(m));
+  }
   if (stick) scrollToBottom();
   else box.scrollTop = scrollTop;
+}
+
+function dayLabel(isoDay) {
+  const [y, mo, d] = isoDay.split("-").map(Number);
+  const weekday = t("weekdays").split(",")[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()];
+  return `${weekday}, ${String(d).padStart(2, "0")}.${String(mo).padStart(2, "0")}.${y}`;
 }
 
 function emptyHint() {
@@ -754,6 +768,10 @@ function wire() {
     const box = $("#messages");
     atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   });
+  // A window made smaller (a phone turned, a desktop window narrowed) keeps the newest in view.
+  new ResizeObserver(() => {
+    if (atBottom) scrollToBottom();
+  }).observe($("#messages"));
   $("#messages").addEventListener("click", (event) => {
     const target = event.target;
     const kb = target.closest("button.kb");
