@@ -273,10 +273,31 @@ async def test_answer_follow_up_resolve_and_rate(client: BotClient, w: World) ->
     assert to(calls, w.mentor_a)[0].text.startswith("Уточнение к вопросу №1")
     calls = await client.reply(w.mentor_a.person, to(calls, w.mentor_a)[0], "Готово")
     calls = await client.press(w.mentee.person, answer2.buttons[0][1])
-    assert "решён" in to(calls, w.mentee)[-1].text
-    await client.press(w.mentee.person, "qs:1:5")
+    assert "решён" in named(to(calls, w.mentee), "sendMessage")[-1].text
+    # The answer's buttons are done: the rating is asked once, in its own message.
+    [cleared] = named(calls, "editMessageReplyMarkup")
+    assert cleared.method.reply_markup is None
+    calls = await client.press(w.mentee.person, "qs:1:5")
     [question] = await questions(client)
     assert (question.status, question.rating) == ("resolved", 5)
+    [rated] = named(calls, "editMessageReplyMarkup")
+    assert rated.method.reply_markup is None  # a rating is given once
+
+
+async def test_a_rating_before_resolving_keeps_resolve_and_follow_up(
+    client: BotClient, w: World
+) -> None:
+    [copy] = to(await client.send(w.mentee.person, "Как вести журнал?"), w.mentor_a)
+    [answer] = to(await client.reply(w.mentor_a.person, copy, "Так"), w.mentee)
+    calls = await client.press(w.mentee.person, "qs:1:4", message_id=answer.result_id)
+    [edit] = named(calls, "editMessageReplyMarkup")
+    assert edit.method.message_id == answer.result_id
+    assert [b.callback_data for row in edit.method.reply_markup.inline_keyboard for b in row] == [
+        "qr:1",
+        "qf:1",
+    ]
+    [question] = await questions(client)
+    assert (question.status, question.rating) == ("answered", 4)
 
 
 async def test_a_message_while_a_question_is_live_goes_at_once(client: BotClient, w: World) -> None:

@@ -36,12 +36,14 @@ def question_keyboard(t: Translator, q: int, *, for_curator: bool) -> InlineKeyb
     return builder.as_markup()
 
 
-def answer_keyboard(t: Translator, q: int) -> InlineKeyboardMarkup:
+def answer_keyboard(t: Translator, q: int, *, rated: bool = False) -> InlineKeyboardMarkup:
+    """Under an answer: resolved, ask more, and the 1–5 rating (gone once rated)."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("q-btn-resolved"), callback_data=QResolveCb(q=q))
     builder.button(text=t.plain("q-btn-follow-up"), callback_data=QFollowUpCb(q=q))
-    for score in range(1, 6):
-        builder.button(text=str(score), callback_data=QRateCb(q=q, score=score))
+    if not rated:
+        for score in range(1, 6):
+            builder.button(text=str(score), callback_data=QRateCb(q=q, score=score))
     builder.adjust(2, 5)
     return builder.as_markup()
 

@@ -232,6 +232,8 @@ async def resolve(query: CallbackQuery, question: Question, **data: Any) -> None
     now = ctx.clock.now()
     await qs.set_status(ctx.session, question.id, QuestionStatus.RESOLVED, now)
     await query.answer()
+    # The rating is asked in a message of its own: the answer's buttons have done their job.
+    await edit_off(query)
     await routing.tell(ctx.session, question, ctx.user, "question-resolved", now)
 
 
@@ -245,6 +247,12 @@ async def rate(
         return
     await qs.rate(ctx.session, question.id, question.mentee_id, callback_data.score)
     await query.answer(ctx.t("question-rated", score=callback_data.score))
+    # A rating is given once: its buttons go (an answer not yet resolved keeps the rest).
+    if question.status == QuestionStatus.RESOLVED:
+        await edit_off(query)
+    elif isinstance(query.message, Message):
+        markup = kb.answer_keyboard(ctx.t, question.id, rated=True)
+        await query.message.edit_reply_markup(reply_markup=markup)
 
 
 @router.callback_query(QFollowUpCb.filter(), QuestionButton(Who.MENTEE))
