@@ -305,10 +305,9 @@ class FakeTelegram:
     # ----------------------------------------------------------------- saved state
 
     def export_state(self) -> dict[str, Any]:
-        """What people saw and sent (chats, files, menus, users), to carry over a restart.
-
-        Pending updates are not part of it: stop the bot (so it confirms them) first.
-        """
+        """What people saw and sent (chats, files, menus, users, and the updates the bot
+        has not taken yet), to carry over a restart. Stop the bot first, so that it confirms
+        the updates it has handled."""
         with self._lock:
             return copy.deepcopy(
                 {
@@ -321,6 +320,7 @@ class FakeTelegram:
                     ],
                     "next_update_id": self._next_update_id,
                     "query_counter": self._query_counter,
+                    "updates": self._updates,
                 }
             )
 
@@ -338,6 +338,7 @@ class FakeTelegram:
                 self.users[user_id].skip()
             self._next_update_id = max(self._next_update_id, state["next_update_id"])
             self._query_counter = max(self._query_counter, state["query_counter"])
+            self._updates.extend(copy.deepcopy(state.get("updates", [])))
             self.revision += 1
             self._cond.notify_all()
 

@@ -14,6 +14,19 @@ from bot.config import Settings
 # The bot's own settings: none of the operator's may leak into the sandbox's bot.
 SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Started through this, the bot asks the kernel (Linux) for SIGTERM when the sandbox dies, so
+# a killed sandbox leaves no bot behind polling a stand-in that is gone; then it becomes
+# `python -m bot`, unchanged. Elsewhere the sandbox's own signal handlers stop it.
+_LAUNCH = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+except (AttributeError, OSError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)  # the sandbox died before the request took effect
+os.execv(sys.executable, [sys.executable, "-m", "bot"])
+"""
 
 
 def bot_environment(overrides: dict[str, str]) -> dict[str, str]:
@@ -36,7 +49,7 @@ class BotProcess:
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
+                [sys.executable, "-c", _LAUNCH, str(os.getpid())],
                 cwd=self.workdir,
                 env=self.env,
                 stdout=log,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ from aiohttp import web
 from bot.clock import parse_instant
 from sandbox.guard import refusal
 from sandbox.runtime import Paths, Sandbox
-from sandbox.web import make_app
+from sandbox.web import allow_port, make_app
 
 DATA_DIR = Path("data")
 
@@ -29,6 +30,16 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not an ISO instant: {text!r}") from None
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorbot sandbox",
@@ -37,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
             "with a web chat on 127.0.0.1 where you play every role."
         ),
     )
-    parser.add_argument("--port", type=int, default=8080, help="the web chat's port (8080)")
+    parser.add_argument("--port", type=_port, default=8080, help="the web chat's port (8080)")
     parser.add_argument(
         "--start-at",
         type=_instant,
@@ -53,7 +64,8 @@ def say(text: str) -> None:
 
 async def serve(port: int, data: Path, start_at: datetime | None) -> int:
     sandbox = Sandbox(data, start_at)
-    runner = web.AppRunner(make_app(sandbox), access_log=None, handle_signals=False)
+    app = make_app(sandbox)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", port, shutdown_timeout=1.0)
@@ -63,9 +75,14 @@ async def serve(port: int, data: Path, start_at: datetime | None) -> int:
         say(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another with --port")
         return 1
     address = runner.addresses[0]
+    allow_port(app, address[1])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP: the terminal was closed. Each stops the bot first, then the page.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
         with suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     try:
@@ -88,10 +105,18 @@ def main(argv: list[str]) -> int:
     if reason is not None:
         say(reason)
         return 2
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        return asyncio.run(serve(args.port, DATA_DIR, args.start_at))
-    except KeyboardInterrupt:
-        return 130
+    DATA_DIR.mkdir(exist_ok=True)
+    # Two sandboxes in one folder would run two bots on one database.
+    with (DATA_DIR / "sandbox.lock").open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            say(f"another sandbox runs in {DATA_DIR.resolve()}; stop it first (Ctrl-C there)")
+            return 1
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        try:
+            return asyncio.run(serve(args.port, DATA_DIR, args.start_at))
+        except KeyboardInterrupt:
+            return 130

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import FileClock
+from bot.clock import FileClock, parse_instant
 from fake_telegram import FakeTelegram, FakeUser
 from models.db import create_engine
 from models.people import Organization
@@ -129,6 +129,8 @@ class Sandbox:
             )
         elif self.start_at is not None:
             self._set_clock(self.start_at)
+        else:  # on from the instant it stopped at (close wrote it), not from the file's age
+            self._set_clock(saved["clock"])
         self._new_fake(saved)
         await self._start_bot()
         if saved is None:
@@ -146,7 +148,10 @@ class Sandbox:
             await self._greet()
 
     async def close(self) -> None:
-        """Stop the bot (it confirms what it handled), keep the chats, stop the stand-in."""
+        """Stop the bot (it confirms what it handled), keep the chats and the clock's
+        instant, stop the stand-in. A demo or reset cut short is not kept: the next start
+        begins anew."""
+        interrupted = self.busy is not None
         for task in list(self._tasks):
             task.cancel()
         if self._watch is not None:
@@ -154,8 +159,11 @@ class Sandbox:
         if self.bot is not None:
             await self.bot.stop()
         if self.fake is not None:
-            if self.busy is None and self.paths.database.exists():
+            if interrupted:
+                self.paths.chats.unlink(missing_ok=True)
+            elif self.paths.database.exists():
                 self._save()
+                self._set_clock(self.now())  # the clock stands still while the sandbox is off
             self.fake.touch()
             self.fake.stop()
         await self._dispose_engine()
@@ -263,6 +271,10 @@ class Sandbox:
             return None
         if not isinstance(saved, dict) or saved.get("version") != _STATE_VERSION:
             return None
+        try:
+            saved["clock"] = parse_instant(self.paths.clock.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
         return saved
 
     def _save(self) -> None:
@@ -301,8 +313,8 @@ class Sandbox:
 
     async def school(self) -> tuple[str, dict[str, Any] | None]:
         """The time zone and calendar of the sandbox's first school (the default before one)."""
-        if not self.paths.database.exists() or self.bot_state != "running":
-            return DEFAULT_ZONE, None
+        if not self.paths.database.exists() or self.bot_state != "running" or self.busy:
+            return DEFAULT_ZONE, None  # a reset or a demo: the file may go or be new
         if self._engine is None:
             self._engine = create_engine(sqlite_url(self.paths.database))
         try:

@@ -22,6 +22,18 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 SANDBOX = web.AppKey("sandbox", Sandbox)
+# The Host names the page answers to, filled once the port is bound: a page of another site
+# that a DNS rebinding points at 127.0.0.1 names its own host, and is refused.
+HOSTS = web.AppKey("hosts", set[str])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 LONG_POLL_SECONDS = 25.0
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -89,6 +101,9 @@ def _error(sandbox: Sandbox, key: str) -> web.Response:
 @web.middleware
 async def _guard(request: web.Request, handler: Any) -> web.StreamResponse:
     sandbox = request.app[SANDBOX]
+    hosts = request.app[HOSTS]
+    if hosts and request.host not in hosts:
+        return web.Response(status=403, text="This sandbox answers only at its own address.")
     if request.method == "POST":
         # Another site open in the same browser must not drive the sandbox.
         origin = request.headers.get("Origin")
@@ -194,7 +209,7 @@ async def state(request: web.Request) -> web.Response:
             sandbox.toasts_read[persona_id] = len(answers)
             body["chat"] = {
                 "persona": persona_id,
-                "messages": render.timeline(fake, persona_id, zone),
+                "messages": render.timeline(fake, persona_id, zone, lang=sandbox.language),
                 **render.chat_extras(fake, persona_id, sandbox.language),
                 "toasts": [text for text in answers[read:] if text],
             }
@@ -306,8 +321,9 @@ async def press(request: web.Request) -> web.Response:
         except IndexError:
             raise BadRequest("error-no-button") from None
         data = button.get("callback_data")
-    if data is None:
-        raise BadRequest("error-no-button")
+    shown = body.get("text")
+    if data is None or (shown is not None and shown != button.get("text")):
+        raise BadRequest("error-no-button")  # the keyboard changed since the page drew it
     user.press(data=data, message=message)
     return web.json_response({"ok": True})
 
@@ -366,9 +382,20 @@ async def language(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(SECURITY_HEADERS)
+
+
+def allow_port(app: web.Application, port: int) -> None:
+    """The page answers at 127.0.0.1:<port> and localhost:<port> only."""
+    app[HOSTS].update({f"127.0.0.1:{port}", f"localhost:{port}"})
+
+
 def make_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(middlewares=[_guard], client_max_size=MAX_UPLOAD + 1024 * 1024)
     app[SANDBOX] = sandbox
+    app[HOSTS] = set()
+    app.on_response_prepare.append(_headers)
     app.router.add_get("/", index)
     app.router.add_static("/static", STATIC)
     app.router.add_get("/api/state", state)

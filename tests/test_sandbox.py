@@ -303,9 +303,35 @@ def test_the_web_api_plays_a_person_moves_time_and_answers_bad_input(sandbox: Sa
         "/api/send", {"persona": CURATOR, "text": "x"}, {"Origin": "http://evil.example"}
     )
     assert status == 403  # another site open in the browser cannot drive the sandbox
+    port = sandbox.base.rsplit(":", 1)[1]
+    status, _raw, _ = sandbox.request(
+        f"/api/state?persona={CURATOR}", headers={"Host": f"rebound.example:{port}"}
+    )
+    assert status == 403  # nor read it through a DNS rebinding to 127.0.0.1
     assert len(sandbox.state(CURATOR)["chat"]["messages"]) == before
 
     assert sandbox.post("/api/lang", {"lang": "en"})[0] == 200
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    assert sandbox.upload(CURATOR, "photo", "p.png", png) == (200, {"ok": True})
+    state = sandbox.wait(
+        lambda s: (s["chat"]["messages"][-1]["media"] or {}).get("kind") == "photo",
+        "the photo",
+        CURATOR,
+    )
+    photo = state["chat"]["messages"][-1]["id"]
+    sandbox.post("/api/send", {"persona": CURATOR, "text": "Петрова Ольга", "reply_to": photo})
+    state = sandbox.wait(
+        lambda s: (
+            (s["chat"]["messages"][-1]["reply"] or {}).get("id") == photo
+            or any((m["reply"] or {}).get("id") == photo for m in s["chat"]["messages"])
+        ),
+        "the reply",
+        CURATOR,
+    )
+    [quote] = [
+        m["reply"] for m in state["chat"]["messages"] if (m["reply"] or {}).get("id") == photo
+    ]
+    assert quote["snippet"] == "📷 Photo"  # the page's language, not always Russian
     assert sandbox.post("/api/personas", {"name": " ", "role": "mentee"}) == (
         200,
         {"ok": False, "error": "Name: 1 to 40 characters."},
@@ -329,14 +355,21 @@ def test_chats_outlive_a_restart_and_reset_starts_over(tmp_path: Path) -> None:
     try:
         process.post("/api/send", {"persona": ADMIN, "text": "/neworg Гимназия"})
         process.wait(lambda s: any("Гимназия" in t for t in bot_texts(s)), "the school")
+        stopped_at = datetime.fromisoformat(process.state()["clock"]["iso"])
     finally:
         assert process.stop() == 0  # Ctrl-C stops the bot and the page cleanly
     assert not _bots_of(tmp_path)
+    # A night with the sandbox off: the clock stands still, it does not leap on at the start.
+    clock = tmp_path / "data" / "sandbox.clock"
+    night_ago = time.time() - 10 * 3600
+    os.utime(clock, (night_ago, night_ago))
 
     process.start()
     try:
         state = process.state()
         assert any("Гимназия" in t for t in bot_texts(state))  # the chat is still there
+        resumed = datetime.fromisoformat(state["clock"]["iso"])
+        assert abs((resumed - stopped_at).total_seconds()) < 120
         process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
         process.wait(lambda s: "Гимназия" in bot_texts(s)[-1], "/orgs of the same database")
 
@@ -348,6 +381,57 @@ def test_chats_outlive_a_restart_and_reset_starts_over(tmp_path: Path) -> None:
         process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
         state = process.wait(lambda s: len(bot_texts(s)) == 2, "/orgs after the reset")
         assert "Организаций пока нет" in bot_texts(state)[-1]  # a new, empty database
+    finally:
+        assert process.stop() == 0
+
+
+def test_a_killed_sandbox_takes_its_bot_along_and_a_folder_runs_one_sandbox(
+    tmp_path: Path,
+) -> None:
+    first = Sandbox(tmp_path)
+    first.start("--start-at", START)
+    assert first.proc is not None
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
+            cwd=tmp_path,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 1
+        assert "another sandbox runs" in second.stderr and len(second.stderr.splitlines()) == 1
+        assert _bots_of(tmp_path)
+    finally:
+        first.proc.kill()  # no chance to stop its bot itself
+        first.proc.wait(30)
+        if first.proc.stdout is not None:
+            first.proc.stdout.close()
+        first.proc = None
+    deadline = time.monotonic() + 30
+    while _bots_of(tmp_path):  # the kernel tells the orphan, which stops
+        assert time.monotonic() < deadline, _bots_of(tmp_path)
+        time.sleep(0.1)
+
+
+def test_ctrl_c_during_the_demo_keeps_no_half_built_school(tmp_path: Path) -> None:
+    process = Sandbox(tmp_path)
+    process.start("--start-at", START)
+    try:
+        process.wait(lambda s: bool(bot_texts(s)), "the admin's welcome")
+        assert process.post("/api/demo", {}) == (200, {"ok": True})
+        process.wait(lambda s: (s["busy"] or {}).get("step", 0) >= 3, "the demo under way")
+    finally:
+        assert process.stop() == 0
+    process.start()
+    try:
+        state = process.wait(lambda s: bool(bot_texts(s)), "a fresh sandbox")
+        assert state["total"] == 2  # only the admin's /start and the welcome
+        process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
+        state = process.wait(lambda s: len(bot_texts(s)) == 2, "/orgs")
+        assert "Организаций пока нет" in bot_texts(state)[-1]
     finally:
         assert process.stop() == 0
 

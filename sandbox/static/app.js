@@ -633,6 +633,7 @@ async function press(button) {
     message_id: Number(button.dataset.message),
     row: Number(button.dataset.row),
     col: Number(button.dataset.col),
+    text: button.textContent, // the button as shown: a keyboard changed since is not pressed blind
   });
   button.disabled = false;
 }
@@ -758,7 +759,8 @@ function togglePopup(sel) {
 function autosize() {
   const box = $("#text");
   box.style.height = "auto";
-  box.style.height = `${Math.min(box.scrollHeight, 160)}px`;
+  const border = box.offsetHeight - box.clientHeight; // scrollHeight leaves the border out
+  box.style.height = `${Math.min(box.scrollHeight + border, 160)}px`;
 }
 
 // ---- wiring ----
