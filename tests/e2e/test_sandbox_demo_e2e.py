@@ -18,6 +18,12 @@ from tests.e2e.school import MONDAY_NOON
 ZONE = "Europe/Moscow"
 
 
+@pytest.fixture
+def backend() -> str:
+    """The sandbox runs on its own SQLite file only: no PostgreSQL round of this test."""
+    return "sqlite"
+
+
 def test_demo_school_is_what_a_curator_sees(fake: FakeTelegram, bot_process: BotProcess) -> None:
     bot_process.extra_env = {
         "ADMIN_IDS": str(by_role(CAST, "admin")[0].id),
