@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F
-from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -42,6 +41,7 @@ from aiohttp import ClientSession, web
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from fake_telegram.entities import parse_html, utf16_len
 from fake_telegram.errors import TelegramError
+from tests.support.standin import bot_on
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -54,10 +54,8 @@ def fake() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    client = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    yield client
-    await client.session.close()
+    async with bot_on(fake) as client:
+        yield client
 
 
 @contextlib.asynccontextmanager

@@ -13,9 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -32,6 +29,7 @@ from aiogram.types import (
 from fake_telegram import FakeTelegram, FakeUser
 from fake_telegram.entities import parse_html
 from sandbox.render import chat_extras, entities_to_html, timeline
+from tests.support.standin import bot_on
 
 TOKEN = "123456:TEST-TOKEN"
 BOT = "mentor_test_bot"
@@ -49,10 +47,8 @@ def fake() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    client = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    yield client
-    await client.session.close()
+    async with bot_on(fake) as client:
+        yield client
 
 
 @pytest.fixture
