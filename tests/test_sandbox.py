@@ -314,11 +314,13 @@ def test_the_web_api_plays_a_person_moves_time_and_answers_bad_input(sandbox: Sa
     png = b"\x89PNG\r\n\x1a\n" + bytes(64)
     assert sandbox.upload(CURATOR, "photo", "p.png", png) == (200, {"ok": True})
     state = sandbox.wait(
-        lambda s: (s["chat"]["messages"][-1]["media"] or {}).get("kind") == "photo",
+        lambda s: any((m["media"] or {}).get("kind") == "photo" for m in s["chat"]["messages"]),
         "the photo",
         CURATOR,
     )
-    photo = state["chat"]["messages"][-1]["id"]
+    [photo] = [
+        m["id"] for m in state["chat"]["messages"] if (m["media"] or {}).get("kind") == "photo"
+    ]
     sandbox.post("/api/send", {"persona": CURATOR, "text": "Петрова Ольга", "reply_to": photo})
     state = sandbox.wait(
         lambda s: any((m["reply"] or {}).get("id") == photo for m in s["chat"]["messages"]),
