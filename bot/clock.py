@@ -31,7 +31,7 @@ class FileClock:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self._path = Path(path)
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._value: datetime | None = None
         self._written_at = 0.0
 
@@ -40,7 +40,9 @@ class FileClock:
             stat = self._path.stat()
         except FileNotFoundError:
             return datetime.now(UTC)
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        # The inode too: a file replaced twice within the file system's time grain, by an
+        # instant of the same length, is still seen as new.
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if stamp != self._stamp:
             text = self._path.read_text(encoding="utf-8").strip()
             self._value = parse_instant(text) if text else None

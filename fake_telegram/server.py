@@ -113,6 +113,7 @@ class FakeTelegram:
         bot_id: int | None = None,
         bot_first_name: str = "Mentor Test Bot",
         now: Callable[[], float] = time.time,
+        keep_calls: int | None = None,
     ) -> None:
         if bot_id is None:
             prefix = token.split(":", 1)[0]
@@ -145,7 +146,11 @@ class FakeTelegram:
         self._refuse = False
         self._rate_limit: int | None = None
         self._send_times: collections.deque[float] = collections.deque()
-        self._calls: list[tuple[str, dict[str, Any], float]] = []
+        # Every call, for tests to read; a long-running user (the sandbox) keeps the last few.
+        self._calls: collections.deque[tuple[str, dict[str, Any], float]] = collections.deque(
+            maxlen=keep_calls
+        )
+        self.polls = 0  # getUpdates calls so far
         self._inflight = 0
         self._last_activity = time.monotonic()
         self._query_counter = 0
@@ -362,6 +367,11 @@ class FakeTelegram:
         self._wake_threadsafe()
         return update.update_id
 
+    @property
+    def running(self) -> bool:
+        """Started and not stopping."""
+        return self._thread is not None and not self._closing
+
     def unix_now(self) -> int:
         """The date of a message, by this fake's clock."""
         return int(self.now())
@@ -567,6 +577,8 @@ class FakeTelegram:
             return self._error_response(err.bad_request("can't parse request body"))
         with self._lock:
             self._calls.append((method, copy.deepcopy(params), time.time()))
+            if name == "getupdates":
+                self.polls += 1
         if request.match_info["token"] != self.token:
             return self._error_response(TelegramError(401, err.UNAUTHORIZED))
         if name != "getupdates" and name not in self._api.methods:

@@ -14,6 +14,7 @@ from bot.config import Settings
 # The bot's own settings: none of the operator's may leak into the sandbox's bot.
 SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LOG_LIMIT = 5 * 1024 * 1024
 # Started through this, the bot asks the kernel (Linux) for SIGTERM when the sandbox dies, so
 # a killed sandbox leaves no bot behind polling a stand-in that is gone; then it becomes
 # `python -m bot`, unchanged. Elsewhere the sandbox's own signal handlers stop it.
@@ -45,8 +46,13 @@ class BotProcess:
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
+        self._log_from = 0  # where this run's lines begin in the log
 
     def start(self) -> None:
+        # One earlier run is kept beside it (.1): the log never grows without bound.
+        if self.log_path.exists() and self.log_path.stat().st_size > LOG_LIMIT:
+            os.replace(self.log_path, self.log_path.with_name(self.log_path.name + ".1"))
+        self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", _LAUNCH, str(os.getpid())],
@@ -75,9 +81,11 @@ class BotProcess:
             await asyncio.to_thread(proc.wait)
 
     def last_error(self) -> str:
-        """The last line of the bot's log that says what went wrong."""
+        """The last line of this run's log that says what went wrong."""
         try:
-            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            with self.log_path.open("rb") as log:
+                log.seek(self._log_from)
+                lines = log.read().decode("utf-8", errors="replace").splitlines()
         except FileNotFoundError:
             return ""
         for line in reversed(lines):

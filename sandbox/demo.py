@@ -16,7 +16,6 @@ ends it with a DemoError that names the step.
 
 from __future__ import annotations
 
-import calendar
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +24,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from models.programs import add_months
 from sandbox.personas import Persona, by_role
+from sandbox.travel import working_day_on_or_after
 
 ORG_NAME = "Школа №1 (демо)"
 LINK = re.compile(r"https://t\.me/\w+\?start=([A-Za-z0-9_-]+)")
@@ -69,17 +70,9 @@ MEETING_PLACE = "Кабинет 12"
 MEETING_TOPIC = "Разбор первого урока"
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _working_days_ahead(day: date, count: int) -> date:
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
+def _working_days_ahead(day: date, count: int, zone: str) -> date:
+    for _ in range(count):
+        day = working_day_on_or_after(day + timedelta(days=1), zone)
     return day
 
 
@@ -100,6 +93,7 @@ class _Demo:
             )
         self.fake = fake
         self.timeout = timeout
+        self.zone = zone
         self.today = now.astimezone(ZoneInfo(zone)).date()
         self.admin, self.curator = admins[0], curators[0]
         self.mentors, self.mentees = mentors[:2], mentees[:3]
@@ -250,7 +244,7 @@ class _Demo:
         if not self.ids:
             self.read_ids()
         curator = self.u(self.curator)
-        end = _add_months(self.today, PROGRAM_MONTHS) - timedelta(days=1)
+        end = add_months(self.today, PROGRAM_MONTHS) - timedelta(days=1)
         group = ",".join(f"#{self.ids[m.id]}" for m in mentees)
         curator.send(
             f"/pair #{self.ids[mentor.id]} {group} {FORM} {MODE} "
@@ -294,7 +288,7 @@ class _Demo:
     def meeting(self) -> None:
         mentor, mentee = self.mentors[0], self.mentees[0]
         user = self.u(mentor)
-        day = _working_days_ahead(self.today, MEETING_AHEAD_WORKING_DAYS)
+        day = _working_days_ahead(self.today, MEETING_AHEAD_WORKING_DAYS, self.zone)
         user.send("/meet")
         self.wait(mentor, "Когда?")
         user.send(f"{day:%d.%m.%Y} {MEETING_TIME}")

@@ -113,7 +113,6 @@ class Sandbox:
         self._engine: Any = None
         self._waiters = ThreadPoolExecutor(16, thread_name_prefix="sandbox-wait")
         self._watch: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()  # one reset, demo or start at a time
         self.alert: dict[str, Any] | None = None  # the last failure of a background job
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -122,6 +121,15 @@ class Sandbox:
     async def start(self) -> None:
         self.paths.data.mkdir(parents=True, exist_ok=True)
         saved = self._load_saved()
+        # Only a clean stop (or a finished demo) leaves chats to take up again: after a kill
+        # they would be older than the database, and the bot would skip the reused update ids.
+        self.paths.chats.unlink(missing_ok=True)
+        if saved is not None:
+            try:
+                self._new_fake(saved)
+            except Exception as exc:  # saved by another version of the stand-in
+                log.warning("the sandbox's saved chats do not fit (%s): starting over", exc)
+                saved = None
         if saved is None:
             self._forget_files()
             self._set_clock(
@@ -131,7 +139,8 @@ class Sandbox:
             self._set_clock(self.start_at)
         else:  # on from the instant it stopped at (close wrote it), not from the file's age
             self._set_clock(saved["clock"])
-        self._new_fake(saved)
+        if saved is None:
+            self._new_fake()
         await self._start_bot()
         if saved is None:
             self.background(asyncio.create_task(self._greet_when_ready()))
@@ -139,9 +148,10 @@ class Sandbox:
     async def _greet(self) -> None:
         """A fresh sandbox opens with the admin's /start: the answer lists what they can do,
         and it gives them their menu."""
+        fake = self.fake
         await self.wait_ready()
-        if self.fake is not None:
-            self._user(self.fake, ADMIN).send("/start")
+        if fake is not None and self.fake is fake:  # not a stand-in a reset has replaced
+            self._user(fake, ADMIN).send("/start")
 
     async def _greet_when_ready(self) -> None:
         with contextlib.suppress(SandboxError):  # a bot that failed says so in the state
@@ -175,6 +185,7 @@ class Sandbox:
             bot_username=BOT_USERNAME,
             bot_first_name="Наставничество (песочница)",
             now=lambda: self.clock.now().timestamp(),
+            keep_calls=1000,
         ).start()
         if saved is not None:
             fake.import_state(saved["fake"])
@@ -212,7 +223,7 @@ class Sandbox:
                 "LOG_LEVEL": "WARNING",
             }
         )
-        polls_before = len(self.fake.calls_of("getUpdates"))
+        polls_before = self.fake.polls
         self.bot = BotProcess(self.paths.data, env, self.paths.log)
         self._set_bot("starting", "")
         self.bot.start()
@@ -226,7 +237,7 @@ class Sandbox:
                 self._set_bot("failed", bot.last_error() or f"exit code {code}")
                 return
             if self.bot_state == "starting":
-                if len(fake.calls_of("getUpdates")) > polls_before:
+                if fake.polls > polls_before:
                     self._set_bot("running", "")
                 elif time.monotonic() > deadline:
                     self._set_bot("failed", bot.last_error() or "the bot did not start")
@@ -349,16 +360,36 @@ class Sandbox:
         if self.busy is not None:
             raise SandboxError("error-busy")
 
-    async def reset(self) -> None:
+    def claim(self, what: str) -> None:
+        """Mark the sandbox busy with a reset or the demo, at once: a second press while the
+        first is starting is told to wait."""
         self._check_idle()
-        async with self._lock:
-            self.busy = Busy("reset")
-            self._touch()
-            try:
-                await self._fresh()
-            finally:
-                self.busy = None
-                self._touch()
+        self.busy = Busy(what)
+        self._touch()
+
+    async def reset(self) -> None:
+        """Start over empty (after ``claim("reset")``)."""
+        try:
+            await self._fresh()
+        finally:
+            self._release()
+
+    async def fill_demo(self) -> None:
+        """Start over, then play a demo school through the bot's own commands (after
+        ``claim("demo")``)."""
+        try:
+            await self._fresh()
+            zone, _calendar = await self.school()
+            assert self.fake is not None
+            await _in_daemon_thread(
+                demo.fill, self.fake, self.cast, self.now(), zone, self._progress
+            )
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self.busy = None
+        self._touch()
 
     async def _fresh(self) -> None:
         await self._stop_all()
@@ -367,24 +398,6 @@ class Sandbox:
         self._new_fake()
         await self._start_bot()
         await self._greet()
-
-    async def fill_demo(self) -> None:
-        """Start over, then play a demo school through the bot's own commands."""
-        self._check_idle()
-        async with self._lock:
-            self.busy = Busy("demo")
-            self._touch()
-            try:
-                await self._fresh()
-                zone, _calendar = await self.school()
-                assert self.fake is not None
-                await _in_daemon_thread(
-                    demo.fill, self.fake, self.cast, self.now(), zone, self._progress
-                )
-                self._save()
-            finally:
-                self.busy = None
-                self._touch()
 
     def _progress(self, step: int, steps: int, label: str) -> None:
         if self.busy is not None:
@@ -406,6 +419,7 @@ class Sandbox:
         return self._user(self.fake, persona)
 
     def add_persona(self, name: str, role: str) -> Persona:
+        self._check_idle()  # a reset or the demo would drop them
         name = " ".join(name.split())
         if not 1 <= len(name) <= 40:
             raise SandboxError("error-persona-name")
@@ -420,6 +434,7 @@ class Sandbox:
         return persona
 
     def set_language(self, language: str) -> None:
+        self._check_idle()  # the demo plays in Russian: it would fail half-way
         if language not in LANGUAGES:
             raise SandboxError("error-language")
         self.language = language
@@ -431,8 +446,8 @@ class Sandbox:
     # ------------------------------------------------------------------ watching
 
     def raise_alert(self, text: str) -> None:
-        number = (self.alert or {}).get("n", 0) + 1
-        self.alert = {"n": number, "text": text}
+        # Unique over restarts too: a page still open from an earlier run shows it.
+        self.alert = {"n": time.time_ns(), "text": text}
         self._touch()
 
     def background(self, task: asyncio.Task[None]) -> None:
@@ -462,7 +477,12 @@ class Sandbox:
             remaining = deadline - time.monotonic()
             if f"{self.epoch}.{revision}" != since or remaining <= 0:
                 return
-            with contextlib.suppress(RuntimeError):  # the pool is shut down on close
+            if not fake.running:  # stopping: its waits would return at once
+                await asyncio.sleep(0.2)
+                continue
+            try:
                 await loop.run_in_executor(
                     self._waiters, fake.wait_change, revision, min(remaining, 2.0)
                 )
+            except RuntimeError:  # the pool is shut down: the sandbox is closing
+                return

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.calendar import school_quarters
+from models.calendar import WorkSchedule, school_quarters
+from models.people import Organization
 
 STEPS = ("hour", "day", "monday", "quarter")
 MORNING = time(9, 0)
@@ -19,16 +20,32 @@ def _at(day: date, moment: time, zone: str) -> datetime:
     return datetime.combine(day, moment, tzinfo=ZoneInfo(zone))
 
 
+def new_school_week(zone: str) -> WorkSchedule:
+    """The working week of a school before /settings changes it (the columns' defaults):
+    Monday to Friday, public holidays off."""
+    columns = Organization.__table__.c
+    week = {
+        name: columns[name].default.arg
+        for name in ("work_days", "work_start", "work_end", "quiet_start", "quiet_end")
+    }
+    return WorkSchedule.of(Organization(timezone=zone, calendar={}, **week))
+
+
+def working_day_on_or_after(day: date, zone: str) -> date:
+    week = new_school_week(zone)
+    while not week.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def first_instant(now: datetime, zone: str) -> datetime:
-    """Where a fresh sandbox's clock starts: now on a weekday's school hours, else the
-    next weekday at 10:00 in ``zone``."""
+    """Where a fresh sandbox's clock starts: now on a working day's school hours, else the
+    next working day at 10:00 in ``zone``."""
     local = now.astimezone(ZoneInfo(zone))
-    if local.weekday() < 5 and _OPENS <= local.time() < _CLOSES:
+    if new_school_week(zone).is_working_day(local.date()) and _OPENS <= local.time() < _CLOSES:
         return now
     day = local.date() + timedelta(days=0 if local.time() < _OPENS else 1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return _at(day, time(10, 0), zone)
+    return _at(working_day_on_or_after(day, zone), time(10, 0), zone)
 
 
 def quarter_end_morning(now: datetime, zone: str, calendar: dict[str, Any] | None) -> datetime:

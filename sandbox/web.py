@@ -354,14 +354,13 @@ def _in_background(sandbox: Sandbox, job: Any) -> None:
     sandbox.background(asyncio.create_task(run()))
 
 
-def _job(start: Any) -> Any:
+def _job(what: str, start: Any) -> Any:
     """A handler that starts a long job of the sandbox (reset, the demo school) and returns:
     the page follows it in the state's `busy`, and a failure arrives as its `alert`."""
 
     async def handler(request: web.Request) -> web.Response:
         sandbox = request.app[SANDBOX]
-        if sandbox.busy is not None:
-            raise SandboxError("error-busy")
+        sandbox.claim(what)  # before the answer: a second press is told to wait
         _in_background(sandbox, lambda: start(sandbox))
         return web.json_response({"ok": True})
 
@@ -404,8 +403,8 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/upload", upload)
     app.router.add_post("/api/press", press)
     app.router.add_post("/api/clock", clock)
-    app.router.add_post("/api/demo", _job(Sandbox.fill_demo))
-    app.router.add_post("/api/reset", _job(Sandbox.reset))
+    app.router.add_post("/api/demo", _job("demo", Sandbox.fill_demo))
+    app.router.add_post("/api/reset", _job("reset", Sandbox.reset))
     app.router.add_post("/api/personas", add_persona)
     app.router.add_post("/api/lang", language)
     return app

@@ -203,6 +203,11 @@ async function pollLoop() {
       if (gen !== pollGen) continue;
       if (!data.ok) throw new Error(data.error || "error");
       const same = rev !== null && data.rev === rev;
+      // A new stand-in (a reset, maybe from another tab): message ids start again at 1.
+      if (rev !== null && data.rev.split(".")[0] !== rev.split(".")[0]) {
+        forceApplied.clear();
+        cancelReply();
+      }
       rev = data.rev;
       applyState(data);
       if (!fresh && data.chat && data.chat.persona === persona) {
