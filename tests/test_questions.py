@@ -277,6 +277,10 @@ async def test_answer_follow_up_resolve_and_rate(client: BotClient, w: World) ->
     # The answer's buttons are done: the rating is asked once, in its own message.
     [cleared] = named(calls, "editMessageReplyMarkup")
     assert cleared.method.reply_markup is None
+    # A second tap on «Вопрос решён» (before its buttons went) asks for no second rating.
+    calls = await client.press(w.mentee.person, answer2.buttons[0][1])
+    assert not named(to(calls, w.mentee), "sendMessage")
+    assert not [n for n in await client.notices() if n.kind == "question-resolved"][1:]
     calls = await client.press(w.mentee.person, "qs:1:5")
     [question] = await questions(client)
     assert (question.status, question.rating) == ("resolved", 5)

@@ -229,6 +229,9 @@ async def any_message(message: Message, **data: Any) -> None:
 @router.callback_query(QResolveCb.filter(), QuestionButton(Who.MENTEE))
 async def resolve(query: CallbackQuery, question: Question, **data: Any) -> None:
     ctx = Ctx(data)
+    if question.status == QuestionStatus.RESOLVED:  # a second tap before the buttons went
+        await query.answer()
+        return
     now = ctx.clock.now()
     await qs.set_status(ctx.session, question.id, QuestionStatus.RESOLVED, now)
     await query.answer()
