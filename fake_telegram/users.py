@@ -367,6 +367,19 @@ class FakeUser(_Inbox):
         fake.push_update("callback_query", query)
         return query_id
 
+    def wait_answer(self, query_id: str, timeout: float = 10.0) -> str:
+        """Wait until the bot answers the press ``query_id``; the answer's text (a toast)."""
+        deadline = time.monotonic() + timeout
+        with self._fake._cond:
+            while True:
+                for answer in self.callback_answers:
+                    if answer["id"] == query_id:
+                        return answer.get("text") or ""
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"user {self.id}: press {query_id} got no answer")
+                self._fake._cond.wait(remaining)
+
     def _member_update(self, old: str, new: str) -> None:
         bot = self._fake.bot_user()
         old_member: dict[str, Any] = {"status": old, "user": bot}

@@ -17,7 +17,6 @@ ends it with a DemoError that names the step.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -128,20 +127,6 @@ class _Demo:
         predicate: Callable[[BotMessage], bool] | None = None,
     ) -> BotMessage:
         return self.u(persona).wait_for(contains, predicate, timeout=self.timeout)
-
-    def answered(self, persona: Persona, query_id: str) -> str:
-        """Wait until the bot answers a button press; the answer's text (a toast)."""
-        user, fake = self.u(persona), self.fake
-        deadline = time.monotonic() + self.timeout
-        with fake._cond:
-            while True:
-                for answer in user.callback_answers:
-                    if answer["id"] == query_id:
-                        return answer.get("text") or ""
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"user {user.id}: press {query_id} got no answer")
-                fake._cond.wait(remaining)
 
     def link_code(self, persona: Persona) -> str:
         message = self.wait(persona, predicate=lambda m: LINK.search(m.text) is not None)
@@ -277,7 +262,8 @@ class _Demo:
         self.wait(mentor, "Ответ на вопрос", predicate=lambda m: "отправлен" in m.text)
         self.u(mentee).press("✅ Вопрос решён", message=answer)
         rate = self.wait(mentee, "Оцените помощь")
-        self.answered(mentee, self.u(mentee).press("5", message=rate))  # «Спасибо за оценку»
+        pressed = self.u(mentee).press("5", message=rate)
+        self.u(mentee).wait_answer(pressed, self.timeout)  # «Спасибо за оценку»
 
     def open_question(self) -> None:
         mentor, mentee = self.mentors[1], self.mentees[1]
