@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 ADMIN, CURATOR = 700001, 700002
 START = "2026-11-23T12:00:00+03:00"  # a Monday, in school hours
 REAL_TOKEN = "7234567890:AAHk3mZ-xQ1vR8sT2uW4yZ6bC8dE0fG2hIj"
+STARTUP_SECONDS = 90
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -141,38 +145,119 @@ def test_a_fresh_sandbox_starts_in_school_hours(now: str, starts: str) -> None:
 
 
 class Sandbox:
-    """`python -m bot sandbox` in a folder of its own, driven over HTTP."""
+    """`python -m bot sandbox` in a folder of its own, driven over HTTP.
+
+    Use it as ``with process.running(...):`` (or start inside ``try`` and stop in ``finally``):
+    `stop()` also ends a process whose start failed, so nothing outlives a failing test.
+    """
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
+        self.stderr_path = workdir / "sandbox.stderr"
         self.proc: subprocess.Popen[str] | None = None
         self.base = ""
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader: threading.Thread | None = None
 
     def start(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", "0", *args],
-            cwd=self.workdir,
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()  # printed once the page and the stand-in are up
-        found = re.search(r"open (http://127\.0\.0\.1:\d+)", line)
-        assert found, f"no address in {line!r}: {self.bot_log()}"
-        self.base = found[1]
+        self._lines = queue.Queue()
+        with self.stderr_path.open("a", encoding="utf-8") as stderr:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "sandbox", "--port", "0", *args],
+                cwd=self.workdir,
+                env=_env(),
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                encoding="utf-8",
+            )
+        self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
+        self._reader.start()
+        self.base = self._ready_address()
         self.wait(lambda state: state["bot"]["state"] == "running", "the bot polls")
 
+    def _read(self, stream: Any) -> None:
+        with stream:
+            for line in stream:
+                self._lines.put(line)
+        self._lines.put(None)
+
+    def _ready_address(self) -> str:
+        """The address of the line printed once the page and the stand-in are up."""
+        deadline = time.monotonic() + STARTUP_SECONDS
+        seen: list[str] = []
+        while True:
+            try:
+                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(
+                    f"the sandbox did not say it was ready within {STARTUP_SECONDS} s: "
+                    f"{seen!r}\n{self.diagnostics()}"
+                ) from None
+            if line is None:
+                assert self.proc is not None
+                code = self.proc.wait(timeout=30)
+                raise AssertionError(
+                    f"the sandbox exited ({code}) before it was ready: {seen!r}\n"
+                    + self.diagnostics()
+                )
+            seen.append(line)
+            found = re.search(r"open (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                return found[1]
+
     def stop(self) -> int:
+        """Ctrl-C, as a person would; the exit code. Safe on a process whose start failed."""
         if self.proc is None:
             return 0
-        self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=60)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-        self.proc = None
-        return code
+        proc, self.proc = self.proc, None
+        try:
+            proc.send_signal(signal.SIGINT)  # a no-op if it has already exited
+            try:
+                return proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+                raise AssertionError(
+                    "the sandbox did not stop within 60 s of Ctrl-C\n" + self.diagnostics()
+                ) from None
+        finally:
+            self._close()
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to stop its bot or to tidy anything."""
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        try:
+            proc.kill()
+            proc.wait(timeout=30)
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        """The reader closes the stdout pipe at its end (the process is gone by now)."""
+        if self._reader is not None:
+            self._reader.join(timeout=30)
+            self._reader = None
+
+    @contextmanager
+    def running(self, *args: str) -> Iterator[Sandbox]:
+        """Started, and always stopped: a clean Ctrl-C (exit code 0) is part of the check."""
+        try:
+            self.start(*args)
+            yield self
+        except BaseException:
+            self.stop()
+            raise
+        assert self.stop() == 0, self.diagnostics()
+
+    def diagnostics(self) -> str:
+        try:
+            stderr = self.stderr_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            stderr = "(none)"
+        return f"--- sandbox stderr:\n{stderr[-4000:]}\n--- bot log:\n{self.bot_log()}"
 
     def bot_log(self) -> str:
         path = self.workdir / "data" / "sandbox-bot.log"
@@ -232,7 +317,9 @@ class Sandbox:
             if check(state):
                 return state
             if time.monotonic() > deadline:
-                raise AssertionError(f"{what}: not within {within} s\n{state}\n{self.bot_log()}")
+                raise AssertionError(
+                    f"{what}: not within {within} s\n{state}\n{self.diagnostics()}"
+                )
             time.sleep(0.1)
 
 
@@ -242,15 +329,13 @@ def bot_texts(state: dict[str, Any]) -> list[str]:
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    process = Sandbox(tmp_path)
-    process.start("--start-at", START)
-    yield process
-    assert process.stop() == 0
+    with Sandbox(tmp_path).running("--start-at", START) as process:
+        yield process
 
 
 def test_the_web_api_plays_a_person_moves_time_and_answers_bad_input(sandbox: Sandbox) -> None:
     state = sandbox.state()
-    assert state["clock"]["label"] == "пн, 23.11.2026 12:00"
+    assert state["clock"]["label"].startswith("пн, 23.11.2026 12:")  # however long the start took
     assert [p["role"] for p in state["personas"]][:3] == ["admin", "curator", "mentor"]
     # A fresh sandbox opens with the admin's /start: the welcome, and the admin's own menu.
     state = sandbox.wait(lambda s: bool(bot_texts(s)), "the admin's welcome")
@@ -342,7 +427,7 @@ def test_the_web_api_plays_a_person_moves_time_and_answers_bad_input(sandbox: Sa
     assert state["clock"]["label"].startswith("Mon, 23.11.2026")
 
     status, body = sandbox.post("/api/clock", {"step": "day"})
-    assert status == 200 and body["clock"]["label"].startswith("Tue, 24.11.2026 12:0")
+    assert status == 200 and body["clock"]["label"].startswith("Tue, 24.11.2026 12:")
     status, body = sandbox.post("/api/clock", {"step": "quarter"})
     assert body["clock"]["label"] == "Mon, 28.12.2026 09:00"
     assert sandbox.post("/api/clock", {"step": "year"})[1]["ok"] is False
@@ -350,27 +435,26 @@ def test_the_web_api_plays_a_person_moves_time_and_answers_bad_input(sandbox: Sa
 
 def test_chats_outlive_a_restart_and_reset_starts_over(tmp_path: Path) -> None:
     process = Sandbox(tmp_path)
-    process.start("--start-at", START)
-    try:
+    with process.running("--start-at", START):  # leaving it: Ctrl-C stops bot and page cleanly
         process.post("/api/send", {"persona": ADMIN, "text": "/neworg Гимназия"})
         process.wait(lambda s: any("Гимназия" in t for t in bot_texts(s)), "the school")
         stopped_at = datetime.fromisoformat(process.state()["clock"]["iso"])
-    finally:
-        assert process.stop() == 0  # Ctrl-C stops the bot and the page cleanly
     assert not _bots_of(tmp_path)
     # A night with the sandbox off: the clock stands still, it does not leap on at the start.
     clock = tmp_path / "data" / "sandbox.clock"
     night_ago = time.time() - 10 * 3600
     os.utime(clock, (night_ago, night_ago))
 
-    process.start()
-    try:
+    with process.running():
         state = process.state()
         assert any("Гимназия" in t for t in bot_texts(state))  # the chat is still there
         resumed = datetime.fromisoformat(state["clock"]["iso"])
-        assert abs((resumed - stopped_at).total_seconds()) < 120
+        assert abs((resumed - stopped_at).total_seconds()) < 1800  # not the night's 10 hours
+        before = len(bot_texts(state))
         process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
-        process.wait(lambda s: "Гимназия" in bot_texts(s)[-1], "/orgs of the same database")
+        state = process.wait(lambda s: len(bot_texts(s)) > before, "/orgs of the same database")
+        listed = bot_texts(state)[before]
+        assert "Организации" in listed and "Гимназия" in listed, listed
 
         assert process.post("/api/reset", {}) == (200, {"ok": True})
         process.wait(
@@ -380,17 +464,14 @@ def test_chats_outlive_a_restart_and_reset_starts_over(tmp_path: Path) -> None:
         process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
         state = process.wait(lambda s: len(bot_texts(s)) == 2, "/orgs after the reset")
         assert "Организаций пока нет" in bot_texts(state)[-1]  # a new, empty database
-    finally:
-        assert process.stop() == 0
 
 
 def test_a_killed_sandbox_takes_its_bot_along_and_a_folder_runs_one_sandbox(
     tmp_path: Path,
 ) -> None:
     first = Sandbox(tmp_path)
-    first.start("--start-at", START)
-    assert first.proc is not None
     try:
+        first.start("--start-at", START)
         second = subprocess.run(
             [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
             cwd=tmp_path,
@@ -404,35 +485,54 @@ def test_a_killed_sandbox_takes_its_bot_along_and_a_folder_runs_one_sandbox(
         assert "another sandbox runs" in second.stderr and len(second.stderr.splitlines()) == 1
         assert _bots_of(tmp_path)
     finally:
-        first.proc.kill()  # no chance to stop its bot itself
-        first.proc.wait(30)
-        if first.proc.stdout is not None:
-            first.proc.stdout.close()
-        first.proc = None
-    deadline = time.monotonic() + 30
-    while _bots_of(tmp_path):  # the kernel tells the orphan, which stops
-        assert time.monotonic() < deadline, _bots_of(tmp_path)
-        time.sleep(0.1)
+        first.kill()  # no chance to stop its bot itself
+    _wait_for_no_bot(tmp_path)  # the kernel tells the orphan, which stops
 
 
 def test_ctrl_c_during_the_demo_keeps_no_half_built_school(tmp_path: Path) -> None:
     process = Sandbox(tmp_path)
-    process.start("--start-at", START)
-    try:
+    with process.running("--start-at", START):
         process.wait(lambda s: bool(bot_texts(s)), "the admin's welcome")
         assert process.post("/api/demo", {}) == (200, {"ok": True})
         process.wait(lambda s: (s["busy"] or {}).get("step", 0) >= 3, "the demo under way")
-    finally:
-        assert process.stop() == 0
-    process.start()
-    try:
+    with process.running():
         state = process.wait(lambda s: bool(bot_texts(s)), "a fresh sandbox")
         assert state["total"] == 2  # only the admin's /start and the welcome
         process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
         state = process.wait(lambda s: len(bot_texts(s)) == 2, "/orgs")
         assert "Организаций пока нет" in bot_texts(state)[-1]
+
+
+def test_after_an_unclean_stop_the_sandbox_starts_anew_and_its_bot_answers(
+    tmp_path: Path,
+) -> None:
+    process = Sandbox(tmp_path)
+    with process.running("--start-at", START):
+        process.post("/api/send", {"persona": ADMIN, "text": "/neworg Альфа"})
+        process.wait(lambda s: any("Альфа" in t for t in bot_texts(s)), "the first school")
+    try:
+        process.start()  # after a clean stop: the same chats, the same database
+        process.wait(lambda s: any("Альфа" in t for t in bot_texts(s)), "the chat kept")
+        process.post("/api/send", {"persona": ADMIN, "text": "/neworg Бета"})
+        process.wait(lambda s: any("Бета" in t for t in bot_texts(s)), "the second school")
     finally:
-        assert process.stop() == 0
+        process.kill()  # the power goes: nothing is saved or tidied
+    _wait_for_no_bot(tmp_path)
+
+    with process.running():
+        state = process.wait(lambda s: bool(bot_texts(s)), "a fresh sandbox")
+        assert state["total"] == 2, bot_texts(state)  # only the admin's /start and the welcome
+        before = len(bot_texts(state))
+        process.post("/api/send", {"persona": ADMIN, "text": "/orgs"})
+        state = process.wait(lambda s: len(bot_texts(s)) > before, "the bot answers /orgs")
+        assert "Организаций пока нет" in bot_texts(state)[before]  # a new, empty database
+
+
+def _wait_for_no_bot(workdir: Path) -> None:
+    deadline = time.monotonic() + 30
+    while _bots_of(workdir):
+        assert time.monotonic() < deadline, _bots_of(workdir)
+        time.sleep(0.1)
 
 
 def _bots_of(workdir: Path) -> list[str]:
