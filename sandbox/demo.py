@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import Locales
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from models.programs import add_months
 from sandbox.personas import Persona, by_role
@@ -34,10 +35,15 @@ MODE = "mixed"
 PROGRAM_MONTHS = 9
 MEETING_AHEAD_WORKING_DAYS = 2
 MEETING_TIME = "15:00"
+STEP_TIMEOUT = 30.0  # seconds the bot may take to answer one step
+
+
+# A translator: a locale key and its arguments → the text (bot.i18n.Translator.plain).
+Translate = Callable[..., str]
 
 
 class DemoError(Exception):
-    """The demo stopped: one line for the page, in Russian, naming the step that failed."""
+    """The demo stopped: one line for the page, in its language, naming the step that failed."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +93,7 @@ class _Demo:
         admins, curators = by_role(cast, "admin"), by_role(cast, "curator")
         mentors, mentees = by_role(cast, "mentor"), by_role(cast, "mentee")
         if not admins or not curators or len(mentors) < 2 or len(mentees) < 3:
-            raise DemoError(
-                "Для демо-школы нужны администратор, куратор, два наставника и три наставляемых."
-            )
+            raise DemoError("sandbox-demo-cast")
         self.fake = fake
         self.timeout = timeout
         self.zone = zone
@@ -136,38 +140,44 @@ class _Demo:
 
     # The steps ----------------------------------------------------------------------
 
-    def steps(self) -> list[tuple[str, Callable[[], None]]]:
-        m1, m2 = self.mentors
-        e1, e2, e3 = self.mentees
+    def steps(self, t: Translate) -> list[tuple[str, Callable[[], None]]]:
+        """(label in the page's language, action) for every step."""
+        m1, m2 = (p.first_name for p in self.mentors)
+        e1, e2, e3 = (p.first_name for p in self.mentees)
         steps: list[tuple[str, Callable[[], None]]] = [
-            ("Администратор создаёт школу", self.new_org),
-            ("Куратор заполняет профиль", self.curator_joins),
-            ("Куратор приглашает наставников и наставляемых", self.invite),
+            (t("sandbox-demo-new-org"), self.new_org),
+            (t("sandbox-demo-curator-joins"), self.curator_joins),
+            (t("sandbox-demo-invite"), self.invite),
         ]
         for persona, profile in zip(self.mentors, MENTOR_PROFILES, strict=True):
             steps.append(
-                (f"Наставник {persona.first_name} заполняет профиль", self.joins(persona, profile))
+                (
+                    t("sandbox-demo-mentor-joins", name=persona.first_name),
+                    self.joins(persona, profile),
+                )
             )
         for persona, profile in zip(self.mentees, MENTEE_PROFILES, strict=True):
             steps.append(
                 (
-                    f"Наставляемый {persona.first_name} заполняет профиль",
+                    t("sandbox-demo-mentee-joins", name=persona.first_name),
                     self.joins(persona, profile, mentee=True),
                 )
             )
+        mentor1, mentor2 = self.mentors
+        mentee1, mentee2, mentee3 = self.mentees
         steps += [
             (
-                f"Куратор формирует пару: {m1.first_name} и {e1.first_name}",
-                lambda: self.pair(m1, [e1]),
+                t("sandbox-demo-pair", mentor=m1, mentee=e1),
+                lambda: self.pair(mentor1, [mentee1]),
             ),
             (
-                f"Куратор формирует группу: {m2.first_name}, {e2.first_name} и {e3.first_name}",
-                lambda: self.pair(m2, [e2, e3]),
+                t("sandbox-demo-group", mentor=m2, first=e2, second=e3),
+                lambda: self.pair(mentor2, [mentee2, mentee3]),
             ),
-            (f"Наставник {m1.first_name} берёт дорожную карту", self.roadmap),
-            (f"{e1.first_name} задаёт вопрос, {m1.first_name} отвечает", self.answered_question),
-            (f"{e2.first_name} задаёт вопрос", self.open_question),
-            (f"{m1.first_name} назначает встречу, {e1.first_name} подтверждает", self.meeting),
+            (t("sandbox-demo-roadmap", mentor=m1), self.roadmap),
+            (t("sandbox-demo-answered", mentee=e1, mentor=m1), self.answered_question),
+            (t("sandbox-demo-open-question", mentee=e2), self.open_question),
+            (t("sandbox-demo-meeting", mentor=m1, mentee=e1), self.meeting),
         ]
         return steps
 
@@ -300,14 +310,19 @@ def fill(
     now: datetime,
     zone: str,
     progress: Callable[[int, int, str], None],
-    timeout: float = 30.0,
+    timeout: float = STEP_TIMEOUT,
+    t: Translate | None = None,
 ) -> None:
     """Play the demo school through the stand-in's user side; DemoError names a failed step.
 
     `now` is the sandbox's clock and `zone` the school's time zone (the bot's default):
     the program starts today there and the meeting falls two working days later."""
-    demo = _Demo(fake, cast, now, zone, timeout)
-    steps = demo.steps()
+    t = t or Locales().get("ru").plain
+    try:
+        demo = _Demo(fake, cast, now, zone, timeout)
+    except DemoError as error:
+        raise DemoError(t(error.args[0])) from None
+    steps = demo.steps(t)
     try:
         for number, (label, run) in enumerate(steps, 1):
             progress(number, len(steps), label)
@@ -315,8 +330,7 @@ def fill(
                 run()
             except AssertionError as error:
                 raise DemoError(
-                    f"Демо-школа не заполнена: шаг {number} из {len(steps)} «{label}» — "
-                    "бот не ответил как ожидалось."
+                    t("sandbox-demo-failed", step=number, steps=len(steps), label=label)
                 ) from error
     finally:
         demo.restore_languages()

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import FileClock, parse_instant
+from bot.i18n import Locales
 from fake_telegram import FakeTelegram, FakeUser
 from models.db import create_engine
 from models.people import Organization
@@ -104,6 +105,7 @@ class Sandbox:
         self.bot: BotProcess | None = None
         self.cast: list[Persona] = list(CAST)
         self.language = "ru"
+        self.locales = Locales()
         self.bot_state = "stopped"
         self.bot_detail = ""
         self.busy: Busy | None = None
@@ -382,7 +384,14 @@ class Sandbox:
             zone, _calendar = await self.school()
             assert self.fake is not None
             await _in_daemon_thread(
-                demo.fill, self.fake, self.cast, self.now(), zone, self._progress
+                demo.fill,
+                self.fake,
+                self.cast,
+                self.now(),
+                zone,
+                self._progress,
+                demo.STEP_TIMEOUT,
+                self.locales.get(self.language).plain,
             )
         finally:
             self._release()
@@ -444,6 +453,10 @@ class Sandbox:
         self._touch()
 
     # ------------------------------------------------------------------ watching
+
+    def text(self, key: str, **args: Any) -> str:
+        """A text of locales/ in the page's language."""
+        return self.locales.get(self.language).plain(key, **args)
 
     def raise_alert(self, text: str) -> None:
         # Unique over restarts too: a page still open from an earlier run shows it.

@@ -41,48 +41,7 @@ MAX_PHOTO = 10 * 1024 * 1024
 MAX_UPLOAD = 20 * 1024 * 1024
 _IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"GIF8": "image/gif"}
 
-WEEKDAYS = {
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-ERRORS = {
-    "ru": {
-        "error-busy": "Подождите: песочница занята (демо-школа или сброс).",
-        "error-bot-failed": "Бот не запустился; подробности в data/sandbox-bot.log.",
-        "error-unknown-persona": "Такого участника в песочнице нет.",
-        "error-persona-name": "Имя: от 1 до 40 символов.",
-        "error-persona-role": "Выберите роль: куратор, наставник, наставляемый или гость.",
-        "error-language": "Язык: ru или en.",
-        "error-empty": "Пустое сообщение не отправить.",
-        "error-too-long": "Слишком длинное сообщение: не больше 4096 символов.",
-        "error-caption-too-long": "Слишком длинная подпись: не больше 1024 символов.",
-        "error-no-message": "Сообщение, на которое вы отвечаете, не найдено.",
-        "error-no-button": "Эта кнопка больше не действует.",
-        "error-no-file": "Выберите файл.",
-        "error-not-image": "Это не изображение: отправьте его как документ.",
-        "error-too-big": "Файл слишком большой: фото до 10 МБ, документ до 20 МБ.",
-        "error-bad-request": "Непонятный запрос.",
-        "error-step": "Неизвестный шаг времени.",
-    },
-    "en": {
-        "error-busy": "Please wait: the sandbox is busy (demo school or reset).",
-        "error-bot-failed": "The bot did not start; see data/sandbox-bot.log.",
-        "error-unknown-persona": "There is no such person in the sandbox.",
-        "error-persona-name": "Name: 1 to 40 characters.",
-        "error-persona-role": "Pick a role: curator, mentor, mentee or guest.",
-        "error-language": "Language: ru or en.",
-        "error-empty": "An empty message cannot be sent.",
-        "error-too-long": "The message is too long: 4096 characters at most.",
-        "error-caption-too-long": "The caption is too long: 1024 characters at most.",
-        "error-no-message": "The message you are replying to is gone.",
-        "error-no-button": "This button no longer works.",
-        "error-no-file": "Choose a file.",
-        "error-not-image": "This is not an image: send it as a document.",
-        "error-too-big": "The file is too big: photos up to 10 MB, documents up to 20 MB.",
-        "error-bad-request": "Bad request.",
-        "error-step": "Unknown time step.",
-    },
-}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class BadRequest(Exception):
@@ -94,8 +53,7 @@ class BadRequest(Exception):
 def _error(sandbox: Sandbox, key: str) -> web.Response:
     """A visitor's mistake is an answer, not a failed request (status 200, "ok": false): the
     page shows it, and the browser's console stays clean."""
-    texts = ERRORS.get(sandbox.language, ERRORS["ru"])
-    return web.json_response({"ok": False, "error": texts.get(key, key)})
+    return web.json_response({"ok": False, "error": sandbox.text(f"sandbox-{key}")})
 
 
 @web.middleware
@@ -138,9 +96,9 @@ def _fake(sandbox: Sandbox) -> FakeTelegram:
     return sandbox.fake
 
 
-def clock_json(instant: datetime, zone: str, language: str) -> dict[str, str]:
+def clock_json(sandbox: Sandbox, instant: datetime, zone: str) -> dict[str, str]:
     local = instant.astimezone(ZoneInfo(zone))
-    weekday = WEEKDAYS.get(language, WEEKDAYS["ru"])[local.weekday()]
+    weekday = sandbox.text(f"weekday-{WEEKDAYS[local.weekday()]}")
     return {
         "iso": local.isoformat(timespec="seconds"),
         "label": f"{weekday}, {local:%d.%m.%Y %H:%M}",
@@ -167,7 +125,7 @@ async def state(request: web.Request) -> web.Response:
         "ok": True,
         "rev": revision,
         "lang": sandbox.language,
-        "clock": clock_json(sandbox.now(), zone, sandbox.language),
+        "clock": clock_json(sandbox, sandbox.now(), zone),
         "bot": {"state": sandbox.bot_state, "detail": sandbox.bot_detail},
         "busy": None,
         "alert": sandbox.alert,
@@ -337,19 +295,20 @@ async def clock(request: web.Request) -> web.Response:
     except ValueError:
         raise BadRequest("error-step") from None
     zone, _calendar = await sandbox.school()
-    return web.json_response({"ok": True, "clock": clock_json(target, zone, sandbox.language)})
+    return web.json_response({"ok": True, "clock": clock_json(sandbox, target, zone)})
 
 
 def _in_background(sandbox: Sandbox, job: Any) -> None:
     async def run() -> None:
         try:
             await job()
-        except (DemoError, SandboxError) as exc:
-            key = exc.args[0] if exc.args else ""
-            sandbox.raise_alert(ERRORS.get(sandbox.language, ERRORS["ru"]).get(key, key))
+        except DemoError as exc:  # already in the page's language
+            sandbox.raise_alert(str(exc))
+        except SandboxError as exc:
+            sandbox.raise_alert(sandbox.text(f"sandbox-{exc.args[0]}"))
         except Exception:
             log.exception("the sandbox failed")
-            sandbox.raise_alert(ERRORS[sandbox.language]["error-bot-failed"])
+            sandbox.raise_alert(sandbox.text("sandbox-error-bot-failed"))
 
     sandbox.background(asyncio.create_task(run()))
 

@@ -33,6 +33,7 @@ MSK = ZoneInfo("Europe/Moscow")
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 ADMIN, CURATOR = 700001, 700002
 START = "2026-11-23T12:00:00+03:00"  # a Monday, in school hours
+BUSY_EN = "Please wait: the sandbox is busy (demo school or reset)."
 REAL_TOKEN = "7234567890:AAHk3mZ-xQ1vR8sT2uW4yZ6bC8dE0fG2hIj"
 STARTUP_SECONDS = 90
 
@@ -487,6 +488,30 @@ def test_a_killed_sandbox_takes_its_bot_along_and_a_folder_runs_one_sandbox(
     finally:
         first.kill()  # no chance to stop its bot itself
     _wait_for_no_bot(tmp_path)  # the kernel tells the orphan, which stops
+
+
+def test_the_demo_school_fills_through_the_page_in_its_language(sandbox: Sandbox) -> None:
+    sandbox.wait(lambda s: bool(bot_texts(s)), "the admin's welcome")
+    assert sandbox.post("/api/lang", {"lang": "en"}) == (200, {"ok": True})
+    assert sandbox.post("/api/demo", {}) == (200, {"ok": True})
+    # A second press while it runs is told to wait, and so is a language switch.
+    assert sandbox.post("/api/demo", {}) == (200, {"ok": False, "error": BUSY_EN})
+    assert sandbox.post("/api/lang", {"lang": "ru"}) == (200, {"ok": False, "error": BUSY_EN})
+    labels: set[str] = set()
+
+    def done(state: dict[str, Any]) -> bool:
+        if state["busy"]:
+            labels.add(state["busy"]["label"])
+        return state["busy"] is None
+
+    state = sandbox.wait(done, "the demo school", within=180)
+    assert state["alert"] is None, state["alert"]
+    assert "The admin creates the school" in labels  # the progress in the page's language
+    mentor2, mentee2 = 700004, 700006
+    state = sandbox.state(mentor2)
+    assert any("Вопрос №" in t and "Волков Борис" in t for t in bot_texts(state))
+    assert any("Школа №1 (демо)" in t for t in bot_texts(sandbox.state(ADMIN)))
+    assert {p["id"]: p["unread"] for p in state["personas"]}[mentee2] > 0
 
 
 def test_ctrl_c_during_the_demo_keeps_no_half_built_school(tmp_path: Path) -> None:

@@ -1,0 +1,31 @@
+# mentorbot sandbox: the web chat's server-side texts (the page's own are in sandbox/static/app.js)
+sandbox-error-busy = Please wait: the sandbox is busy (demo school or reset).
+sandbox-error-bot-failed = The bot did not start; see data/sandbox-bot.log.
+sandbox-error-unknown-persona = There is no such person in the sandbox.
+sandbox-error-persona-name = Name: 1 to 40 characters.
+sandbox-error-persona-role = Pick a role: curator, mentor, mentee or guest.
+sandbox-error-language = Language: ru or en.
+sandbox-error-empty = An empty message cannot be sent.
+sandbox-error-too-long = The message is too long: 4096 characters at most.
+sandbox-error-caption-too-long = The caption is too long: 1024 characters at most.
+sandbox-error-no-message = The message you are replying to is gone.
+sandbox-error-no-button = This button no longer works.
+sandbox-error-no-file = Choose a file.
+sandbox-error-not-image = This is not an image: send it as a document.
+sandbox-error-too-big = The file is too big: photos up to 10 MB, documents up to 20 MB.
+sandbox-error-bad-request = Bad request.
+sandbox-error-step = Unknown time step.
+
+sandbox-demo-cast = A demo school needs an admin, a curator, two mentors and three mentees.
+sandbox-demo-failed = The demo school is not filled: step { $step } of { $steps } «{ $label }» — the bot did not answer as expected.
+sandbox-demo-new-org = The admin creates the school
+sandbox-demo-curator-joins = The curator fills in the profile
+sandbox-demo-invite = The curator invites mentors and mentees
+sandbox-demo-mentor-joins = Mentor { $name } fills in the profile
+sandbox-demo-mentee-joins = Mentee { $name } fills in the profile
+sandbox-demo-pair = The curator pairs { $mentor } with { $mentee }
+sandbox-demo-group = The curator forms a group: { $mentor }, { $first } and { $second }
+sandbox-demo-roadmap = Mentor { $mentor } takes the roadmap
+sandbox-demo-answered = { $mentee } asks, { $mentor } answers
+sandbox-demo-open-question = { $mentee } asks a question
+sandbox-demo-meeting = { $mentor } schedules a meeting, { $mentee } confirms

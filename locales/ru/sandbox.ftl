@@ -1,0 +1,31 @@
+# mentorbot sandbox: the web chat's server-side texts (the page's own are in sandbox/static/app.js)
+sandbox-error-busy = Подождите: песочница занята (демо-школа или сброс).
+sandbox-error-bot-failed = Бот не запустился; подробности в data/sandbox-bot.log.
+sandbox-error-unknown-persona = Такого участника в песочнице нет.
+sandbox-error-persona-name = Имя: от 1 до 40 символов.
+sandbox-error-persona-role = Выберите роль: куратор, наставник, наставляемый или гость.
+sandbox-error-language = Язык: ru или en.
+sandbox-error-empty = Пустое сообщение не отправить.
+sandbox-error-too-long = Слишком длинное сообщение: не больше 4096 символов.
+sandbox-error-caption-too-long = Слишком длинная подпись: не больше 1024 символов.
+sandbox-error-no-message = Сообщение, на которое вы отвечаете, не найдено.
+sandbox-error-no-button = Эта кнопка больше не действует.
+sandbox-error-no-file = Выберите файл.
+sandbox-error-not-image = Это не изображение: отправьте его как документ.
+sandbox-error-too-big = Файл слишком большой: фото до 10 МБ, документ до 20 МБ.
+sandbox-error-bad-request = Непонятный запрос.
+sandbox-error-step = Неизвестный шаг времени.
+
+sandbox-demo-cast = Для демо-школы нужны администратор, куратор, два наставника и три наставляемых.
+sandbox-demo-failed = Демо-школа не заполнена: шаг { $step } из { $steps } «{ $label }» — бот не ответил как ожидалось.
+sandbox-demo-new-org = Администратор создаёт школу
+sandbox-demo-curator-joins = Куратор заполняет профиль
+sandbox-demo-invite = Куратор приглашает наставников и наставляемых
+sandbox-demo-mentor-joins = Наставник { $name } заполняет профиль
+sandbox-demo-mentee-joins = Наставляемый { $name } заполняет профиль
+sandbox-demo-pair = Куратор формирует пару: { $mentor } и { $mentee }
+sandbox-demo-group = Куратор формирует группу: { $mentor }, { $first } и { $second }
+sandbox-demo-roadmap = Наставник { $mentor } берёт дорожную карту
+sandbox-demo-answered = { $mentee } задаёт вопрос, { $mentor } отвечает
+sandbox-demo-open-question = { $mentee } задаёт вопрос
+sandbox-demo-meeting = { $mentor } назначает встречу, { $mentee } подтверждает
