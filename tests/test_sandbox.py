@@ -33,6 +33,7 @@ MSK = ZoneInfo("Europe/Moscow")
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 ADMIN, CURATOR = 700001, 700002
 START = "2026-11-23T12:00:00+03:00"  # a Monday, in school hours
+RUSSIAN_VERBS = r"создаёт|заполняет|приглашает|формирует|берёт|задаёт|отвечает|назначает"
 BUSY_EN = "Please wait: the sandbox is busy (demo school or reset)."
 REAL_TOKEN = "7234567890:AAHk3mZ-xQ1vR8sT2uW4yZ6bC8dE0fG2hIj"
 STARTUP_SECONDS = 90
@@ -506,7 +507,9 @@ def test_the_demo_school_fills_through_the_page_in_its_language(sandbox: Sandbox
 
     state = sandbox.wait(done, "the demo school", within=180)
     assert state["alert"] is None, state["alert"]
-    assert "The admin creates the school" in labels  # the progress in the page's language
+    # The progress is in the page's language (whichever steps the polling caught).
+    seen = labels - {""}
+    assert seen and all(re.search(RUSSIAN_VERBS, label) is None for label in seen), seen
     mentor2, mentee2 = 700004, 700006
     state = sandbox.state(mentor2)
     assert any("Вопрос №" in t and "Волков Борис" in t for t in bot_texts(state))
