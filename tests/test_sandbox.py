@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,33 +20,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
 from sandbox.guard import looks_real, refusal
 from sandbox.travel import first_instant, travel
+from tests.support.sandbox_process import SandboxProcess, sandbox_env
 
-ROOT = Path(__file__).resolve().parents[1]
 MSK = ZoneInfo("Europe/Moscow")
-SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 ADMIN, CURATOR = 700001, 700002
 START = "2026-11-23T12:00:00+03:00"  # a Monday, in school hours
 RUSSIAN_VERBS = r"создаёт|заполняет|приглашает|формирует|берёт|задаёт|отвечает|назначает"
 BUSY_EN = "Please wait: the sandbox is busy (demo school or reset)."
 REAL_TOKEN = "7234567890:AAHk3mZ-xQ1vR8sT2uW4yZ6bC8dE0fG2hIj"
-STARTUP_SECONDS = 90
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_NAMES}
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(extra)
-    return env
 
 
 def _refused(tmp_path: Path, **extra: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
         cwd=tmp_path,
-        env=_env(**extra),
+        env=sandbox_env(**extra),
         capture_output=True,
         text=True,
         timeout=120,
@@ -146,124 +132,12 @@ def test_a_fresh_sandbox_starts_in_school_hours(now: str, starts: str) -> None:
 # ---------------------------------------------------------------------- the web API
 
 
-class Sandbox:
-    """`python -m bot sandbox` in a folder of its own, driven over HTTP.
-
-    Use it as ``with process.running(...):`` (or start inside ``try`` and stop in ``finally``):
-    `stop()` also ends a process whose start failed, so nothing outlives a failing test.
-    """
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.stderr_path = workdir / "sandbox.stderr"
-        self.proc: subprocess.Popen[str] | None = None
-        self.base = ""
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._reader: threading.Thread | None = None
+class Sandbox(SandboxProcess):
+    """`python -m bot sandbox` in a folder of its own, driven over HTTP."""
 
     def start(self, *args: str) -> None:
-        self._lines = queue.Queue()
-        with self.stderr_path.open("a", encoding="utf-8") as stderr:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "sandbox", "--port", "0", *args],
-                cwd=self.workdir,
-                env=_env(),
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                text=True,
-                encoding="utf-8",
-            )
-        self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
-        self._reader.start()
-        self.base = self._ready_address()
+        super().start(*args)
         self.wait(lambda state: state["bot"]["state"] == "running", "the bot polls")
-
-    def _read(self, stream: Any) -> None:
-        with stream:
-            for line in stream:
-                self._lines.put(line)
-        self._lines.put(None)
-
-    def _ready_address(self) -> str:
-        """The address of the line printed once the page and the stand-in are up."""
-        deadline = time.monotonic() + STARTUP_SECONDS
-        seen: list[str] = []
-        while True:
-            try:
-                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
-            except queue.Empty:
-                raise AssertionError(
-                    f"the sandbox did not say it was ready within {STARTUP_SECONDS} s: "
-                    f"{seen!r}\n{self.diagnostics()}"
-                ) from None
-            if line is None:
-                assert self.proc is not None
-                code = self.proc.wait(timeout=30)
-                raise AssertionError(
-                    f"the sandbox exited ({code}) before it was ready: {seen!r}\n"
-                    + self.diagnostics()
-                )
-            seen.append(line)
-            found = re.search(r"open (http://127\.0\.0\.1:\d+)", line)
-            if found:
-                return found[1]
-
-    def stop(self) -> int:
-        """Ctrl-C, as a person would; the exit code. Safe on a process whose start failed."""
-        if self.proc is None:
-            return 0
-        proc, self.proc = self.proc, None
-        try:
-            proc.send_signal(signal.SIGINT)  # a no-op if it has already exited
-            try:
-                return proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-                raise AssertionError(
-                    "the sandbox did not stop within 60 s of Ctrl-C\n" + self.diagnostics()
-                ) from None
-        finally:
-            self._close()
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to stop its bot or to tidy anything."""
-        if self.proc is None:
-            return
-        proc, self.proc = self.proc, None
-        try:
-            proc.kill()
-            proc.wait(timeout=30)
-        finally:
-            self._close()
-
-    def _close(self) -> None:
-        """The reader closes the stdout pipe at its end (the process is gone by now)."""
-        if self._reader is not None:
-            self._reader.join(timeout=30)
-            self._reader = None
-
-    @contextmanager
-    def running(self, *args: str) -> Iterator[Sandbox]:
-        """Started, and always stopped: a clean Ctrl-C (exit code 0) is part of the check."""
-        try:
-            self.start(*args)
-            yield self
-        except BaseException:
-            self.stop()
-            raise
-        assert self.stop() == 0, self.diagnostics()
-
-    def diagnostics(self) -> str:
-        try:
-            stderr = self.stderr_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            stderr = "(none)"
-        return f"--- sandbox stderr:\n{stderr[-4000:]}\n--- bot log:\n{self.bot_log()}"
-
-    def bot_log(self) -> str:
-        path = self.workdir / "data" / "sandbox-bot.log"
-        return path.read_text(errors="replace") if path.exists() else "(no log)"
 
     def request(self, path: str, body: Any = None, headers: dict[str, str] | None = None):
         data = None if body is None else json.dumps(body).encode()
@@ -477,7 +351,7 @@ def test_a_killed_sandbox_takes_its_bot_along_and_a_folder_runs_one_sandbox(
         second = subprocess.run(
             [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
             cwd=tmp_path,
-            env=_env(),
+            env=sandbox_env(),
             capture_output=True,
             text=True,
             timeout=60,

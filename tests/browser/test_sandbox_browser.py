@@ -14,14 +14,9 @@ the mentor's pane also becomes docs/sandbox.png, the README's picture.
 from __future__ import annotations
 
 import os
-import queue
 import re
 import shutil
-import signal
 import struct
-import subprocess
-import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +25,7 @@ from typing import Any
 import pytest
 
 from sandbox.personas import CAST
+from tests.support.sandbox_process import SandboxProcess
 
 try:
     from playwright.sync_api import Locator, Page, expect, sync_playwright
@@ -40,8 +36,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "sandbox"
 README_SCREENSHOT = ROOT / "docs" / "sandbox.png"
 START_AT = "2026-11-23T12:00:00+03:00"  # a Monday, a working day in Moscow
-READY = re.compile(r"mentorbot sandbox: open (http://127\.0\.0\.1:\d+) \(Ctrl-C stops it\)")
-STARTUP_SECONDS = 90
 STOP_SECONDS = 30
 WAIT_MS = 30_000
 DESKTOP = {"width": 1280, "height": 860}
@@ -99,105 +93,11 @@ def _png(width: int, height: int) -> bytes:
 # ---------------------------------------------------------------------- the sandbox process
 
 
-class SandboxServer:
-    """`python -m bot sandbox` on a free port, in its own folder, without any bot setting."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.stderr_path = workdir / "sandbox.stderr"
-        self.log_path = workdir / "data" / "sandbox-bot.log"
-        self.proc: subprocess.Popen[str] | None = None
-        self.url = ""
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._stderr: Any = None
-
-    def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL")}
-        env["PYTHONPATH"] = str(ROOT)
-        self._stderr = self.stderr_path.open("w", encoding="utf-8")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", "0", "--start-at", START_AT],
-            cwd=self.workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-        )
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
-        seen: list[str] = []
-        while True:
-            try:
-                line = self._lines.get(timeout=STARTUP_SECONDS)
-            except queue.Empty:
-                raise AssertionError(
-                    f"the sandbox did not say it was ready within {STARTUP_SECONDS} s\n"
-                    + self.diagnostics()
-                ) from None
-            if line is None:
-                raise AssertionError(
-                    f"the sandbox exited ({self.proc.wait()}) before it was ready\n"
-                    + "".join(seen)
-                    + self.diagnostics()
-                )
-            seen.append(line)
-            match = READY.search(line)
-            if match:
-                self.url = match.group(1)
-                return
-
-    def _read(self, stream: Any) -> None:
-        with stream:
-            for line in stream:
-                self._lines.put(line)
-        self._lines.put(None)
-
-    def stop(self) -> int:
-        """Ctrl-C, as the visitor would; the exit code (it must stop by itself in 30 s)."""
-        assert self.proc is not None
-        proc, self.proc = self.proc, None
-        proc.send_signal(signal.SIGINT)
-        try:
-            return proc.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(
-                f"the sandbox did not stop within {STOP_SECONDS} s of Ctrl-C\n" + self.diagnostics()
-            ) from None
-        finally:
-            self._close()
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-        self._close()
-
-    def _close(self) -> None:
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-
-    def diagnostics(self) -> str:
-        parts = []
-        for title, path in (("sandbox stderr", self.stderr_path), ("bot log", self.log_path)):
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except FileNotFoundError:
-                text = "(none)"
-            parts.append(
-                f"--- {title} ({path}), last lines:\n" + "\n".join(text.splitlines()[-60:])
-            )
-        return "\n".join(parts)
-
-
 @pytest.fixture
-def sandbox_server(tmp_path: Path) -> Iterator[SandboxServer]:
-    server = SandboxServer(tmp_path)
+def sandbox_server(tmp_path: Path) -> Iterator[SandboxProcess]:
+    server = SandboxProcess(tmp_path)
     try:
-        server.start()
+        server.start("--start-at", START_AT)
         yield server
     finally:
         if server.proc is not None:
@@ -299,7 +199,7 @@ def _header_number(text: str) -> int:
 
 
 def test_a_visitor_plays_the_whole_loop_in_a_browser(
-    chromium: str, sandbox_server: SandboxServer
+    chromium: str, sandbox_server: SandboxProcess
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "failure.png").unlink(missing_ok=True)
@@ -316,7 +216,7 @@ def test_a_visitor_plays_the_whole_loop_in_a_browser(
             page.set_default_timeout(WAIT_MS)
             you = Visitor(page)
             try:
-                _play(you, sandbox_server.url, photo)
+                _play(you, sandbox_server.base, photo)
             except BaseException:
                 page.screenshot(path=str(ARTIFACTS / "failure.png"))
                 print(f"the page at the failure: {ARTIFACTS / 'failure.png'}")
@@ -333,7 +233,7 @@ def test_a_visitor_plays_the_whole_loop_in_a_browser(
             )
             on_phone = Visitor(phone.new_page())
             on_phone.page.set_default_timeout(WAIT_MS)
-            on_phone.page.goto(sandbox_server.url)
+            on_phone.page.goto(sandbox_server.base)
             on_phone.pane(MENTEE.id)
             expect(on_phone.page.locator("#messages .msg").last).to_be_in_viewport()
             expect(on_phone.page.locator("#text")).to_be_in_viewport()
@@ -343,7 +243,7 @@ def test_a_visitor_plays_the_whole_loop_in_a_browser(
         finally:
             browser.close()
 
-    assert sandbox_server.stop() == 0, sandbox_server.diagnostics()
+    assert sandbox_server.stop(within=STOP_SECONDS) == 0, sandbox_server.diagnostics()
 
 
 def _play(you: Visitor, url: str, photo: bytes) -> None:
