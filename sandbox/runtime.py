@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import FileClock, parse_instant
+from bot.config import Settings
 from bot.i18n import Locales
 from fake_telegram import FakeTelegram, FakeUser
 from models.db import create_engine
@@ -32,13 +33,14 @@ from sandbox.travel import first_instant, travel
 log = logging.getLogger(__name__)
 
 BOT_USERNAME = "mentorbot_sandbox_bot"
-DEFAULT_ZONE = "Europe/Moscow"
+# The zone of a new school of the sandbox's bot (it runs with the default settings).
+DEFAULT_ZONE: str = Settings.model_fields["default_timezone"].default
 LANGUAGES = ("ru", "en")
 _STATE_VERSION = 1
 _READY_TIMEOUT = 90.0
 
 
-async def _in_daemon_thread(function: Callable[..., Any], *args: Any) -> Any:
+async def _in_daemon_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run blocking ``function`` in a daemon thread: Ctrl-C never waits for it to finish."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
@@ -53,7 +55,7 @@ async def _in_daemon_thread(function: Callable[..., Any], *args: Any) -> Any:
 
     def run() -> None:
         try:
-            result, error = function(*args), None
+            result, error = function(*args, **kwargs), None
         except BaseException as exc:
             result, error = None, exc
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
@@ -123,7 +125,7 @@ class Sandbox:
     async def start(self) -> None:
         self.paths.data.mkdir(parents=True, exist_ok=True)
         saved = self._load_saved()
-        # Only a clean stop (or a finished demo) leaves chats to take up again: after a kill
+        # Only a clean stop leaves chats to take up again: after a kill
         # they would be older than the database, and the bot would skip the reused update ids.
         self.paths.chats.unlink(missing_ok=True)
         if saved is not None:
@@ -134,9 +136,7 @@ class Sandbox:
                 saved = None
         if saved is None:
             self._forget_files()
-            self._set_clock(
-                first_instant(self.start_at or datetime.now().astimezone(), DEFAULT_ZONE)
-            )
+            self._set_first_clock()
         elif self.start_at is not None:
             self._set_clock(self.start_at)
         else:  # on from the instant it stopped at (close wrote it), not from the file's age
@@ -166,19 +166,11 @@ class Sandbox:
         interrupted = self.busy is not None
         for task in list(self._tasks):
             task.cancel()
-        if self._watch is not None:
-            self._watch.cancel()
-        if self.bot is not None:
-            await self.bot.stop()
-        if self.fake is not None:
-            if interrupted:
-                self.paths.chats.unlink(missing_ok=True)
-            elif self.paths.database.exists():
-                self._save()
-                self._set_clock(self.now())  # the clock stands still while the sandbox is off
-            self.fake.touch()
-            self.fake.stop()
-        await self._dispose_engine()
+        await self._stop_bot()
+        if self.fake is not None and not interrupted and self.paths.database.exists():
+            self._set_clock(self.now())  # the clock stands still while the sandbox is off
+            self._save()
+        await self._stop_all()
         self._waiters.shutdown(wait=False, cancel_futures=True)
 
     def _new_fake(self, saved: dict[str, Any] | None = None) -> None:
@@ -190,8 +182,12 @@ class Sandbox:
             keep_calls=1000,
         ).start()
         if saved is not None:
-            fake.import_state(saved["fake"])
-            self.cast = [Persona(**p) for p in saved["cast"]]
+            try:
+                fake.import_state(saved["fake"])
+                self.cast = [Persona(**p) for p in saved["cast"]]
+            except Exception:
+                fake.stop()
+                raise
             self.language = saved.get("language", "ru")
         else:
             self.cast = list(CAST)
@@ -258,12 +254,16 @@ class Sandbox:
                 raise SandboxError("error-bot-failed")
             await asyncio.sleep(0.1)
 
-    async def _stop_all(self) -> None:
+    async def _stop_bot(self) -> None:
+        """The bot first: it confirms what it has handled while the stand-in still listens."""
         if self._watch is not None:
             self._watch.cancel()
         if self.bot is not None:
             bot, self.bot = self.bot, None
             await bot.stop()
+
+    async def _stop_all(self) -> None:
+        await self._stop_bot()
         if self.fake is not None:
             fake, self.fake = self.fake, None
             fake.touch()
@@ -320,6 +320,9 @@ class Sandbox:
         tmp.write_text(instant.isoformat(), encoding="utf-8")
         os.replace(tmp, self.paths.clock)
         self._touch()
+
+    def _set_first_clock(self) -> None:
+        self._set_clock(first_instant(self.start_at or datetime.now().astimezone(), DEFAULT_ZONE))
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -381,17 +384,15 @@ class Sandbox:
         ``claim("demo")``)."""
         try:
             await self._fresh()
-            zone, _calendar = await self.school()
             assert self.fake is not None
             await _in_daemon_thread(
                 demo.fill,
                 self.fake,
                 self.cast,
                 self.now(),
-                zone,
+                DEFAULT_ZONE,  # a fresh sandbox: the school is made in the bot's default zone
                 self._progress,
-                demo.STEP_TIMEOUT,
-                self.locales.get(self.language).plain,
+                t=self.text,
             )
         finally:
             self._release()
@@ -403,7 +404,7 @@ class Sandbox:
     async def _fresh(self) -> None:
         await self._stop_all()
         self._forget_files()
-        self._set_clock(first_instant(self.start_at or datetime.now().astimezone(), DEFAULT_ZONE))
+        self._set_first_clock()
         self._new_fake()
         await self._start_bot()
         await self._greet()

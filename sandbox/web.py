@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -127,19 +128,11 @@ async def state(request: web.Request) -> web.Response:
         "lang": sandbox.language,
         "clock": clock_json(sandbox, sandbox.now(), zone),
         "bot": {"state": sandbox.bot_state, "detail": sandbox.bot_detail},
-        "busy": None,
+        "busy": asdict(sandbox.busy) if sandbox.busy is not None else None,
         "alert": sandbox.alert,
         "personas": [],
         "chat": None,
     }
-    if sandbox.busy is not None:
-        busy = sandbox.busy
-        body["busy"] = {
-            "what": busy.what,
-            "step": busy.step,
-            "steps": busy.steps,
-            "label": busy.label,
-        }
     fake = sandbox.fake
     if fake is None:
         return web.json_response(body)
