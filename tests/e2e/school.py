@@ -56,3 +56,21 @@ def populate(database_url: str) -> None:
 
 def header(number: int) -> str:
     return f"Вопрос №{number} ·"
+
+
+def schedule_meeting(mentor: FakeUser, moment: str) -> None:
+    """The mentor schedules a one-off meeting in person at `moment` and sends the invitation."""
+    mentor.send("/meet")
+    mentor.wait_for("Когда?")
+    mentor.send(moment)
+    mentor.wait_for("Формат встречи")
+    mentor.press("очно")
+    mentor.wait_for("Где пройдёт встреча")
+    mentor.send("Кабинет 12")
+    mentor.wait_for("Тема встречи")
+    mentor.send("Разбор открытого урока")
+    mentor.wait_for("каждую неделю")
+    mentor.press("Один раз")
+    mentor.wait_for("Проверьте встречу")
+    mentor.press("✅ Отправить приглашение")
+    mentor.wait_for("предложена")

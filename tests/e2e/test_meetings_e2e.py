@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot import ics
-from fake_telegram import FakeTelegram, FakeUser
+from fake_telegram import FakeTelegram
 from fake_telegram.models import BotMessage
 from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
 from tests.e2e.conftest import BotProcess
-from tests.e2e.school import MONDAY_NOON, School
+from tests.e2e.school import MONDAY_NOON, School, schedule_meeting
 
 MSK = timedelta(hours=3)
 
@@ -24,23 +24,6 @@ MSK = timedelta(hours=3)
 def _msk(day: int, hour: int, minute: int = 0) -> datetime:
     """A Moscow wall time in November 2026, as UTC."""
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC) - MSK
-
-
-def _schedule(mentor: FakeUser, moment: str) -> None:
-    mentor.send("/meet")
-    mentor.wait_for("Когда?")
-    mentor.send(moment)
-    mentor.wait_for("Формат встречи")
-    mentor.press("очно")
-    mentor.wait_for("Где пройдёт встреча")
-    mentor.send("Кабинет 12")
-    mentor.wait_for("Тема встречи")
-    mentor.send("Разбор открытого урока")
-    mentor.wait_for("каждую неделю")
-    mentor.press("Один раз")
-    mentor.wait_for("Проверьте встречу")
-    mentor.press("✅ Отправить приглашение")
-    mentor.wait_for("предложена")
 
 
 def _ics_of(fake: FakeTelegram, message: BotMessage) -> dict[str, str]:
@@ -72,7 +55,7 @@ def test_meeting_moved_without_stale_reminders_and_marked(
     school: School, fake: FakeTelegram, bot_process: BotProcess
 ) -> None:
     s = school
-    _schedule(s.mentor_b, "25.11 15:30")
+    schedule_meeting(s.mentor_b, "25.11 15:30")
     invite = s.vera.wait_for("Приглашение на встречу")
     assert "25.11.2026 15:30" in invite.text and "Кабинет 12" in invite.text
     fields = _ics_of(fake, invite)
@@ -111,7 +94,7 @@ def test_restart_safety_of_reminders(
 ) -> None:
     s = school
     # Monday 12:00 in Moscow; the meeting is on Wednesday at 10:00, two days ahead.
-    _schedule(s.mentor_b, "25.11 10:00")
+    schedule_meeting(s.mentor_b, "25.11 10:00")
     s.vera.wait_for("Приглашение на встречу")
     bot_process.stop()
 
@@ -149,7 +132,7 @@ def test_reminders_show_the_confirmation_as_it_is_at_send_time(
     confirmed from that reminder, then a restart: the next reminder and the mentor's
     held question are rendered from the meeting as it is then, naming the other side."""
     s = school
-    _schedule(s.mentor_b, "25.11 15:30")
+    schedule_meeting(s.mentor_b, "25.11 15:30")
     s.vera.wait_for("Приглашение на встречу")
 
     bot_process.set_time(_msk(24, 15, 30))

@@ -23,6 +23,7 @@ from fake_telegram.models import BotMessage
 from models.db import create_engine, create_sessionmaker
 from models.people import Role
 from tests.e2e.conftest import BotProcess
+from tests.e2e.school import schedule_meeting
 from tests.support.botclient import Person
 from tests.support.seed import seed
 
@@ -125,20 +126,7 @@ def test_a_quarter_end_to_end(fake: FakeTelegram, bot_process: BotProcess) -> No
     anna.wait_for("Ответ на вопрос №1")
 
     # A meeting scheduled for Wednesday and held.
-    mentor.send("/meet")
-    mentor.wait_for("Когда?")
-    mentor.send("25.11 15:30")
-    mentor.wait_for("Формат встречи")
-    mentor.press("очно")
-    mentor.wait_for("Где пройдёт встреча")
-    mentor.send("Кабинет 12")
-    mentor.wait_for("Тема встречи")
-    mentor.send("Разбор открытого урока")
-    mentor.wait_for("каждую неделю")
-    mentor.press("Один раз")
-    mentor.wait_for("Проверьте встречу")
-    mentor.press("✅ Отправить приглашение")
-    mentor.wait_for("предложена")
+    schedule_meeting(mentor, "25.11 15:30")
     maria.wait_for("Приглашение на встречу")
     anna.press("✅ Подтвердить", message=anna.wait_for("Приглашение на встречу"))
     mentor.wait_for("подтвердил(а) встречу 25.11.2026 15:30")
