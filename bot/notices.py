@@ -310,6 +310,24 @@ def resumed_args(row: OutboxMessage, sent: list[Sent]) -> dict[str, Any]:
     return args
 
 
+async def record_deliveries(
+    session: AsyncSession,
+    delivered: list[tuple[OutboxMessage, list[Sent]]],
+    interrupted: list[tuple[OutboxMessage, list[Sent]]],
+    now: Any,
+) -> None:
+    """What deliveries yield, recorded in the sender's transaction: a message about a
+    question joins its thread (so do the parts an interrupted try sent), and a delivered
+    survey question's message is the one a reply answers."""
+    await qs.link_messages(
+        session,
+        [link for row, sent in (*delivered, *interrupted) for link in links(row, sent, now)],
+    )
+    await sv.record_prompts(
+        session, [p for row, sent in delivered for p in survey_messages.prompts(row, sent)]
+    )
+
+
 def links(row: OutboxMessage, sent: list[Sent], now: Any) -> list[dict[str, Any]]:
     """What a delivery yields: a message about a question joins its thread, so replies to
     it and buttons on it act on that question."""

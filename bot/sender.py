@@ -37,12 +37,10 @@ from aiogram.methods.base import Response, TelegramType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import notices
-from bot import surveys as survey_messages
 from bot.clock import Clock
 from bot.delivery import Sent
 from bot.i18n import Locales
-from models import outbox, surveys
-from models import questions as qs
+from models import outbox
 from models.calendar import WorkSchedule
 from models.db import write_gate
 from models.outbox import OutboxMessage, OutboxStatus
@@ -536,19 +534,16 @@ class OutboxSender:
                 sent = [r for r in batch if r.status == OutboxStatus.SENT]
                 marked = await outbox.finish_sent(session, [r.row.id for r in sent], now)
                 sent = [r for r in sent if r.row.id in marked]
-                links = [link for r in sent if r.sent for link in notices.links(r.row, r.sent, now)]
-                links += [
-                    link
-                    for r in batch
-                    if r.partial and r.status != OutboxStatus.SENT
-                    for link in notices.links(r.row, r.partial, now)
-                ]
-                await qs.link_messages(session, links)
-                prompts = [
-                    p for r in sent if r.sent for p in survey_messages.prompts(r.row, r.sent)
-                ]
-                if prompts:
-                    await surveys.record_prompts(session, prompts)
+                await notices.record_deliveries(
+                    session,
+                    [(r.row, r.sent) for r in sent if r.sent],
+                    [
+                        (r.row, r.partial)
+                        for r in batch
+                        if r.partial and r.status != OutboxStatus.SENT
+                    ],
+                    now,
+                )
                 for record in batch:
                     row = record.row
                     if record.status == OutboxStatus.SENT:
