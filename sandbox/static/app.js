@@ -310,9 +310,7 @@ function drawPersonas() {
     const button = el("button", p.id === persona ? "persona current" : "persona");
     button.type = "button";
     button.dataset.persona = p.id;
-    const who = el("span", "who");
-    who.append(el("span", "name", p.name), el("span", "role", t(`role.${p.role}`)));
-    button.append(avatar(p), who);
+    button.append(...personaLabel(p));
     if (p.unread) button.append(el("span", "badge", String(p.unread)));
     button.addEventListener("click", () => selectPersona(p.id));
     list.append(button);
@@ -337,14 +335,19 @@ function revealCurrentPersona() {
   }
 }
 
+// A person as the switcher, the chat's head and «Открыть как…» show them: avatar, name, role.
+function personaLabel(p) {
+  const who = el("span", "who");
+  who.append(el("span", "name", p.name), el("span", "role", t(`role.${p.role}`)));
+  return [avatar(p), who];
+}
+
 function drawChatHead() {
   const p = personaById(persona);
   const head = $("#chat-head");
   head.replaceChildren();
   if (!p) return;
-  const who = el("span", "who");
-  who.append(el("span", "name", p.name), el("span", "role", t(`role.${p.role}`)));
-  head.append(avatar(p), who);
+  head.append(...personaLabel(p));
 }
 
 function drawMessages() {
@@ -669,9 +672,7 @@ function openAs(code) {
     const button = el("button", "persona");
     button.type = "button";
     button.dataset.openAs = p.id;
-    const who = el("span", "who");
-    who.append(el("span", "name", p.name), el("span", "role", t(`role.${p.role}`)));
-    button.append(avatar(p), who);
+    button.append(...personaLabel(p));
     button.addEventListener("click", () => {
       $("#open-as").close();
       selectPersona(p.id);
